@@ -1,0 +1,71 @@
+// Lint rules that hold the architecture in place (see ../shared/ARCHITECTURE.md):
+// the core knows nothing of the terminal, and the pure stages do no I/O.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const uiLibraries = ['ink', 'ink-*', 'react', 'react/*'];
+const ioModules = [
+  'fs',
+  'fs/*',
+  'node:fs',
+  'node:fs/*',
+  'child_process',
+  'node:child_process',
+  'net',
+  'node:net',
+  'ssh2',
+  'http',
+  'node:http',
+  'https',
+  'node:https',
+];
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/fixtures/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: uiLibraries,
+              message:
+                'Only src/ui and src/cli may import ink or react: the core knows nothing of the terminal.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/ui/**', 'src/cli/**', 'test/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // Pure stages: planning, model validation and reporting are functions of data.
+    files: ['src/plan/**/*.ts', 'src/report/**/*.ts', 'src/model/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/model/load*.ts', 'src/model/files.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: uiLibraries, message: 'The core knows nothing of the terminal.' },
+            {
+              group: ioModules,
+              message:
+                'plan/, report/ and model/ are pure: do I/O at the edges (src/cli, src/run, src/model/load*.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,64 @@
+/**
+ * HostFacts: what one host's kernel and files say, parsed from the output of the single
+ * gather script (src/facts/gather.sh) by pure parsers. Produced by src/facts, read by src/plan.
+ */
+import type { SysctlKey, SysctlValue } from '../model/types.js';
+
+export type SysctlReading =
+  | { state: 'value'; value: SysctlValue }
+  | { state: 'absent' }
+  | { state: 'unreadable'; error: string };
+
+/** One assignment line in a sysctl configuration file. */
+export interface SysctlFileLine {
+  line: number; // 1-based
+  /** Canonical dotted key (slashes converted); may contain glob characters. */
+  key: string;
+  value: SysctlValue;
+  /** Line started with `-`: failure to apply is ignored. */
+  ignoreFailure: boolean;
+}
+
+/** One file of the sysctl.d family as found on the host. */
+export interface SysctlFile {
+  /** Absolute path, e.g. /usr/lib/sysctl.d/99-vendor.conf or /etc/sysctl.conf */
+  path: string;
+  /** The directory it was found in (e.g. /etc/sysctl.d), or the path itself for /etc/sysctl.conf. */
+  dir: string;
+  basename: string;
+  /** When the path is a symlink: its target (e.g. 99-sysctl.conf -> ../sysctl.conf). */
+  linkTarget?: string;
+  /** sha256 of the content, hex (for snapshots and change detection). */
+  sha256?: string;
+  lines: SysctlFileLine[];
+}
+
+export interface HostFacts {
+  host: string;
+  /** ISO time the facts were gathered (control node clock). */
+  gatheredAt: string;
+  kernel: { release: string; machine?: string };
+  distro: { id?: string; versionId?: string; prettyName?: string };
+  /** Which boot-time loader applies: systemd-sysctl (systemd host) or procps `sysctl --system`. */
+  sysctlLoader: 'systemd' | 'procps';
+  /** Every key the playbook asked about. */
+  sysctls: Record<SysctlKey, SysctlReading>;
+  /** Every file in the sysctl.d family, in directory scan order. */
+  sysctlFiles: SysctlFile[];
+  /** /proc/net/sockstat and sockstat6, e.g. { TCP: { inuse: 5, orphan: 0, tw: 12, alloc: 7, mem: 1 } } */
+  sockstat: Record<string, Record<string, number>>;
+  /** /proc/net/snmp and /proc/net/netstat, e.g. { Tcp: { ActiveOpens: 3 }, TcpExt: { ListenOverflows: 0 } } */
+  counters: Record<string, Record<string, number>>;
+  /** TCP state counts, gathered without listing sockets where possible. */
+  tcpStates: {
+    established: number;
+    timeWait: number;
+    closeWait: number;
+    synRecv: number;
+    source: 'ss' | 'proc';
+  };
+  conntrack: { count?: number; max?: number };
+  /** net.ipv4.ip_local_port_range as numbers. */
+  localPortRange?: [number, number];
+  numaNodes: number;
+}

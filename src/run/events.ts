@@ -1,0 +1,82 @@
+/**
+ * RunEvent: everything a run reports, as one discriminated union. The orchestrator emits them;
+ * the terminal UI (one reducer), the plain-line printer and `--json` (one event per line) all
+ * consume the same stream. Events are plain JSON-serialisable data.
+ */
+import type { HostFacts } from '../facts/types.js';
+import type { HostPlan } from '../plan/types.js';
+import type { SysctlKey, SysctlValue } from '../model/types.js';
+
+export type RunKind = 'check' | 'apply' | 'rollback';
+
+/** Where a host is in a run. */
+export type HostPhase =
+  | 'pending'
+  | 'connecting'
+  | 'gathering'
+  | 'planned'
+  | 'applying'
+  | 'verifying'
+  | 'rolling_back'
+  | 'done';
+
+/** How a host ended. */
+export type HostOutcome =
+  | 'compliant' // check: nothing to do
+  | 'drift' // check: changes needed
+  | 'changed' // apply: changes made and verified
+  | 'unchanged' // apply: nothing needed
+  | 'reverted' // apply: failed mid-way, restored to its snapshot
+  | 'failed' // apply/rollback: error, host state as reported
+  | 'rolled_back' // rollback: restored
+  | 'skipped' // not started (stopped by threshold or Ctrl-C) or skipped by rollback rules
+  | 'unreachable'; // could not connect / authenticate
+
+export interface KeyResult {
+  key: SysctlKey;
+  before?: SysctlValue;
+  after?: SysctlValue;
+  error?: string;
+}
+
+export type RunEvent =
+  | {
+      type: 'run-started';
+      at: string;
+      runId: string;
+      kind: RunKind;
+      playbook?: string;
+      hosts: string[];
+      waves: string[][];
+    }
+  | { type: 'wave-started'; at: string; wave: number; hosts: string[] }
+  | { type: 'host-phase'; at: string; host: string; phase: HostPhase }
+  | { type: 'host-facts'; at: string; host: string; facts: HostFacts }
+  | { type: 'host-planned'; at: string; host: string; plan: HostPlan }
+  | {
+      type: 'host-done';
+      at: string;
+      host: string;
+      outcome: HostOutcome;
+      keys: KeyResult[];
+      error?: string;
+      durationMs: number;
+    }
+  | { type: 'wave-done'; at: string; wave: number; failed: number; total: number }
+  | { type: 'health-gate'; at: string; wave: number; ok: boolean; reason?: string }
+  | { type: 'run-paused'; at: string; afterWave: number }
+  | {
+      type: 'run-stopping';
+      at: string;
+      reason: 'max-fail' | 'interrupted' | 'aborted' | 'health-gate' | 'deadline';
+      detail?: string;
+    }
+  | {
+      type: 'run-finished';
+      at: string;
+      runId: string;
+      exitCode: number;
+      counts: Partial<Record<HostOutcome, number>>;
+    };
+
+export type RunEventType = RunEvent['type'];

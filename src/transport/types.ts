@@ -1,0 +1,52 @@
+/**
+ * The transport seam: everything that talks to a host goes through a Connection.
+ * Implementations: ssh (ssh2) and local. Data reaches the host on stdin, never in argv.
+ */
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** Exit status; null when the process died by a signal or the channel closed without one. */
+  code: number | null;
+  signal?: string;
+}
+
+export interface ExecOptions {
+  /** Written to the remote command's stdin, then stdin is closed. */
+  stdin?: string | Buffer;
+  /** Per-command timeout in ms; the channel is closed and a TransportError('timeout') thrown. */
+  timeoutMs?: number;
+  /** Run through the become method (sudo) when the host is configured for it. */
+  become?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface Connection {
+  readonly host: string;
+  /** Run a fixed command (no user data in it) and collect its output. */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+}
+
+export type TransportErrorKind =
+  | 'refused' // TCP connection refused
+  | 'timeout' // connect, handshake or command timeout
+  | 'host_key_changed' // known_hosts mismatch: nothing runs there
+  | 'host_key_unknown' // strict policy and no known_hosts entry
+  | 'host_key_revoked'
+  | 'auth' // authentication failed (never retried)
+  | 'become' // sudo needs a password that was not given, or refused
+  | 'network' // reset, unreachable, DNS
+  | 'protocol';
+
+export class TransportError extends Error {
+  constructor(
+    readonly kind: TransportErrorKind,
+    readonly host: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+export type HostKeyPolicy = 'strict' | 'accept-new' | 'off';
