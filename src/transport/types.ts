@@ -20,10 +20,27 @@ export interface ExecOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A remote process whose stdin/stdout are streamed both ways, for conversations within one exec
+ * (apply: the host prints its snapshot, the control node stores it durably, then writes `go`).
+ */
+export interface RemoteProcess {
+  /** Data for the remote process; with become+password the password line is sent first for you. */
+  readonly stdin: NodeJS.WritableStream;
+  readonly stdout: NodeJS.ReadableStream;
+  readonly stderr: NodeJS.ReadableStream;
+  /** Resolves when the remote process exits (or the channel closes). */
+  readonly done: Promise<{ code: number | null; signal?: string }>;
+  /** Close the channel (the remote side sees EOF / SIGHUP). */
+  kill(): void;
+}
+
 export interface Connection {
   readonly host: string;
   /** Run a fixed command (no user data in it) and collect its output. */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Start a fixed command and stream its stdio (stdin option ignored; timeoutMs still applies). */
+  spawn(command: string, options?: Omit<ExecOptions, 'stdin'>): Promise<RemoteProcess>;
   close(): Promise<void>;
 }
 
