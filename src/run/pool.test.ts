@@ -24,8 +24,8 @@ describe('runPool', () => {
       2,
       async (n) => {
         started.push(n);
-        if (n === 1) controller.abort();
         await new Promise((r) => setImmediate(r));
+        if (n === 1) controller.abort(); // both 1 and 2 are in flight by now
         return n;
       },
       { signal: controller.signal },
