@@ -1,0 +1,128 @@
+/**
+ * The read-only sweep: connect to every host (bounded by --forks), run the one gather script,
+ * parse it into HostFacts and plan each host. Never changes a host; never outlives its deadline:
+ * a host that hangs ends as unknown with the reason, and the run goes on without it.
+ */
+import type { HostFacts } from '../facts/types.js';
+import type { HostConnection, SysctlKey, Target } from '../model/types.js';
+import type { HostPlan } from '../plan/types.js';
+import type { Connection } from '../transport/types.js';
+import { TransportError } from '../transport/types.js';
+import { AbortedError, now, raceAbort } from './clock.js';
+import type { RunEvent } from './events.js';
+import { runPool } from './pool.js';
+
+/** One host of a run: who it is, how to reach it, and what the playbook wants there. */
+export interface RunHost {
+  name: string;
+  connection: HostConnection;
+  targets: Record<SysctlKey, Target>;
+}
+
+export interface HostError {
+  kind: string; // TransportError kind, 'deadline', 'interrupted', 'gather', 'parse'
+  message: string;
+}
+
+export interface HostCheckResult {
+  host: string;
+  address: string;
+  facts?: HostFacts;
+  plan?: HostPlan;
+  error?: HostError;
+  durationMs: number;
+}
+
+/** The stages check needs, injected so that the shell (cli/) wires real ones and tests can too. */
+export interface CheckDeps {
+  connect(target: HostConnection, signal: AbortSignal): Promise<Connection>;
+  /** Render the gather script for these keys (validated; data in the script, never in argv). */
+  gatherScript(keys: string[]): string;
+  parseFacts(host: string, stdout: string): HostFacts;
+  planHost(host: RunHost, facts: HostFacts): HostPlan;
+}
+
+export interface CheckOptions {
+  forks: number;
+  commandTimeoutMs: number;
+  signal: AbortSignal;
+  emit: (event: RunEvent) => void;
+}
+
+/** The fixed remote command; the script arrives on stdin. */
+export const GATHER_COMMAND = 'sh -s';
+
+export function errorOf(err: unknown): HostError {
+  if (err instanceof TransportError) return { kind: err.kind, message: err.message };
+  if (err instanceof AbortedError) return { kind: err.reason, message: err.message };
+  if (err instanceof GatherError) return { kind: 'gather', message: err.message };
+  return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+}
+
+/** Connect, gather and plan one host. Errors become a result, never an exception. */
+export async function checkHost(
+  host: RunHost,
+  deps: CheckDeps,
+  opts: CheckOptions,
+): Promise<HostCheckResult> {
+  const started = Date.now();
+  const base = { host: host.name, address: host.connection.address };
+  const phase = (p: 'connecting' | 'gathering' | 'planned') =>
+    opts.emit({ type: 'host-phase', at: now(), host: host.name, phase: p });
+  let conn: Connection | undefined;
+  try {
+    phase('connecting');
+    conn = await raceAbort(deps.connect(host.connection, opts.signal), opts.signal);
+    phase('gathering');
+    const res = await raceAbort(
+      conn.exec(GATHER_COMMAND, {
+        stdin: deps.gatherScript(Object.keys(host.targets)),
+        timeoutMs: opts.commandTimeoutMs,
+        become: host.connection.become,
+        signal: opts.signal,
+      }),
+      opts.signal,
+    );
+    if (res.code !== 0) {
+      const why = res.stderr.trim().split('\n').slice(-3).join(' / ') || `exit ${String(res.code)}`;
+      throw new GatherError(`gather script failed on ${host.name}: ${why}`);
+    }
+    const facts = deps.parseFacts(host.name, res.stdout);
+    opts.emit({ type: 'host-facts', at: now(), host: host.name, facts });
+    const plan = deps.planHost(host, facts);
+    phase('planned');
+    opts.emit({ type: 'host-planned', at: now(), host: host.name, plan });
+    return { ...base, facts, plan, durationMs: Date.now() - started };
+  } catch (err) {
+    return { ...base, error: errorOf(err), durationMs: Date.now() - started };
+  } finally {
+    if (conn) void conn.close().catch(() => undefined);
+  }
+}
+
+class GatherError extends Error {}
+
+/** Check every host; hosts not started before an abort are reported as such. */
+export async function runCheck(
+  hosts: readonly RunHost[],
+  deps: CheckDeps,
+  opts: CheckOptions,
+): Promise<HostCheckResult[]> {
+  const results = await runPool(hosts, opts.forks, (h) => checkHost(h, deps, opts), {
+    signal: opts.signal,
+  });
+  return results.map((r, i) => {
+    const host = hosts[i]!;
+    if (r.started) return r.value;
+    const reason =
+      opts.signal.reason instanceof AbortedError
+        ? opts.signal.reason
+        : new AbortedError('interrupted');
+    return {
+      host: host.name,
+      address: host.connection.address,
+      error: errorOf(reason),
+      durationMs: 0,
+    };
+  });
+}
