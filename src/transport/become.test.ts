@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { becomeProbe, classifySudoFailure, planBecome, shellQuote, sudoError } from './become.js';
+import { TransportError } from './types.js';
+
+const base = { host: 'web1', loginUser: 'deploy', becomeUser: 'root' };
+
+describe('planBecome', () => {
+  it('runs the command unchanged when already the become user', () => {
+    expect(planBecome('sh -s', { ...base, loginUser: 'root' })).toEqual({ command: 'sh -s' });
+  });
+
+  it('wraps in non-interactive sudo without a password', () => {
+    expect(planBecome("cat '/proc/x'", base)).toEqual({
+      command: `sudo -n -u root -- sh -c 'cat '\\''/proc/x'\\'''`,
+    });
+  });
+
+  it('sends the password as the first stdin line, never in the command', () => {
+    const plan = planBecome('sh -s', { ...base, password: 's3cr3t pass' });
+    expect(plan.command).toBe(`sudo -k -S -p '' -u root -- sh -c 'sh -s'`);
+    expect(plan.command).not.toContain('s3cr3t');
+    expect(plan.stdinPrefix?.toString()).toBe('s3cr3t pass\n');
+  });
+
+  it('refuses become users outside the strict pattern', () => {
+    for (const bad of ['Root', 'root;id', '-u', '', 'a b']) {
+      expect(() => planBecome('true', { ...base, becomeUser: bad })).toThrow(TransportError);
+    }
+    expect(planBecome('true', { ...base, becomeUser: 'svc_app-1' }).command).toContain(
+      '-u svc_app-1',
+    );
+  });
+
+  it('refuses a password with a newline (sudo would read only part of it)', () => {
+    expect(() => planBecome('true', { ...base, password: 'a\nb' })).toThrow(/newline/);
+  });
+
+  it('probes in the C locale', () => {
+    expect(becomeProbe(base).command).toBe(`LC_ALL=C sudo -n -u root -- sh -c 'true'`);
+  });
+});
+
+describe('shellQuote', () => {
+  it('survives embedded single quotes', () => {
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+  });
+});
+
+describe('classifySudoFailure', () => {
+  it('recognises sudo messages', () => {
+    expect(classifySudoFailure('sudo: a password is required\n', 1)).toBe('password_required');
+    expect(classifySudoFailure('sudo: a terminal is required to read the password', 1)).toBe(
+      'password_required',
+    );
+    expect(classifySudoFailure('Sorry, try again.\nsudo: 1 incorrect password attempt', 1)).toBe(
+      'password_wrong',
+    );
+    expect(classifySudoFailure('deploy is not in the sudoers file.', 1)).toBe('not_allowed');
+    expect(classifySudoFailure('sh: 1: sudo: not found', 127)).toBe('no_sudo');
+    expect(classifySudoFailure('', 0)).toBeUndefined();
+    expect(classifySudoFailure('some other failure', 1)).toBeUndefined();
+  });
+
+  it('builds the message the operator needs', () => {
+    const e = sudoError('web1', 'password_required', 'root');
+    expect(e.kind).toBe('become');
+    expect(e.message).toBe(
+      'sudo requires a password on web1: set SYSFLEET_BECOME_PASSWORD or use --ask-become-pass',
+    );
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Become (sudo) as pure functions: how a fixed command is wrapped and how sudo's complaints are
+ * recognised. The password never appears in the command: with one, sudo reads it from the first
+ * line of stdin (`-S -p ''`) and the caller's stdin follows. sudo reads that line byte by byte
+ * (tgetpass), so it consumes exactly the password line and leaves the rest for the command.
+ *
+ * Danger: when sudo does NOT ask (NOPASSWD, cached credentials), a password line would reach the
+ * command's stdin. So a connection first probes `sudo -n` (see becomeProbe) and sends the password
+ * only when sudo demands one, with `-k` so cached credentials never skip the prompt.
+ */
+import { TransportError } from './types.js';
+
+export const BECOME_USER_PATTERN = /^[a-z_][a-z0-9_-]*$/;
+
+export interface BecomePlan {
+  /** The command to run (possibly wrapped in sudo). */
+  command: string;
+  /** Bytes to send before the caller's stdin (the password line), if any. */
+  stdinPrefix?: Buffer;
+}
+
+export interface BecomeInput {
+  host: string;
+  /** Login user on the host (or the local uid's name); root skips sudo when becoming root. */
+  loginUser: string;
+  becomeUser: string;
+  /** The sudo password, if one is known. */
+  password?: string;
+}
+
+/** POSIX single-quote a string for `sh -c`: the command is fixed code, quoting keeps it intact. */
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function validateBecomeUser(host: string, user: string): void {
+  if (!BECOME_USER_PATTERN.test(user)) {
+    throw new TransportError(
+      'become',
+      host,
+      `invalid become user ${JSON.stringify(user)} for ${host}: expected a name matching ${BECOME_USER_PATTERN.source}`,
+    );
+  }
+}
+
+/** Wrap `command` so it runs as `becomeUser`. */
+export function planBecome(command: string, input: BecomeInput): BecomePlan {
+  validateBecomeUser(input.host, input.becomeUser);
+  if (input.loginUser === input.becomeUser) return { command };
+  const inner = `sh -c ${shellQuote(command)}`;
+  if (input.password === undefined) {
+    return { command: `sudo -n -u ${input.becomeUser} -- ${inner}` };
+  }
+  if (/[\r\n]/.test(input.password)) {
+    throw new TransportError(
+      'become',
+      input.host,
+      `become password for ${input.host} has a newline`,
+    );
+  }
+  return {
+    command: `sudo -k -S -p '' -u ${input.becomeUser} -- ${inner}`,
+    stdinPrefix: Buffer.from(input.password + '\n', 'utf8'),
+  };
+}
+
+/**
+ * The command that checks become once per connection before real work runs: without a password
+ * it asks whether sudo works non-interactively; with one, whether sudo accepts it. Messages are
+ * forced to the C locale so classifySudoFailure can read them.
+ */
+export function becomeProbe(input: BecomeInput): BecomePlan {
+  const plan = planBecome('true', input);
+  return { ...plan, command: `LC_ALL=C ${plan.command}` };
+}
+
+export type SudoFailure = 'password_required' | 'password_wrong' | 'not_allowed' | 'no_sudo';
+
+/** Recognise sudo's own failure messages (C locale: run on becomeProbe's output). */
+export function classifySudoFailure(stderr: string, code: number | null): SudoFailure | undefined {
+  if (code === 0) return undefined;
+  if (/a (terminal|password) is required/i.test(stderr)) return 'password_required';
+  if (/incorrect password|Sorry, try again|no password was provided/i.test(stderr)) {
+    return 'password_wrong';
+  }
+  if (/is not in the sudoers file|is not allowed to execute|may not run sudo/i.test(stderr)) {
+    return 'not_allowed';
+  }
+  if (code === 127 && /sudo: (command )?not found/i.test(stderr)) return 'no_sudo';
+  return undefined;
+}
+
+export function sudoError(host: string, failure: SudoFailure, becomeUser: string): TransportError {
+  const text: Record<SudoFailure, string> = {
+    password_required: `sudo requires a password on ${host}: set SYSFLEET_BECOME_PASSWORD or use --ask-become-pass`,
+    password_wrong: `sudo on ${host} rejected the become password`,
+    not_allowed: `sudo on ${host} does not allow this user to run commands as ${becomeUser}`,
+    no_sudo: `sudo is not installed on ${host} (become needs it)`,
+  };
+  return new TransportError('become', host, text[failure]);
+}
