@@ -54,6 +54,6 @@ fi
 stamp=dist/.build-stamp
 if [ ! -f "$stamp" ] || [ -n "$(find src package.json tsconfig.json tsconfig.build.json -newer "$stamp" -print -quit)" ]; then
   say "building (tsc)"
-  npx tsc -p tsconfig.build.json
+  npm run --silent build
   touch "$stamp"
 fi
