@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { retryCommand, rollbackOutcome } from './rollback.js';
+
+describe('rollbackOutcome', () => {
+  it.each([
+    [{ outcome: 'changed' as const, keys: [] }, 'rolled_back'],
+    [{ outcome: 'unchanged' as const, keys: [] }, 'unchanged'],
+    [{ outcome: 'reverted' as const, keys: [] }, 'failed'],
+    [{ outcome: 'locked' as const, keys: [] }, 'failed'],
+    [{ outcome: 'unchanged' as const, keys: [], skipped: true }, 'skipped'],
+  ])('%j → %s', (res, outcome) => expect(rollbackOutcome(res)).toBe(outcome));
+});
+
+describe('retryCommand', () => {
+  it('lists exactly the hosts not reached, with the inventories used', () => {
+    const cmd = retryCommand(
+      '20261121T030000Z-ab12',
+      [
+        { host: 'web01', outcome: 'rolled_back', keys: [], durationMs: 1 },
+        { host: 'web02', outcome: 'unreachable', keys: [], error: 'timeout', durationMs: 1 },
+        {
+          host: 'db 1',
+          outcome: 'skipped',
+          keys: [],
+          error: 'not started (interrupted)',
+          durationMs: 0,
+        },
+        {
+          host: 'db2',
+          outcome: 'skipped',
+          keys: [],
+          error: 'changed since the run',
+          durationMs: 0,
+        },
+      ],
+      ['prod.ini', 'my inv.yaml'],
+    );
+    expect(cmd).toBe(
+      "sysfleet rollback 20261121T030000Z-ab12 -i prod.ini -i 'my inv.yaml' --limit 'web02,db 1'",
+    );
+  });
+  it('nothing to retry', () => {
+    expect(
+      retryCommand('r', [{ host: 'a', outcome: 'rolled_back', keys: [], durationMs: 1 }], []),
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * The emergency path: for every host a run touched, connect and restore its snapshot in one exec.
+ * No fact gathering, the widest useful concurrency, and every host accounted for: restored,
+ * already restored, skipped (changed since, without --force), failed, or unreachable.
+ */
+import type { Connection } from '../transport/types.js';
+import { now, raceAbort } from './clock.js';
+import { type RunHost, errorOf } from './check.js';
+import type { HostOutcome, RunEvent } from './events.js';
+import type { HostApplyRecord, HostChangeResult } from './apply.js';
+import { runPool } from './pool.js';
+
+export interface RollbackDeps {
+  connect(target: RunHost['connection'], signal: AbortSignal): Promise<Connection>;
+  rollbackHost(
+    conn: Connection,
+    host: RunHost,
+    ctx: { runId: string; signal: AbortSignal },
+  ): Promise<HostChangeResult & { skipped?: boolean }>;
+}
+
+export interface RollbackOptions {
+  runId: string;
+  forks: number;
+  signal: AbortSignal;
+  emit: (event: RunEvent) => void;
+}
+
+export function rollbackOutcome(res: HostChangeResult & { skipped?: boolean }): HostOutcome {
+  if (res.skipped) return 'skipped';
+  switch (res.outcome) {
+    case 'changed':
+      return 'rolled_back';
+    case 'unchanged':
+      return 'unchanged';
+    default:
+      return 'failed';
+  }
+}
+
+export async function runRollback(
+  hosts: readonly RunHost[],
+  deps: RollbackDeps,
+  opts: RollbackOptions,
+): Promise<HostApplyRecord[]> {
+  const one = async (host: RunHost): Promise<HostApplyRecord> => {
+    const started = Date.now();
+    let conn: Connection | undefined;
+    const finish = (outcome: HostOutcome, rec: Partial<HostApplyRecord>): HostApplyRecord => {
+      const r: HostApplyRecord = {
+        host: host.name,
+        outcome,
+        keys: rec.keys ?? [],
+        error: rec.error,
+        durationMs: Date.now() - started,
+      };
+      opts.emit({
+        type: 'host-done',
+        at: now(),
+        host: r.host,
+        outcome,
+        keys: r.keys,
+        error: r.error,
+        durationMs: r.durationMs,
+      });
+      return r;
+    };
+    try {
+      opts.emit({ type: 'host-phase', at: now(), host: host.name, phase: 'connecting' });
+      conn = await raceAbort(deps.connect(host.connection, opts.signal), opts.signal);
+      opts.emit({ type: 'host-phase', at: now(), host: host.name, phase: 'rolling_back' });
+      const res = await deps.rollbackHost(conn, host, { runId: opts.runId, signal: opts.signal });
+      return finish(rollbackOutcome(res), { keys: res.keys, error: res.error });
+    } catch (err) {
+      const e = errorOf(err);
+      const unreachable = conn === undefined;
+      return finish(unreachable ? 'unreachable' : 'failed', { error: e.message });
+    } finally {
+      if (conn) void conn.close().catch(() => undefined);
+    }
+  };
+  const results = await runPool(hosts, opts.forks, one, { signal: opts.signal });
+  return results.map((r, i) =>
+    r.started
+      ? r.value
+      : {
+          host: hosts[i]!.name,
+          outcome: 'skipped' as const,
+          keys: [],
+          error: 'not started (interrupted)',
+          durationMs: 0,
+        },
+  );
+}
+
+/** The command an operator runs to retry just the hosts that could not be reached. */
+export function retryCommand(
+  runId: string,
+  records: readonly HostApplyRecord[],
+  inventoryArgs: string[],
+): string | undefined {
+  const missed = records.filter(
+    (r) =>
+      r.outcome === 'unreachable' ||
+      (r.outcome === 'skipped' && r.error?.startsWith('not started')),
+  );
+  if (missed.length === 0) return undefined;
+  const inv = inventoryArgs.map((i) => `-i ${shellQuote(i)}`).join(' ');
+  return `sysfleet rollback ${runId}${inv ? ` ${inv}` : ''} --limit ${shellQuote(missed.map((r) => r.host).join(','))}`;
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:,@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
