@@ -31,6 +31,10 @@ export interface SysctlFile {
   /** sha256 of the content, hex (for snapshots and change detection). */
   sha256?: string;
   lines: SysctlFileLine[];
+  /** The gather could not read the file (its lines are unknown, precedence is uncertain). */
+  error?: string;
+  /** More meaningful lines than the gather cap: `lines` holds the first ones only. */
+  truncated?: boolean;
 }
 
 export interface HostFacts {
@@ -55,7 +59,14 @@ export interface HostFacts {
     timeWait: number;
     closeWait: number;
     synRecv: number;
+    /**
+     * How closeWait/synRecv were counted: `ss` (state-filtered in the kernel) or `proc` (one awk
+     * pass over /proc/net/tcp{,6}). established is Tcp CurrEstab and timeWait is sockstat tw
+     * (both O(1)) except with `proc`, where all four come from the pass.
+     */
     source: 'ss' | 'proc';
+    /** The /proc pass stopped at its line cap: the counts are lower bounds. */
+    capped?: boolean;
   };
   conntrack: { count?: number; max?: number };
   /** net.ipv4.ip_local_port_range as numbers. */

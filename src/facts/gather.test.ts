@@ -1,0 +1,109 @@
+/**
+ * The gather script itself, executed locally with dash, bash and busybox sh. It must be
+ * read-only: static rules on its text, and a run inside a private mount namespace where / and
+ * /proc/sys are remounted read-only must produce no stderr at all (a write would print
+ * "Read-only file system"). Runs where the tools exist (root + unshare for the read-only run).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildGatherScript, InvalidKeyError, renderGatherScript } from './script.js';
+import { parseGatherOutput } from './parseGather.js';
+
+const body = readFileSync(new URL('./gather.sh', import.meta.url), 'utf8');
+const KEYS = [
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.tcp_tw_recycle',
+  'net.ipv6.route.flush',
+  'net/ipv4/tcp_fin_timeout',
+];
+
+function has(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+const isRoot = process.getuid?.() === 0;
+const shells: [string, string[]][] = [
+  ['dash', ['dash', '-s']],
+  ['bash', ['bash', '-s']],
+  ['busybox', ['busybox', 'sh', '-s']],
+];
+
+function run(argv: string[], input: string) {
+  const [cmd, ...args] = argv as [string, ...string[]];
+  return spawnSync(cmd, args, { input, encoding: 'utf8', timeout: 20_000, cwd: '/' });
+}
+
+describe('gather.sh text', () => {
+  const code = body
+    .split('\n')
+    .filter((l) => !/^\s*#/.test(l))
+    .join('\n');
+  it('redirects output only to /dev/null or other descriptors', () => {
+    const writes = [...code.matchAll(/\d?>>?\s*([^\s&;|)]+)/g)].map((m) => m[1]);
+    expect(writes.filter((t) => t !== '/dev/null' && !/^&\d$/.test(t ?? ''))).toEqual([]);
+  });
+  it('calls no command that changes state', () => {
+    // In command position: line start, after ; & | ( { or a then/do/else keyword.
+    expect(code).not.toMatch(
+      /(^|[;&|({]|\b(then|do|else))\s*(sysctl|tee|rm|mv|cp|mkdir|touch|modprobe|insmod|ln|chmod|chown|dd|truncate|mount)\b/m,
+    );
+  });
+});
+
+describe('buildGatherScript', () => {
+  it('appends the keys as a quoted heredoc, canonical and de-duplicated', () => {
+    const s = renderGatherScript('body\n', ['net.core.somaxconn', 'net/core/somaxconn']);
+    expect(s).toBe("body\nsysfleet_main <<'SYSFLEET_KEYS'\nnet.core.somaxconn\nSYSFLEET_KEYS\n");
+  });
+  it.each([
+    'net.ipv4.tcp_keepalive_time; rm -rf /',
+    'net.ipv4.conf.*.rp_filter',
+    '../../etc/passwd',
+    'net..ipv4',
+    'SYSFLEET_KEYS\nx',
+    '',
+    'net.ipv4.$(id)',
+  ])('rejects %j', (key) => {
+    expect(() => buildGatherScript([key])).toThrow(InvalidKeyError);
+  });
+});
+
+describe.each(shells)('gather.sh on %s', (name, argv) => {
+  const available = has(name);
+  it.skipIf(!available)('runs, prints nothing on stderr and parses', () => {
+    const r = run(argv, buildGatherScript(KEYS));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const facts = parseGatherOutput('local', r.stdout, '2025-01-01T00:00:00Z');
+    expect(facts.kernel.release).toBe(
+      spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim(),
+    );
+    expect(facts.sysctls['net.ipv4.tcp_keepalive_time']).toEqual({
+      state: 'value',
+      value: readFileSync('/proc/sys/net/ipv4/tcp_keepalive_time', 'utf8').trim(),
+    });
+    expect(facts.sysctls['net.ipv4.tcp_tw_recycle']?.state).toBe('absent');
+    expect(facts.sysctls['net.ipv4.tcp_fin_timeout']?.state).toBe('value');
+    expect(facts.localPortRange?.[0]).toBeLessThan(facts.localPortRange?.[1] ?? 0);
+    expect(facts.counters.TcpExt?.ListenOverflows).toBeTypeOf('number');
+    if (isRoot) expect(facts.sysctls['net.ipv6.route.flush']?.state).toBe('unreadable');
+  });
+
+  it.skipIf(!available || !isRoot || !has('unshare'))(
+    'writes nothing: clean run on a read-only / and /proc/sys',
+    () => {
+      const ro =
+        'mount --make-rprivate / && mount --bind / / && mount -o remount,bind,ro / && ' +
+        'mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys && ' +
+        'mount --bind /tmp /tmp && mount -o remount,bind,ro /tmp && exec "$@"';
+      const r = run(
+        ['unshare', '--mount', '--net', 'sh', '-c', ro, 'ro', ...argv],
+        buildGatherScript(KEYS),
+      );
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout.trimEnd().endsWith('@@end')).toBe(true);
+    },
+  );
+});

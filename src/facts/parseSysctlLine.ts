@@ -1,0 +1,16 @@
+/** One line of a sysctl.d file, as systemd-sysctl and procps read it. */
+import type { SysctlFileLine } from './types.js';
+import { normalizeKey, normalizeValue } from './keys.js';
+
+/** Returns undefined for comments, blank lines and lines without `=` (both loaders skip those). */
+export function parseSysctlLine(text: string, line: number): SysctlFileLine | undefined {
+  let t = text.trim();
+  if (t === '' || t.startsWith('#') || t.startsWith(';')) return undefined;
+  const ignoreFailure = t.startsWith('-');
+  if (ignoreFailure) t = t.slice(1);
+  const eq = t.indexOf('=');
+  if (eq < 0) return undefined;
+  const key = normalizeKey(t.slice(0, eq));
+  if (key === '') return undefined;
+  return { line, key, value: normalizeValue(t.slice(eq + 1)), ignoreFailure };
+}

@@ -1,0 +1,54 @@
+/**
+ * The gather script as it travels to a host: gather.sh (the functions) followed by one call of
+ * sysfleet_main whose stdin is a quoted heredoc holding the validated keys. Nothing is ever put in
+ * argv: the host runs a fixed command (`sh -s` or `sudo -n sh -s`) and reads this on stdin.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { isValidKey, normalizeKey } from './keys.js';
+
+export const GATHER_COMMAND = 'sh -s';
+export const GATHER_COMMAND_BECOME = 'sudo -n sh -s';
+
+export class InvalidKeyError extends Error {
+  constructor(readonly key: string) {
+    super(
+      `invalid sysctl key ${JSON.stringify(key)}: expected segments of letters, digits, "_" or "-" ` +
+        `joined by "." or "/" (e.g. net.ipv4.tcp_keepalive_time); globs are not gathered`,
+    );
+    this.name = 'InvalidKeyError';
+  }
+}
+
+/** Pure: append the keys heredoc to the script body. Throws InvalidKeyError on a bad key. */
+export function renderGatherScript(body: string, keys: readonly string[]): string {
+  const canonical: string[] = [];
+  for (const key of keys) {
+    if (!isValidKey(key)) throw new InvalidKeyError(key);
+    const k = normalizeKey(key);
+    if (!canonical.includes(k)) canonical.push(k);
+  }
+  const end = body.endsWith('\n') ? '' : '\n';
+  return `${body}${end}sysfleet_main <<'SYSFLEET_KEYS'\n${canonical.map((k) => k + '\n').join('')}SYSFLEET_KEYS\n`;
+}
+
+let cachedBody: string | undefined;
+
+/**
+ * gather.sh beside this module (src/facts, or dist/facts when the build copies it), else the
+ * source tree's copy when running from dist/ without it.
+ */
+export function gatherScriptBody(): string {
+  if (cachedBody !== undefined) return cachedBody;
+  const candidates = [
+    new URL('./gather.sh', import.meta.url),
+    new URL('../../src/facts/gather.sh', import.meta.url),
+  ];
+  const found = candidates.find((u) => existsSync(u));
+  if (!found) throw new Error('gather.sh not found next to src/facts/script.ts or in src/facts');
+  cachedBody = readFileSync(found, 'utf8');
+  return cachedBody;
+}
+
+export function buildGatherScript(keys: readonly string[]): string {
+  return renderGatherScript(gatherScriptBody(), keys);
+}
