@@ -1,0 +1,125 @@
+/**
+ * What ssh and local connections share: exec/spawn on top of `start(command)`, and become.
+ * Become is settled once per connection by a probe (see become.ts): `sudo -n` first; only if sudo
+ * demands a password is one fetched and checked, and only then is it sent with each command.
+ */
+import {
+  becomeProbe,
+  classifySudoFailure,
+  planBecome,
+  sudoError,
+  type BecomePlan,
+} from './become.js';
+import { collect, stream, type RawProcess } from './process-io.js';
+import type { SecretSource } from './secrets.js';
+import {
+  TransportError,
+  type Connection,
+  type ExecOptions,
+  type ExecResult,
+  type RemoteProcess,
+} from './types.js';
+
+export interface BecomeSettings {
+  /** The host is configured for become (ansible_become). */
+  enabled: boolean;
+  becomeUser: string;
+  /** The user the commands run as before become. */
+  loginUser: string;
+}
+
+export abstract class BaseConnection implements Connection {
+  private becomePassword?: Promise<string | undefined>;
+
+  protected constructor(
+    readonly host: string,
+    protected readonly becomeSettings: BecomeSettings,
+    protected readonly secrets: SecretSource,
+  ) {}
+
+  /** Start `command` (already wrapped) with the platform's shell. */
+  protected abstract start(command: string): Promise<RawProcess>;
+  abstract close(): Promise<void>;
+
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const plan = await this.plan(command, options);
+    const proc = await this.start(plan.command);
+    return collect(proc, {
+      host: this.host,
+      command,
+      ...(plan.stdinPrefix ? { stdinPrefix: plan.stdinPrefix } : {}),
+      ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  async spawn(command: string, options: Omit<ExecOptions, 'stdin'> = {}): Promise<RemoteProcess> {
+    const plan = await this.plan(command, options);
+    const proc = await this.start(plan.command);
+    return stream(proc, {
+      host: this.host,
+      command,
+      ...(plan.stdinPrefix ? { stdinPrefix: plan.stdinPrefix } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  private async plan(command: string, options: Omit<ExecOptions, 'stdin'>): Promise<BecomePlan> {
+    const s = this.becomeSettings;
+    if (!options.become || !s.enabled || s.loginUser === s.becomeUser) return { command };
+    this.becomePassword ??= this.settleBecome(options);
+    // A failed probe is not cached: the next call probes again (and fails the same way).
+    const password = await this.becomePassword.catch((e: unknown) => {
+      this.becomePassword = undefined;
+      throw e;
+    });
+    return planBecome(command, {
+      host: this.host,
+      loginUser: s.loginUser,
+      becomeUser: s.becomeUser,
+      ...(password !== undefined ? { password } : {}),
+    });
+  }
+
+  /** Resolve to the password to send with each command, or undefined when sudo needs none. */
+  private async settleBecome(options: Omit<ExecOptions, 'stdin'>): Promise<string | undefined> {
+    const s = this.becomeSettings;
+    const input = { host: this.host, loginUser: s.loginUser, becomeUser: s.becomeUser };
+    const probe = async (password?: string) => {
+      const plan = becomeProbe(password === undefined ? input : { ...input, password });
+      const proc = await this.start(plan.command);
+      return collect(proc, {
+        host: this.host,
+        command: plan.command,
+        ...(plan.stdinPrefix ? { stdinPrefix: plan.stdinPrefix } : {}),
+        timeoutMs: options.timeoutMs ?? 30_000,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    };
+    const first = await probe();
+    const failure = classifySudoFailure(first.stderr, first.code);
+    if (first.code === 0) return undefined;
+    if (failure !== undefined && failure !== 'password_required') {
+      throw sudoError(this.host, failure, s.becomeUser);
+    }
+    if (failure === undefined) {
+      const said = first.stderr.trim().split('\n')[0] ?? '';
+      throw new TransportError(
+        'become',
+        this.host,
+        `${this.host}: sudo to ${s.becomeUser} failed (exit ${first.code ?? first.signal}): ${said}`,
+      );
+    }
+    const password = await this.secrets.get({ kind: 'become-password', host: this.host });
+    if (password === undefined) throw sudoError(this.host, 'password_required', s.becomeUser);
+    const second = await probe(password);
+    if (second.code === 0) return password;
+    throw sudoError(
+      this.host,
+      classifySudoFailure(second.stderr, second.code) ?? 'password_wrong',
+      s.becomeUser,
+    );
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * ansible_connection=local: run `sh -c <command>` on this machine, with the same stdin, timeout,
+ * abort and become behaviour as over SSH (already root and becoming root: no sudo).
+ */
+import { spawn } from 'node:child_process';
+import { userInfo } from 'node:os';
+import { BaseConnection } from './base-connection.js';
+import type { RawProcess } from './process-io.js';
+import { noSecrets, type SecretSource } from './secrets.js';
+import { TransportError } from './types.js';
+
+export interface LocalOptions {
+  host: string;
+  become?: boolean;
+  becomeUser?: string;
+  secrets?: SecretSource;
+}
+
+export class LocalConnection extends BaseConnection {
+  private readonly children = new Set<RawProcess>();
+
+  constructor(opts: LocalOptions) {
+    super(
+      opts.host,
+      {
+        enabled: opts.become ?? false,
+        becomeUser: opts.becomeUser ?? 'root',
+        loginUser: userInfo().username,
+      },
+      opts.secrets ?? noSecrets,
+    );
+  }
+
+  protected start(command: string): Promise<RawProcess> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let exited = false;
+      const exit = new Promise<{ code: number | null; signal?: string }>((res) => {
+        // 'close' waits for stdout/stderr to end, so no output is lost.
+        child.on('close', (code, signal) => {
+          exited = true;
+          res({ code, ...(signal ? { signal } : {}) });
+        });
+      });
+      const proc: RawProcess = {
+        stdin: child.stdin,
+        stdout: child.stdout,
+        stderr: child.stderr,
+        exit,
+        kill: () => {
+          if (!exited) child.kill('SIGKILL');
+        },
+      };
+      child.once('error', (e) =>
+        reject(
+          new TransportError('protocol', this.host, `${this.host}: cannot run sh: ${e.message}`),
+        ),
+      );
+      child.once('spawn', () => {
+        this.children.add(proc);
+        void exit.then(() => this.children.delete(proc));
+        resolve(proc);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.children) c.kill();
+    await Promise.all([...this.children].map((c) => c.exit));
+  }
+}
