@@ -1,0 +1,42 @@
+/** Small text helpers shared by the screens and the plain printer. */
+
+/** `net.ipv4.tcp_keepalive_time` -> `tcp_keepalive_time`; other namespaces keep their path. */
+export function shortKey(key: string): string {
+  return key.replace(/^net\.(ipv4|core)\./, '');
+}
+
+/** 950 -> "950ms", 12_300 -> "12.3s", 130_000 -> "2m10s", 7_500_000 -> "2h05m". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '-';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.round(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** Cut to `width` characters with an ellipsis (the screens never wrap a line). */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (text.length <= width) return text;
+  return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Buckets in display order with their labels. */
+export const BUCKET_LABELS = {
+  failed: 'failed',
+  unreachable: 'unreachable',
+  reverted: 'reverted',
+  drift: 'drift',
+  changed: 'changed',
+  rolled_back: 'rolled back',
+  unchanged: 'unchanged',
+  compliant: 'compliant',
+  skipped: 'skipped',
+  in_flight: 'in flight',
+  pending: 'pending',
+} as const;
