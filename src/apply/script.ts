@@ -1,0 +1,164 @@
+/**
+ * Pure renderers of the host programs. The control node runs the fixed command HOST_COMMAND
+ * (`sh -s`; the transport prefixes `sudo -n` for become) and writes one of these on stdin.
+ * Every datum is validated (src/apply/validate.ts) before it is rendered; values go into quoted
+ * heredocs or single quotes only after matching a pattern that excludes quotes and `$`.
+ */
+import type { ApplyRequest, RollbackRequest } from './types.js';
+import { SH_APPLY } from './sh-apply.js';
+import { SH_LIB } from './sh-lib.js';
+import { SH_COLLECT, SH_LIST_SNAPSHOTS, SH_READ_SNAPSHOT } from './sh-queries.js';
+import { SH_ROLLBACK } from './sh-rollback.js';
+import { SH_RUNNER } from './sh-runner.js';
+import {
+  checkBase64,
+  checkKey,
+  checkMode,
+  checkPersistPath,
+  checkRunId,
+  checkUid,
+  checkValue,
+  safeBy,
+  ScriptDataError,
+  sq,
+} from './validate.js';
+
+/** The fixed command every host program is fed to on stdin. */
+export const HOST_COMMAND = 'sh -s';
+
+/** Seconds the detached worker may take before the attached part stops waiting for it. */
+const WORK_TIMEOUT_SEC = 600;
+
+export type ProgramMode = 'apply' | 'rollback';
+
+function heredocFn(name: string, lines: string[]): string {
+  const body = lines.map((l) => `${l}\n`).join('');
+  return `${name}() {\ncat <<'SF_DATA_EOF'\n${body}SF_DATA_EOF\n}\n`;
+}
+
+/** base64 in lines of 76 characters (short lines keep every shell's heredoc handling happy). */
+function wrap64(b64: string): string[] {
+  checkBase64(b64);
+  const out: string[] = [];
+  for (let i = 0; i < b64.length; i += 76) out.push(b64.slice(i, i + 76));
+  return out;
+}
+
+function header(mode: ProgramMode, runId: string, by: string, extra: string[]): string {
+  return [
+    `# sysfleet ${mode} program, run ${checkRunId(runId)}`,
+    `SF_RUN=${sq(runId)}`,
+    `SF_MODE=${mode}`,
+    `SF_BY=${sq(safeBy(by))}`,
+    `SF_WORK_TIMEOUT=${WORK_TIMEOUT_SEC}`,
+    ...extra,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Wrap a changing program so that the shell reads ALL of stdin's script before running any of
+ * it (everything is inside one function): the later `go` on stdin is then read by the program,
+ * not parsed as script. The program is written to /var/lib/sysfleet/work/ so the detached
+ * worker can run it again after the attached part is gone.
+ */
+function boot(mode: ProgramMode, runId: string, program: string): string {
+  if (program.split('\n').includes('SF_PROGRAM_EOF')) {
+    throw new ScriptDataError('internal: program contains its own heredoc delimiter');
+  }
+  const prog = `/var/lib/sysfleet/work/${runId}.${mode}.sh`;
+  return `sf_boot() {
+umask 077
+mkdir -p /var/lib/sysfleet/work 2>/dev/null
+cat >'${prog}.tmp' 2>/dev/null <<'SF_PROGRAM_EOF'
+${program}SF_PROGRAM_EOF
+if [ $? -ne 0 ]; then
+  printf '@@sf\\tfinal\\tstate=failed\\treason=cannot write %s (is /var/lib writable, are we root?); nothing was changed\\n' '${prog}'
+  return 0
+fi
+chmod 700 /var/lib/sysfleet 2>/dev/null
+mv -f '${prog}.tmp' '${prog}' && sh '${prog}' fg
+}
+sf_boot; exit $?
+`;
+}
+
+export function renderApplyScript(req: ApplyRequest): string {
+  const runId = checkRunId(req.runId);
+  const goTimeout = req.goTimeoutSec ?? 120;
+  if (!Number.isInteger(goTimeout) || goTimeout < 1 || goTimeout > 3600) {
+    throw new ScriptDataError(`goTimeoutSec must be an integer 1..3600, got ${goTimeout}`);
+  }
+  const seen = new Set<string>();
+  const keyLines = req.changes.map((c) => {
+    checkKey(c.key);
+    checkValue(c.to);
+    if (seen.has(c.key)) throw new ScriptDataError(`duplicate change for ${c.key}`);
+    seen.add(c.key);
+    return `${c.key}|${c.runtime ? 1 : 0}|${c.to}`;
+  });
+  const file = req.persistFile;
+  const filePath = file ? checkPersistPath(file.path) : '';
+  const fileB64 = file ? Buffer.from(file.content, 'utf8').toString('base64') : '';
+  const data =
+    header('apply', runId, req.by, [`SF_GO_TIMEOUT=${goTimeout}`, `SF_FILE=${sq(filePath)}`]) +
+    heredocFn('sf_data_keys', keyLines) +
+    heredocFn('sf_data_file', wrap64(fileB64));
+  return boot('apply', runId, data + SH_LIB + SH_APPLY + SH_RUNNER);
+}
+
+export function renderRollbackScript(req: RollbackRequest): string {
+  const runId = checkRunId(req.runId);
+  const keyLines = req.keys.map(({ snapshot, runValue }) => {
+    checkKey(snapshot.key);
+    if (runValue !== undefined) checkValue(runValue);
+    const snapValue = snapshot.state === 'value' ? checkValue(snapshot.value) : '';
+    const hasRun = runValue !== undefined ? 1 : 0;
+    return `${snapshot.key}|${snapshot.state}|${hasRun}|${runValue ?? ''}|${snapValue}`;
+  });
+  const fileLines: string[] = [];
+  let fileFns = '';
+  req.files.forEach(({ snapshot, runContentBase64 }, i) => {
+    const n = i + 1;
+    checkPersistPath(snapshot.path);
+    const hasRun = runContentBase64 !== undefined ? 1 : 0;
+    if (snapshot.state === 'present') {
+      checkMode(snapshot.mode);
+      checkUid(snapshot.uid, 'uid');
+      checkUid(snapshot.gid, 'gid');
+      fileLines.push(
+        `${n}|${snapshot.path}|present|${snapshot.mode}|${snapshot.uid}|${snapshot.gid}|${hasRun}`,
+      );
+      fileFns += heredocFn(`sf_data_rfile_snap_${n}`, wrap64(snapshot.contentBase64));
+    } else {
+      fileLines.push(`${n}|${snapshot.path}|absent||||${hasRun}`);
+      fileFns += heredocFn(`sf_data_rfile_snap_${n}`, []);
+    }
+    fileFns += heredocFn(`sf_data_rfile_run_${n}`, wrap64(runContentBase64 ?? ''));
+  });
+  const data =
+    header('rollback', runId, req.by, [`SF_FORCE=${req.force ? 1 : 0}`]) +
+    heredocFn('sf_data_rkeys', keyLines) +
+    heredocFn('sf_data_rfiles', fileLines) +
+    fileFns;
+  return boot('rollback', runId, data + SH_LIB + SH_ROLLBACK + SH_RUNNER);
+}
+
+/** A read-only program: everything inside one function, like the changing ones. */
+function query(runId: string | undefined, mode: ProgramMode, body: string, call: string): string {
+  const vars = runId === undefined ? '' : `SF_RUN=${sq(checkRunId(runId))}\nSF_MODE=${mode}\n`;
+  return `sf_query() {\n${vars}${SH_LIB}${body}${call}\n}\nsf_query; exit 0\n`;
+}
+
+/** Print the (final or partial) result of a detached run on the host, and its snapshot. */
+export function renderCollectScript(runId: string, mode: ProgramMode = 'apply'): string {
+  return query(runId, mode, SH_COLLECT, 'sf_collect');
+}
+
+export function renderListSnapshotsScript(): string {
+  return query(undefined, 'apply', SH_LIST_SNAPSHOTS, 'sf_list_snapshots');
+}
+
+export function renderReadSnapshotScript(runId: string): string {
+  return query(runId, 'apply', SH_READ_SNAPSHOT, 'sf_read_snapshot');
+}

@@ -1,0 +1,106 @@
+/**
+ * The rollback program (POSIX sh). Data comes from script.ts as shell functions:
+ *   sf_data_rkeys   lines `key|snapstate|hasrun(1/0)|runvalue|snapvalue`
+ *   sf_data_rfiles  lines `n|path|snapstate|mode|uid|gid|hasrun(1/0)`
+ *   sf_data_rfile_snap_<n> / sf_data_rfile_run_<n>  base64 of the snapshot / run content
+ *   SF_FORCE        1: restore even what changed again since the run
+ *
+ * A key is restored only when its runtime value is still the run's value (else `changed_since`,
+ * unless forced); a value already equal to the snapshot is `already`. Files likewise, by content.
+ * Idempotent: a second rollback finds everything `already` and ends `unchanged`.
+ */
+export const SH_ROLLBACK = String.raw`
+sf_prepare() { sf_emit go-received; return 0; }
+
+sf_rb_keys() {
+  sf_data_rkeys >"$SF_W/rkeys"
+  while IFS='|' read -r _k _st _hr _rv _sv; do
+    if [ "$_st" != value ]; then
+      sf_emit rkey "key=$_k" action=not_in_snapshot; continue
+    fi
+    sf_read_key "$_k"; _cur=$SF_V
+    if [ "$SF_ST" != value ]; then
+      sf_emit rkey "key=$_k" action=failed "want=$_sv" "error=cannot read the current value ($SF_ST)"
+      SF_NFAIL=$((SF_NFAIL + 1)); continue
+    fi
+    if [ "$_cur" = "$(sf_norm "$_sv")" ]; then
+      sf_emit rkey "key=$_k" action=already "before=$_cur" "after=$_cur" "want=$_sv"; continue
+    fi
+    if [ "$SF_FORCE" != 1 ] && { [ "$_hr" != 1 ] || [ "$_cur" != "$(sf_norm "$_rv")" ]; }; then
+      sf_emit rkey "key=$_k" action=changed_since "before=$_cur" "want=$_sv"
+      SF_NSKIP=$((SF_NSKIP + 1)); continue
+    fi
+    if sf_write_key "$_k" "$_sv"; then
+      sf_emit rkey "key=$_k" action=restored "before=$_cur" "after=$SF_V" "want=$_sv"
+      SF_NDONE=$((SF_NDONE + 1))
+    else
+      sf_emit rkey "key=$_k" action=failed "before=$_cur" "after=$SF_V" "want=$_sv" "error=$SF_ERR"
+      SF_NFAIL=$((SF_NFAIL + 1))
+    fi
+  done <"$SF_W/rkeys"
+}
+
+# sf_rb_file N PATH SNAPSTATE MODE UID GID HASRUN
+sf_rb_file() {
+  _n=$1; _p=$2; _st=$3; _m=$4; _u=$5; _g=$6; _hr=$7
+  _cur=; _snap=; _run=
+  sf_file_state "$_p"
+  if [ "$SF_FS" = other ]; then
+    sf_emit rfile "path=$_p" action=failed "error=$_p is not a regular file now; left alone"
+    SF_NFAIL=$((SF_NFAIL + 1)); return 0
+  fi
+  [ "$SF_FS" = present ] && _cur=$(sf_b64 "$_p")
+  [ "$_hr" = 1 ] && _run=$(sf_data_rfile_run_$_n | tr -d '\n')
+  if [ "$_st" = absent ]; then
+    if [ "$SF_FS" = absent ]; then sf_emit rfile "path=$_p" action=already; return 0; fi
+    if [ "$SF_FORCE" != 1 ] && { [ "$_hr" != 1 ] || [ "$_cur" != "$_run" ]; }; then
+      sf_emit rfile "path=$_p" action=changed_since; SF_NSKIP=$((SF_NSKIP + 1)); return 0
+    fi
+    if sf_rm_file "$_p" && [ ! -e "$_p" ]; then
+      sf_emit rfile "path=$_p" action=removed; SF_NDONE=$((SF_NDONE + 1))
+    else
+      sf_emit rfile "path=$_p" action=failed "error=$SF_ERR"; SF_NFAIL=$((SF_NFAIL + 1))
+    fi
+    return 0
+  fi
+  sf_data_rfile_snap_$_n | tr -d '\n' >"$SF_W/snap.b64"
+  _snap=$(cat "$SF_W/snap.b64")
+  if [ "$SF_FS" = present ] && [ "$_cur" = "$_snap" ] && [ "$SF_FMODE $SF_FUID $SF_FGID" = "$_m $_u $_g" ]; then
+    sf_emit rfile "path=$_p" action=already; return 0
+  fi
+  if [ "$SF_FORCE" != 1 ] && [ "$SF_FS" = present ] && [ "$_cur" != "$_snap" ] \
+    && { [ "$_hr" != 1 ] || [ "$_cur" != "$_run" ]; }; then
+    sf_emit rfile "path=$_p" action=changed_since; SF_NSKIP=$((SF_NSKIP + 1)); return 0
+  fi
+  if ! base64 -d <"$SF_W/snap.b64" >"$SF_W/snap.file" 2>"$SF_W/err"; then
+    sf_emit rfile "path=$_p" action=failed "error=cannot decode snapshot content"
+    SF_NFAIL=$((SF_NFAIL + 1)); return 0
+  fi
+  if sf_put_file "$SF_W/snap.file" "$_p" "$_m" "$_u" "$_g" \
+    && [ "$(sf_b64 "$_p")" = "$_snap" ] && [ "$(stat -c '%a %u %g' "$_p")" = "$_m $_u $_g" ]; then
+    sf_emit rfile "path=$_p" action=restored; SF_NDONE=$((SF_NDONE + 1))
+  else
+    [ -n "$SF_ERR" ] || SF_ERR='content or mode read back differs'
+    sf_emit rfile "path=$_p" action=failed "error=$SF_ERR"; SF_NFAIL=$((SF_NFAIL + 1))
+  fi
+}
+
+sf_work() {
+  SF_NDONE=0; SF_NSKIP=0; SF_NFAIL=0
+  sf_rb_keys
+  sf_data_rfiles >"$SF_W/rfiles"
+  while IFS='|' read -r _fn _fp _fst _fm _fu _fg _fhr; do
+    SF_ERR=
+    sf_rb_file "$_fn" "$_fp" "$_fst" "$_fm" "$_fu" "$_fg" "$_fhr"
+  done <"$SF_W/rfiles"
+  if [ "$SF_NFAIL" -gt 0 ]; then
+    sf_final state=failed "restored=$SF_NDONE" "skipped=$SF_NSKIP" "failed=$SF_NFAIL" "reason=$SF_NFAIL item(s) could not be restored"
+  elif [ "$SF_NSKIP" -gt 0 ]; then
+    sf_final state=partial "restored=$SF_NDONE" "skipped=$SF_NSKIP" "reason=$SF_NSKIP item(s) changed again since the run; use force to restore them anyway"
+  elif [ "$SF_NDONE" -gt 0 ]; then
+    sf_final state=rolled_back "restored=$SF_NDONE"
+  else
+    sf_final state=unchanged "reason=already restored: nothing to do"
+  fi
+}
+`;

@@ -1,0 +1,101 @@
+/**
+ * The two-phase shape every changing program (apply, rollback) shares, in POSIX sh:
+ *
+ *   fg   (attached to the SSH channel): take the lock, run `sf_prepare` (apply: snapshot, then
+ *        wait for `go`), then start the worker DETACHED and wait for its result file.
+ *   work (setsid, stdin /dev/null, stdout to results/<run>.<mode>.result.part): run `sf_work`,
+ *        which makes the changes; a dropped connection cannot stop it half-way. At the end the
+ *        result file is fsynced and renamed to results/<run>.<mode>.result, then the lock released.
+ *
+ * Programs define sf_prepare and sf_work; src/apply/script.ts assembles lib + runner + program.
+ */
+export const SH_RUNNER = String.raw`
+SF_W=$SF_DIR/work/$SF_RUN.$SF_MODE.d
+SF_PROG=$SF_DIR/work/$SF_RUN.$SF_MODE.sh
+SF_RES=$SF_DIR/results/$SF_RUN.$SF_MODE.result
+SF_FINAL=0
+SF_HANDED=0
+SF_ABORT=0
+SF_PHASE=start
+umask 077
+
+sf_fg_exit() {
+  trap '' PIPE
+  if [ "$SF_HANDED" != 1 ]; then
+    [ "$SF_FINAL" = 1 ] || sf_final state=failed "reason=interrupted during $SF_PHASE; nothing was changed"
+    sf_unlock
+    rm -rf "$SF_W"; rm -f "$SF_PROG"
+  fi
+}
+
+sf_fg() {
+  sf_emit hello v=1 "mode=$SF_MODE" "run=$SF_RUN"
+  trap 'sf_fg_exit' EXIT
+  trap 'exit 129' HUP; trap 'exit 141' PIPE; trap 'exit 143' TERM; trap 'exit 130' INT
+  sf_need_tools || return 0
+  if ! mkdir -p "$SF_W" "$SF_DIR/snapshots" "$SF_DIR/results" 2>/dev/null; then
+    sf_final state=failed "reason=cannot create directories under $SF_DIR"; return 0
+  fi
+  SF_PHASE=lock
+  sf_lock $$ || { sf_final state=locked; return 0; }
+  SF_PHASE=prepare
+  sf_prepare || return 0
+  SF_PHASE=handover
+  sf_start_worker
+}
+
+# Start the worker detached, then wait (bounded) for its result file and stream it back.
+sf_start_worker() {
+  rm -f "$SF_RES" "$SF_RES.part"
+  if command -v setsid >/dev/null 2>&1; then
+    setsid sh "$SF_PROG" work </dev/null >"$SF_RES.part" 2>&1 &
+  else
+    nohup sh "$SF_PROG" work </dev/null >"$SF_RES.part" 2>&1 &
+  fi
+  _wp=$!
+  # From here the worker owns the lock, the work dir and the program file.
+  SF_HANDED=1
+  sf_emit worker-started "pid=$_wp"
+  wait "$_wp" 2>/dev/null
+  _n=0
+  while [ ! -f "$SF_RES" ] && [ $_n -lt "$SF_WORK_TIMEOUT" ]; do
+    # a worker that died without a result leaves the lock with a dead pid: stop waiting then
+    _cur=$(readlink "$SF_LOCK" 2>/dev/null)
+    if [ $_n -gt 2 ] && ! sf_lock_alive "$_cur"; then break; fi
+    sleep 1; _n=$((_n + 1))
+  done
+  if [ -f "$SF_RES" ]; then
+    cat "$SF_RES"
+  else
+    cat "$SF_RES.part" 2>/dev/null
+    sf_final state=unknown "reason=the detached worker gave no result within $SF_WORK_TIMEOUT s; collect it later"
+  fi
+}
+
+sf_work_exit() {
+  trap '' PIPE
+  [ "$SF_FINAL" = 1 ] || sf_final state=failed "reason=worker ended unexpectedly during $SF_PHASE"
+  sf_sync "$SF_RES.part"
+  mv -f "$SF_RES.part" "$SF_RES"
+  sf_sync "$SF_DIR/results"
+  sf_unlock
+  rm -rf "$SF_W"; rm -f "$SF_PROG"
+}
+
+sf_worker() {
+  trap '' HUP PIPE
+  trap 'SF_ABORT=1' TERM INT
+  SF_PHASE=work
+  sf_lock_handover $$
+  trap 'sf_work_exit' EXIT
+  sf_emit worker "pid=$$"
+  sf_work
+}
+
+case $1 in
+  fg) sf_fg ;;
+  work) sf_worker ;;
+  *) sf_final state=failed "reason=internal: unknown phase $1" ;;
+esac
+exit 0
+`;
