@@ -61,7 +61,15 @@ export interface HostPlan {
   verdicts: KeyVerdict[];
   changes: KeyChange[];
   /** Content of /etc/sysctl.d/<file> that apply writes, or undefined when nothing needs persisting. */
-  persistFile?: { path: string; content: string };
+  persistFile?: {
+    path: string;
+    content: string;
+    /**
+     * Our own file under an earlier candidate name (e.g. 60-x.conf when we now need 99-zz-x.conf to
+     * win at boot): apply removes it after writing `path` (and snapshots it like any change).
+     */
+    replaces?: string[];
+  };
   findings: Finding[];
   /** Files that will still shadow our persistent file after apply (warn the operator). */
   shadowWarnings: string[];
