@@ -1,0 +1,36 @@
+/** The selected host's details, cut to the rows the layout gives it. */
+import { Box, Text } from 'ink';
+import { detailLines } from './detail.js';
+import { truncate } from './format.js';
+import type { UiState } from './state.js';
+import { layout, selectedHost } from './view.js';
+
+export function DetailPane({ state }: { state: UiState }) {
+  const rows = layout(state).detailRows;
+  const host = selectedHost(state);
+  const lines = host ? detailLines(host) : [{ text: 'no host selected', color: 'gray' }];
+  // One row goes to the rule above the pane.
+  const avail = Math.max(1, rows - 1);
+  const shown =
+    lines.length > avail
+      ? [...lines.slice(0, avail - 1), { text: `… ${lines.length - avail + 1} more lines` }]
+      : lines;
+  const rule = '─'.repeat(Math.max(0, state.columns - 1));
+  return (
+    <Box flexDirection="column" height={rows}>
+      <Text color="gray" wrap="truncate">
+        {rule}
+      </Text>
+      {shown.map((l, i) => (
+        <Text
+          key={i}
+          color={'color' in l ? l.color : undefined}
+          bold={'bold' in l ? l.bold : false}
+          wrap="truncate"
+        >
+          {truncate(l.text, state.columns)}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,52 @@
+/** The final summary, left on screen after the live view exits: counts, failures, next steps. */
+import { Box, Text } from 'ink';
+import { formatDuration, truncate } from './format.js';
+import type { UiState } from './state.js';
+import { summarize } from './summary.js';
+import { BUCKET_COLORS } from './theme.js';
+
+export function Summary({ state, maxFailures = 10 }: { state: UiState; maxFailures?: number }) {
+  const s = summarize(state);
+  const width = state.columns;
+  const ok = s.exitCode === 0;
+  const shown = s.failures.slice(0, maxFailures);
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text bold color={ok ? 'green' : s.exitCode === 1 ? 'yellow' : 'red'} wrap="truncate">
+        {truncate(
+          `sysfleet ${s.kind ?? ''} run ${s.runId ?? '?'} finished in ${formatDuration(s.elapsedMs)} — exit ${s.exitCode ?? '?'}`,
+          width,
+        )}
+      </Text>
+      <Text wrap="truncate">
+        {s.counts.map((c, i) => (
+          <Text key={c.bucket} color={BUCKET_COLORS[c.bucket]}>
+            {i > 0 ? '  ' : ''}
+            {c.n} {c.label}
+          </Text>
+        ))}
+        <Text color="gray">{`  of ${s.totalHosts} hosts`}</Text>
+      </Text>
+      {shown.length > 0 ? <Text bold>failures:</Text> : null}
+      {shown.map((f) => (
+        <Text key={f.host} color={BUCKET_COLORS[f.outcome]} wrap="truncate">
+          {truncate(`  ${f.outcome.padEnd(11)} ${f.host}${f.error ? `  ${f.error}` : ''}`, width)}
+        </Text>
+      ))}
+      {s.failures.length > shown.length ? (
+        <Text color="gray">{`  … and ${s.failures.length - shown.length} more`}</Text>
+      ) : null}
+      {s.stops.map((stop, i) => (
+        <Text key={i} color="yellow" wrap="truncate">
+          {truncate(stop, width)}
+        </Text>
+      ))}
+      {s.nextSteps.map((step) => (
+        <Text key={step} wrap="truncate">
+          <Text color="cyan">next: </Text>
+          {truncate(step, width - 6)}
+        </Text>
+      ))}
+    </Box>
+  );
+}
