@@ -1,0 +1,114 @@
+/**
+ * JSON-schema validation of YAML documents with every error in one pass, each mapped to the
+ * file:line:col of the offending node. Schemas may carry `x-expected` (what a human should
+ * write there), used for oneOf/anyOf/type errors instead of ajv's generic wording.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ModelError } from './errors.js';
+import { didYouMean } from './suggest.js';
+import { pointerToPath, posAt, type ParsedYaml } from './yaml-pos.js';
+
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+ajv.addVocabulary(['x-expected']);
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+export function compileSchema(schema: unknown): ValidateFunction {
+  const key = schema as object;
+  let v = compiled.get(key);
+  if (!v) {
+    v = ajv.compile(schema as object);
+    compiled.set(key, v);
+  }
+  return v;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'nothing (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function expected(e: ErrorObject): string | undefined {
+  const ps = e.parentSchema as Record<string, unknown> | undefined;
+  const x = ps?.['x-expected'];
+  return typeof x === 'string' ? x : undefined;
+}
+
+/** Shown path: `targets."net.ipv4.x"` reads better than a JSON pointer. */
+function showPath(path: readonly string[]): string {
+  return path.map((s) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? s : JSON.stringify(s))).join('.');
+}
+
+/**
+ * Validates `value` (the document as plain data) and maps each ajv error to a ModelError.
+ * When a oneOf/anyOf fails, its branch errors are replaced by one "expected ..." error.
+ */
+export function schemaErrors(
+  y: ParsedYaml,
+  value: unknown,
+  schema: unknown,
+  prefix: (string | number)[] = [],
+): ModelError[] {
+  const validate = compileSchema(schema);
+  if (validate(value)) return [];
+  const errs = validate.errors ?? [];
+  const unions = errs
+    .filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')
+    .map((e) => e.instancePath);
+  const out: ModelError[] = [];
+  const seen = new Set<string>();
+  for (const e of errs) {
+    const isUnion = e.keyword === 'oneOf' || e.keyword === 'anyOf';
+    if (!isUnion && unions.some((u) => e.instancePath === u || e.instancePath.startsWith(`${u}/`)))
+      continue;
+    const path = pointerToPath(e.instancePath);
+    const full = [...prefix, ...path];
+    const where = path.length ? `${showPath(path)}: ` : '';
+    let message: string;
+    let hint: string | undefined;
+    let pos = posAt(y, full);
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const k = String((e.params as { additionalProperty: string }).additionalProperty);
+        pos = posAt(y, [...full, k], true);
+        message = `${where}unknown key "${k}"`;
+        const props = Object.keys(
+          ((e.parentSchema as { properties?: object }).properties ?? {}) as object,
+        );
+        hint =
+          didYouMean(k, props) ??
+          (props.length ? `expected one of: ${props.join(', ')}` : undefined);
+        break;
+      }
+      case 'required':
+        message = `${where}missing required key "${(e.params as { missingProperty: string }).missingProperty}"`;
+        break;
+      case 'propertyNames':
+        continue; // reported by the nested error on the name itself
+      case 'pattern': {
+        const x = expected(e);
+        message = `${where}${describe(e.data)} is not valid${x ? `: expected ${x}` : ''}`;
+        if (path.length && e.propertyName === undefined) pos = posAt(y, full);
+        break;
+      }
+      default: {
+        const x = expected(e);
+        message = x
+          ? `${where}expected ${x}, got ${describe(e.data)}`
+          : `${where}${e.message ?? 'is invalid'}${e.keyword === 'type' ? `, got ${describe(e.data)}` : ''}`;
+      }
+    }
+    if (e.propertyName !== undefined) {
+      pos = posAt(y, [...full, e.propertyName], true);
+      const x = expected(e);
+      message = `${where}invalid key "${e.propertyName}"${x ? `: expected ${x}` : ''}`;
+    }
+    const id = `${pos.line}:${pos.col}:${message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push({ file: y.file, line: pos.line, col: pos.col, message, ...(hint ? { hint } : {}) });
+  }
+  return out;
+}

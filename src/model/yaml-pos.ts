@@ -1,0 +1,99 @@
+/**
+ * Positions in YAML documents: from a path of keys to the node (or the key's node) and its
+ * 1-based line and column, and YAML syntax errors as ModelErrors. Uses the `yaml` Document API
+ * with a LineCounter.
+ */
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+  type ParsedNode,
+} from 'yaml';
+import type { ModelError } from './errors.js';
+
+export interface ParsedYaml {
+  doc: Document.Parsed;
+  lc: LineCounter;
+  file: string;
+  errors: ModelError[];
+}
+
+/** Parses `text`; syntax errors come back in `errors` with their positions. */
+export function parseYaml(text: string, file: string): ParsedYaml {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const errors: ModelError[] = doc.errors.map((e) => {
+    const p = lc.linePos(e.pos[0]);
+    const first = e.message.split('\n')[0] ?? e.message;
+    return {
+      file,
+      line: p.line,
+      col: p.col,
+      message: `YAML syntax: ${first.replace(/ at line \d+, column \d+:?$/, '')}`,
+    };
+  });
+  return { doc, lc, file, errors };
+}
+
+/** Line/col of a node's start; the document start when the node has no range. */
+export function nodePos(
+  y: Pick<ParsedYaml, 'lc'>,
+  node: Node | ParsedNode | null | undefined,
+): { line: number; col: number } {
+  const off = node?.range?.[0] ?? 0;
+  const p = y.lc.linePos(off);
+  return { line: p.line, col: p.col };
+}
+
+/** The value node at `path` (keys and indices), or its key node with `key: true`. */
+export function nodeAt(
+  doc: Document.Parsed,
+  path: ReadonlyArray<string | number>,
+  key = false,
+): Node | undefined {
+  let cur: unknown = doc.contents;
+  let keyNode: Node | undefined;
+  for (const seg of path) {
+    if (isMap(cur)) {
+      const pair = cur.items.find(
+        (it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg),
+      );
+      if (!pair) return undefined;
+      keyNode = pair.key as Node;
+      cur = pair.value;
+    } else if (isSeq(cur)) {
+      cur = cur.items[Number(seg)];
+      keyNode = cur as Node | undefined;
+    } else return undefined;
+  }
+  if (key) return keyNode ?? (cur as Node | undefined);
+  // `key:` with no value has a null value node whose range may be empty: point at the key.
+  return (cur as Node | null | undefined) ?? keyNode;
+}
+
+/** Position of the value (or key) at `path`, falling back to the nearest existing ancestor. */
+export function posAt(
+  y: ParsedYaml,
+  path: ReadonlyArray<string | number>,
+  key = false,
+): { line: number; col: number } {
+  for (let n = path.length; n >= 0; n--) {
+    const node = nodeAt(y.doc, path.slice(0, n), key && n === path.length);
+    if (node) return nodePos(y, node);
+  }
+  return { line: 1, col: 1 };
+}
+
+/** JSON pointer (`/a/b~1c/0`) → path segments. */
+export function pointerToPath(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
