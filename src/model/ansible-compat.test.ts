@@ -49,7 +49,6 @@ describe.skipIf(!haveAnsible)('sysfleet and ansible-inventory agree', () => {
             timeout: 60_000,
             env: {
               ...process.env,
-              ANSIBLE_CONFIG: '/dev/null',
               ANSIBLE_INVENTORY_UNPARSED_FAILED: 'true',
             },
           }),
