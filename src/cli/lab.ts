@@ -1,11 +1,179 @@
 import type { Command } from 'commander';
+import {
+  allLabNames,
+  labDown,
+  labDownAll,
+  labUp,
+  openLab,
+  readState,
+  LAB_ROOT,
+  type Lab,
+} from '../lab/index.js';
+import { join } from 'node:path';
 
-/** `sysfleet lab`: placeholder until its issue lands. */
+const DEFAULT_NAME = 'default';
+
+function print(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+function int(value: string, what: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${what} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+function describe(lab: Lab, secrets: boolean): string[] {
+  const lines = [
+    `lab ${lab.name}: ${lab.hosts.length} hosts${lab.bastion ? ` behind bastion :${lab.bastion.port}` : ''}`,
+    `  inventory (root):        ${lab.inventoryPath}`,
+    `  inventory (${lab.users.nonRoot} + sudo): ${lab.becomeInventoryPath}`,
+    `  known_hosts:             ${lab.knownHostsPath}`,
+    `  key:                     ${lab.keyPath}`,
+    `  ssh_config:              ${lab.sshConfigPath}   (ssh -F <it> -p PORT 127.0.0.1)`,
+    `  sudo password env:       ${lab.state.sudoPasswordEnv} (value in ${lab.state.sudoPasswordPath})`,
+  ];
+  if (secrets) lines.push(`  sudo password:           ${lab.sudoPassword()}`);
+  for (const h of lab.bastion ? [lab.bastion, ...lab.hosts] : lab.hosts) {
+    lines.push(`  ${h.name.padEnd(8)} 127.0.0.1:${h.port}  netns ${h.netns}  sudo ${h.sudo}`);
+  }
+  return lines;
+}
+
+/** `sysfleet lab`: a disposable fleet of real OpenSSH hosts in namespaces on this machine. */
 export function registerLab(program: Command): void {
-  program
+  const lab = program
     .command('lab')
-    .description('(not yet available)')
-    .action(() => {
-      throw new Error('sysfleet lab is not implemented yet');
+    .description('disposable fleet of real OpenSSH hosts in network namespaces (needs root)');
+
+  lab
+    .command('up')
+    .description('create a lab: N hosts, inventories, known_hosts and a key under ' + LAB_ROOT)
+    .requiredOption('--hosts <n>', 'number of hosts (1-500)')
+    .option('--name <name>', 'lab name ([a-z0-9], up to 16)', DEFAULT_NAME)
+    .option('--bastion', 'add a bastion host; the others are reachable only through it')
+    .option('--sudo-password-hosts <n>', 'how many hosts get password sudo (default: half)')
+    .action(
+      async (o: { hosts: string; name: string; bastion?: boolean; sudoPasswordHosts?: string }) => {
+        const started = Date.now();
+        const l = await labUp({
+          name: o.name,
+          hosts: int(o.hosts, '--hosts'),
+          bastion: o.bastion === true,
+          ...(o.sudoPasswordHosts !== undefined
+            ? { sudoPasswordHosts: int(o.sudoPasswordHosts, '--sudo-password-hosts') }
+            : {}),
+        });
+        for (const line of describe(l, false)) print(line);
+        print(`up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      },
+    );
+
+  lab
+    .command('down')
+    .description('remove a lab: namespaces, processes, mounts, files (safe to repeat)')
+    .option('--name <name>', 'lab name', DEFAULT_NAME)
+    .option('--all', 'remove every lab on this machine, leftovers included')
+    .action(async (o: { name: string; all?: boolean }) => {
+      if (o.all) {
+        const names = await labDownAll();
+        print(names.length ? `removed: ${names.join(' ')}` : 'no labs');
+      } else {
+        await labDown(o.name);
+        print(`removed: ${o.name}`);
+      }
     });
+
+  lab
+    .command('status')
+    .description('list labs and their hosts')
+    .option('--name <name>', 'only this lab')
+    .option('--secrets', 'also print the sudo password')
+    .action(async (o: { name?: string; secrets?: boolean }) => {
+      const names = o.name ? [o.name] : await allLabNames();
+      if (names.length === 0) print('no labs');
+      for (const name of names) {
+        if (!readState(join(LAB_ROOT, name))) {
+          print(`lab ${name}: incomplete or crashed (sysfleet lab down --name ${name})`);
+          continue;
+        }
+        const l = openLab(name);
+        for (const line of describe(l, o.secrets === true)) print(line);
+        try {
+          const st = (await l.status()) as {
+            hosts?: {
+              name: string;
+              mode: string;
+              blackhole: boolean;
+              latencyMs: number;
+              sessions: number;
+            }[];
+          };
+          for (const h of st.hosts ?? []) {
+            const faults = [
+              h.mode === 'stopped' ? 'stopped' : '',
+              h.blackhole ? 'blackhole' : '',
+              h.latencyMs ? `latency ${h.latencyMs}ms` : '',
+            ].filter(Boolean);
+            if (faults.length || h.sessions) {
+              print(`  ${h.name}: ${faults.join(', ') || 'ok'}; ${h.sessions} sessions`);
+            }
+          }
+        } catch (err) {
+          print(`  supervisor: DOWN (${err instanceof Error ? err.message : String(err)})`);
+        }
+      }
+    });
+
+  const fault = lab.command('fault').description('inject a fault into a lab host (or undo it)');
+  const knob = (
+    name: string,
+    args: string,
+    description: string,
+    fn: (l: Lab, host: string, arg: string | undefined) => Promise<string | void>,
+  ): void => {
+    fault
+      .command(`${name} ${args}`)
+      .description(description)
+      .option('--name <name>', 'lab name', DEFAULT_NAME)
+      .action(async (host: string, ...rest: unknown[]) => {
+        const arg = typeof rest[0] === 'string' ? rest[0] : undefined;
+        const cmd = rest[rest.length - 1] as Command;
+        const l = openLab((cmd.opts() as { name: string }).name);
+        const out = await fn(l, host, arg);
+        print(out ?? `${name} ${host}: done`);
+      });
+  };
+  knob('stop', '<host>', 'close the port: connections refused', (l, h) => l.stop(h));
+  knob('start', '<host>', 'open the port again', (l, h) => l.start(h));
+  knob('blackhole', '<host>', 'accept TCP, never speak SSH', (l, h) => l.blackhole(h, true));
+  knob('unblackhole', '<host>', 'undo blackhole', (l, h) => l.blackhole(h, false));
+  knob('latency', '<host> <ms>', 'delay new connections by MS each way (0 = off)', (l, h, ms) =>
+    l.latency(h, int(ms ?? '', 'ms')),
+  );
+  knob('readonly', '<host>', 'make /etc/sysctl.d read-only (EROFS)', (l, h) =>
+    l.sysctlDirReadOnly(h, true),
+  );
+  knob('writable', '<host>', 'make /etc/sysctl.d writable again', (l, h) =>
+    l.sysctlDirReadOnly(h, false),
+  );
+  knob(
+    'rotate-key',
+    '<host>',
+    'new host key; known_hosts not updated',
+    async (l, h) => `new host key of ${h}: ${await l.rotateHostKey(h)}`,
+  );
+  knob('time-wait', '<host> <count>', 'make COUNT TIME_WAIT sockets in the host', (l, h, n) =>
+    l.timeWait(h, int(n ?? '', 'count')),
+  );
+  knob(
+    'close-wait',
+    '<host> <count>',
+    'make COUNT CLOSE_WAIT sockets (held until cleared)',
+    async (l, h, n) => `close-wait holder pid ${await l.closeWait(h, int(n ?? '', 'count'))}`,
+  );
+  knob('clear-close-wait', '<host>', 'kill the host’s CLOSE_WAIT holders', (l, h) =>
+    l.clearCloseWait(h),
+  );
 }

@@ -1,0 +1,86 @@
+/**
+ * `lab down`: removes every namespace, process, mount and file a lab made. Works from state.json
+ * when there is one and from names alone when there is not (a crash during `lab up`): processes
+ * are found as the members of the lab's network namespaces, namespaces by their `sf-<lab>-`
+ * prefix, mounts by their path under the lab dir. Safe to run twice.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { agentPath } from './agent-install.js';
+import { labDir as labDirOf } from './layout.js';
+import { LAB_ROOT, parseNetnsName, validateLabName } from './names.js';
+import { killOurs, killPid, run } from './proc.js';
+import { labDirs, readState, requireRoot } from './state.js';
+
+export interface DownOptions {
+  root?: string;
+}
+
+async function allNetns(): Promise<string[]> {
+  const r = await run('ip', ['netns', 'list']);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter((n) => n !== '');
+}
+
+/** Network namespaces named for this lab (`sf-<name>-*`). */
+export async function leftoverNetns(name: string): Promise<string[]> {
+  return (await allNetns()).filter((ns) => parseNetnsName(ns)?.lab === name);
+}
+
+/** Mount points at or under `dir`, deepest first. */
+function mountsUnder(dir: string): string[] {
+  const text = readFileSync('/proc/self/mountinfo', 'utf8');
+  const targets = text
+    .split('\n')
+    .map((l) => l.split(' ')[4] ?? '')
+    .map((t) => t.replace(/\\040/g, ' '))
+    .filter((t) => t === dir || t.startsWith(dir + '/'));
+  return [...new Set(targets)].sort((a, b) => b.length - a.length);
+}
+
+export async function labDown(name: string, opts: DownOptions = {}): Promise<void> {
+  requireRoot();
+  const dir = labDirOf(validateLabName(name), opts.root);
+  const state = readState(dir);
+  for (const p of state?.processes ?? []) await killOurs(p.pid, agentPath(dir));
+  const namespaces = await leftoverNetns(name);
+  // Whatever still runs inside the lab's network namespaces is the lab's (sshd sessions, socket
+  // holders): the namespaces exist only because this lab made them.
+  for (const ns of namespaces) {
+    const r = await run('ip', ['netns', 'pids', ns]);
+    const pids = r.stdout
+      .split('\n')
+      .map(Number)
+      .filter((n) => Number.isInteger(n) && n > 1);
+    await Promise.all(pids.map((pid) => killPid(pid)));
+  }
+  for (const target of mountsUnder(dir)) {
+    await run('umount', ['-n', target]);
+  }
+  for (const target of mountsUnder(dir)) {
+    await run('umount', ['-n', '-l', target]);
+  }
+  if (namespaces.length > 0) {
+    await run('ip', ['-force', '-batch', '-'], {
+      stdin: namespaces.map((ns) => `netns del ${ns}\n`).join(''),
+    });
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Every lab on this machine: state dirs plus namespaces with the `sf-` prefix. */
+export async function allLabNames(root = LAB_ROOT): Promise<string[]> {
+  const names = new Set(labDirs(root).filter((n) => /^[a-z0-9]{1,16}$/.test(n)));
+  for (const ns of await allNetns()) {
+    const parsed = parseNetnsName(ns);
+    if (parsed) names.add(parsed.lab);
+  }
+  return [...names].sort();
+}
+
+export async function labDownAll(opts: DownOptions = {}): Promise<string[]> {
+  const names = await allLabNames(opts.root);
+  for (const name of names) await labDown(name, opts);
+  return names;
+}

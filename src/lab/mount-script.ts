@@ -1,0 +1,47 @@
+/**
+ * The shell script that builds a lab host's mount namespace. It runs as
+ * `nsenter --net=<netns> unshare --mount=<mntns file> --propagation private -- bash -s <hostdir>`
+ * with this text on stdin, so it runs inside the new (private) mount namespace and the host's
+ * network namespace. Every mount uses -n: nothing is written to the machine's /run/mount/utab.
+ *
+ * Missing mount points (/var/lib/sysfleet, /usr/local/lib/sysctl.d on Debian) are created inside
+ * an overlay of their parent whose upper dir lives in the host dir, so the machine's tree is never
+ * touched. /run becomes a fresh tmpfs (with /run/sshd for sshd's privsep and /run/sysctl.d bound
+ * from the host dir) after dropping this namespace's copies of the machine's /run mounts (other
+ * hosts' netns files would otherwise be pinned here).
+ */
+export const HOST_MOUNT_SCRIPT = String.raw`set -euo pipefail
+H=$1
+ip link set lo up
+for m in $(awk '{print $5}' /proc/self/mountinfo | grep '^/run/' | sort -r); do
+  umount -n -l "$m" 2>/dev/null || true
+done
+ensure_dir() {
+  local d=$1 p
+  p=$(dirname "$d")
+  if [ ! -d "$d" ]; then
+    local o="$H/ovl/$(echo "$p" | tr / _)"
+    mkdir -p "$o/upper" "$o/work"
+    mount -n -t overlay overlay -o "lowerdir=$p,upperdir=$o/upper,workdir=$o/work" "$p"
+    mkdir -p "$d"
+  fi
+}
+bind() { ensure_dir "$2"; mount -n --bind "$1" "$2"; }
+bind "$H/etc/sysctl.d" /etc/sysctl.d
+mount -n --bind "$H/etc/sysctl.conf" /etc/sysctl.conf
+bind "$H/usr/lib/sysctl.d" /usr/lib/sysctl.d
+bind "$H/usr/local/lib/sysctl.d" /usr/local/lib/sysctl.d
+if [ ! -L /lib ] && [ -d "$H/lib/sysctl.d" ]; then bind "$H/lib/sysctl.d" /lib/sysctl.d; fi
+bind "$H/var/lib/sysfleet" /var/lib/sysfleet
+mount -n --bind "$H/etc/ssh" /etc/ssh
+for f in passwd shadow group sudoers; do mount -n --bind "$H/etc/$f" "/etc/$f"; done
+bind "$H/etc/sudoers.d" /etc/sudoers.d
+mount -n -t tmpfs -o mode=0755 tmpfs /home
+mkdir -m 0750 "/home/$2"
+chown "$3:$3" "/home/$2"
+mount -n -t tmpfs -o mode=0755 tmpfs "$H/runfs"
+mkdir -m 0755 "$H/runfs/sshd" "$H/runfs/sysctl.d"
+mount -n --bind "$H/run/sysctl.d" "$H/runfs/sysctl.d"
+mount -n --move "$H/runfs" /run
+echo ok
+`;
