@@ -1,0 +1,405 @@
+/**
+ * The transport against real OpenSSH sshd hosts of the lab (network namespaces, loopback only).
+ * Two labs: `lab` (h01..h04, direct; h01 general use, h02 stopped/blackholed, h03 gets its host
+ * key rotated, h04 has password sudo) and `jumpLab` (a bastion with hosts reachable only through
+ * it, by ProxyJump).
+ */
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labUp, type Lab } from '../../src/lab/index.js';
+import type { HostConnection } from '../../src/model/types.js';
+import {
+  createTransport,
+  envSecrets,
+  noSecrets,
+  TransportError,
+  type ConnectOptions,
+  type TransportEvent,
+} from '../../src/transport/index.js';
+
+let lab: Lab;
+let jumpLab: Lab;
+let work: string;
+
+beforeAll(async () => {
+  const owner = `transport-test-${process.pid}`;
+  work = mkdtempSync(join(tmpdir(), 'sf-transport-'));
+  lab = await labUp({ hosts: 4, owner, sudoPasswordHosts: 1 });
+  jumpLab = await labUp({ hosts: 2, bastion: true, owner, sudoPasswordHosts: 0 });
+});
+
+afterAll(async () => {
+  await lab?.down();
+  await jumpLab?.down();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** Direct connection to a host of `lab` as `user`. */
+function direct(name: string, user = 'root', become = false, of: Lab = lab): HostConnection {
+  const h = of.host(name);
+  return {
+    name,
+    connection: 'ssh',
+    address: '127.0.0.1',
+    port: h.port,
+    user,
+    identityFiles: [of.keyPath],
+    jump: [],
+    become,
+    becomeUser: 'root',
+    knownHostsFiles: [of.knownHostsPath],
+  };
+}
+
+/** A host of `jumpLab`, reached through its bastion. */
+function viaBastion(name: string): HostConnection {
+  const b = jumpLab.bastion;
+  if (!b) throw new Error('lab without bastion');
+  return {
+    ...direct(name, 'root', false, jumpLab),
+    jump: [{ address: '127.0.0.1', port: b.port, user: 'root', identityFiles: [jumpLab.keyPath] }],
+  };
+}
+
+const base: ConnectOptions = { connectTimeoutMs: 5000, agentSocket: '', secrets: noSecrets };
+
+function freshKnownHosts(content = ''): string {
+  const f = join(work, `kh-${randomBytes(4).toString('hex')}`);
+  writeFileSync(f, content);
+  return f;
+}
+
+describe('exec', () => {
+  it('round-trips large binary stdin and reports exit codes', async () => {
+    const t = createTransport(base);
+    const conn = await t.connect(direct('h01'));
+    try {
+      const data = randomBytes(8 * 1024 * 1024);
+      const r = await conn.exec('base64 -w0', { stdin: data, timeoutMs: 60_000 });
+      expect(r.code).toBe(0);
+      expect(r.stdout.length).toBe(Math.ceil(data.length / 3) * 4);
+      expect(r.stdout === data.toString('base64')).toBe(true);
+      const fail = await conn.exec('echo nope >&2; exit 7');
+      expect(fail).toEqual({ stdout: '', stderr: 'nope\n', code: 7 });
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('kills a command at its timeout', async () => {
+    const conn = await createTransport(base).connect(direct('h01'));
+    try {
+      const started = Date.now();
+      const err = await conn.exec('sleep 30', { timeoutMs: 500 }).catch((e: unknown) => e);
+      expect((err as TransportError).kind).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(5000);
+      // the connection stays usable
+      expect((await conn.exec('echo ok')).stdout).toBe('ok\n');
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('streams a conversation with spawn', async () => {
+    const conn = await createTransport(base).connect(direct('h01'));
+    try {
+      const p = await conn.spawn('read a; echo "ack $a"; read b; echo "go $b"');
+      let out = '';
+      p.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out === 'ack 1\n') p.stdin.end('2\n');
+      });
+      p.stdin.write('1\n');
+      await expect(p.done).resolves.toMatchObject({ code: 0 });
+      expect(out).toBe('ack 1\ngo 2\n');
+    } finally {
+      await conn.close();
+    }
+  });
+});
+
+describe('host keys', () => {
+  it('strict: refuses an unknown host and runs nothing', async () => {
+    const kh = freshKnownHosts();
+    const err = await createTransport({ ...base, knownHostsFiles: [kh] })
+      .connect(direct('h01'))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransportError);
+    expect((err as TransportError).kind).toBe('host_key_unknown');
+    expect((err as TransportError).message).toMatch(/SHA256:/);
+  });
+
+  it('accept-new: records the key once, then it is known', async () => {
+    const kh = freshKnownHosts();
+    const events: TransportEvent[] = [];
+    const t = createTransport({
+      ...base,
+      hostKeyPolicy: 'accept-new',
+      knownHostsFiles: [kh],
+      onEvent: (e) => events.push(e),
+    });
+    const conn = await t.connect(direct('h01'));
+    await conn.close();
+    const lines = readFileSync(kh, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      new RegExp(`^\\[127\\.0\\.0\\.1\\]:${lab.host('h01').port} ssh-ed25519 `),
+    );
+    expect(events.filter((e) => e.type === 'host-key-recorded')).toHaveLength(1);
+    // A new transport reading the file now connects under strict.
+    const again = await createTransport({ ...base, knownHostsFiles: [kh] }).connect(direct('h01'));
+    await again.close();
+  });
+
+  it('off: connects to an unknown host and says so on every connection', async () => {
+    const events: TransportEvent[] = [];
+    const t = createTransport({
+      ...base,
+      hostKeyPolicy: 'off',
+      knownHostsFiles: [freshKnownHosts()],
+      onEvent: (e) => events.push(e),
+    });
+    const conn = await t.connect(direct('h01'));
+    await conn.close();
+    expect(events.filter((e) => e.type === 'host-key-unverified')).toHaveLength(1);
+  });
+
+  it('changed key: refused under strict and accept-new, nothing ran', async () => {
+    const kh = freshKnownHosts();
+    copyFileSync(lab.knownHostsPath, kh);
+    await lab.rotateHostKey('h03');
+    const marker = `/tmp/sf-transport-ran-${process.pid}`;
+    for (const policy of ['strict', 'accept-new'] as const) {
+      const err = await createTransport({ ...base, hostKeyPolicy: policy, knownHostsFiles: [kh] })
+        .connect(direct('h03'))
+        .then((c) => c.exec(`touch ${marker}`))
+        .catch((e: unknown) => e);
+      expect((err as TransportError).kind).toBe('host_key_changed');
+      expect((err as TransportError).message).toMatch(new RegExp(`SHA256:\\S+.*${kh}:\\d+`));
+    }
+    const check = await lab.exec('h03', [
+      'sh',
+      '-c',
+      `test -e ${marker} && echo ran || echo clean`,
+    ]);
+    expect(check.stdout.trim()).toBe('clean');
+    expect(readFileSync(kh, 'utf8')).toBe(readFileSync(lab.knownHostsPath, 'utf8'));
+  });
+});
+
+describe('failures', () => {
+  it('refused port is reported as refused, quickly and without retries', async () => {
+    const events: TransportEvent[] = [];
+    await lab.stop('h02');
+    try {
+      const err = await createTransport({ ...base, onEvent: (e) => events.push(e) })
+        .connect(direct('h02'))
+        .catch((e: unknown) => e);
+      expect((err as TransportError).kind).toBe('refused');
+      expect(events.filter((e) => e.type === 'connect-attempt')).toHaveLength(1);
+    } finally {
+      await lab.start('h02');
+    }
+  });
+
+  it('a host that accepts TCP but never speaks SSH times out within connectTimeout', async () => {
+    await lab.blackhole('h02');
+    try {
+      const started = Date.now();
+      const err = await createTransport({ ...base, connectTimeoutMs: 1500 })
+        .connect(direct('h02'))
+        .catch((e: unknown) => e);
+      const took = Date.now() - started;
+      expect((err as TransportError).kind).toBe('timeout');
+      expect(took).toBeGreaterThanOrEqual(1400);
+      expect(took).toBeLessThan(4000);
+    } finally {
+      await lab.blackhole('h02', false);
+    }
+  });
+
+  it('auth failure is not retried and lists what was tried', async () => {
+    const events: TransportEvent[] = [];
+    const wrongKey = join(work, 'wrong_key');
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', wrongKey]);
+    const err = await createTransport({
+      ...base,
+      keyFiles: [wrongKey],
+      onEvent: (e) => events.push(e),
+    })
+      .connect(direct('h01'))
+      .catch((e: unknown) => e);
+    expect((err as TransportError).kind).toBe('auth');
+    expect((err as TransportError).message).toContain(`key ${wrongKey}`);
+    expect(events.filter((e) => e.type === 'connect-attempt')).toHaveLength(1);
+  });
+
+  it('a TCP server that resets before the banner is retried, then reported as network', async () => {
+    const server: Server = createServer((s) => s.resetAndDestroy());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const events: TransportEvent[] = [];
+    try {
+      const err = await createTransport({
+        ...base,
+        retries: 2,
+        retryBaseMs: 10,
+        onEvent: (e) => events.push(e),
+      })
+        .connect({ ...direct('h01'), port })
+        .catch((e: unknown) => e);
+      expect((err as TransportError).kind).toBe('network');
+      expect(events.filter((e) => e.type === 'connect-attempt')).toHaveLength(3);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('abort closes promptly, mid-command', async () => {
+    const conn = await createTransport(base).connect(direct('h01'));
+    const ac = new AbortController();
+    const started = Date.now();
+    setTimeout(() => ac.abort(new Error('deadline')), 300);
+    await expect(conn.exec('sleep 30', { signal: ac.signal })).rejects.toThrow('deadline');
+    expect(Date.now() - started).toBeLessThan(3000);
+    await conn.close();
+  });
+
+  it('abort during connect to a hung host returns promptly', async () => {
+    await lab.blackhole('h02');
+    try {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(new Error('deadline')), 300);
+      const started = Date.now();
+      await expect(
+        createTransport({ ...base, connectTimeoutMs: 20_000 }).connect(direct('h02'), ac.signal),
+      ).rejects.toThrow('deadline');
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      await lab.blackhole('h02', false);
+    }
+  });
+});
+
+describe('become', () => {
+  const nonRoot = () => lab.users.nonRoot;
+  const sudoHost = (mode: 'nopasswd' | 'password') => {
+    const h = lab.hosts.find((x) => x.sudo === mode && x.name !== 'h03');
+    if (!h) throw new Error(`no ${mode} host in the lab`);
+    return h.name;
+  };
+
+  it('sudo -n works where sudo needs no password', async () => {
+    const conn = await createTransport(base).connect(direct(sudoHost('nopasswd'), nonRoot(), true));
+    try {
+      expect((await conn.exec('id -un')).stdout.trim()).toBe(nonRoot());
+      const r = await conn.exec('id -un; cat', { become: true, stdin: 'payload\n' });
+      expect(r.stdout).toBe('root\npayload\n');
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('with a password: sudo reads exactly the password line, the command gets the rest', async () => {
+    const secrets = envSecrets({ SYSFLEET_BECOME_PASSWORD: lab.sudoPassword() });
+    const conn = await createTransport({ ...base, secrets }).connect(
+      direct(sudoHost('password'), nonRoot(), true),
+    );
+    try {
+      const payload = randomBytes(256 * 1024);
+      const r = await conn.exec('id -un >&2; sha256sum | cut -d" " -f1', {
+        become: true,
+        stdin: payload,
+      });
+      const { createHash } = await import('node:crypto');
+      expect(r.stderr.trim()).toBe('root');
+      expect(r.stdout.trim()).toBe(createHash('sha256').update(payload).digest('hex'));
+      // Same for a streamed conversation.
+      const p = await conn.spawn('id -un; cat', { become: true });
+      let out = '';
+      p.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      p.stdin.end('hello\n');
+      await p.done;
+      expect(out).toBe('root\nhello\n');
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('password needed but not given: a clear become error', async () => {
+    const conn = await createTransport(base).connect(direct(sudoHost('password'), nonRoot(), true));
+    try {
+      const err = await conn.exec('id -un', { become: true }).catch((e: unknown) => e);
+      expect((err as TransportError).kind).toBe('become');
+      expect((err as TransportError).message).toBe(
+        `sudo requires a password on ${sudoHost('password')}: set SYSFLEET_BECOME_PASSWORD or use --ask-become-pass`,
+      );
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('wrong password: refused, and the password never reaches the command', async () => {
+    const secrets = envSecrets({ SYSFLEET_BECOME_PASSWORD: 'not-the-password' });
+    const conn = await createTransport({ ...base, secrets }).connect(
+      direct(sudoHost('password'), nonRoot(), true),
+    );
+    try {
+      const err = await conn.exec('cat', { become: true, stdin: 'x' }).catch((e: unknown) => e);
+      expect((err as TransportError).kind).toBe('become');
+      expect((err as TransportError).message).toContain('rejected the become password');
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('a password given for a nopasswd host is not fed to the command', async () => {
+    const secrets = envSecrets({ SYSFLEET_BECOME_PASSWORD: 'unused-secret' });
+    const conn = await createTransport({ ...base, secrets }).connect(
+      direct(sudoHost('nopasswd'), nonRoot(), true),
+    );
+    try {
+      const r = await conn.exec('cat', { become: true, stdin: 'data\n' });
+      expect(r.stdout).toBe('data\n');
+    } finally {
+      await conn.close();
+    }
+  });
+});
+
+describe('ProxyJump', () => {
+  it('shares one bastion connection across hosts and closes it after the last one', async () => {
+    const events: TransportEvent[] = [];
+    const t = createTransport({ ...base, onEvent: (e) => events.push(e), maxConcurrentPerJump: 2 });
+    const names = jumpLab.hosts.filter((h) => h.behindBastion).map((h) => h.name);
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    const conns = await Promise.all([...names, ...names].map((n) => t.connect(viaBastion(n))));
+    const outs = await Promise.all(conns.map((c) => c.exec('cat /proc/sys/kernel/hostname')));
+    expect(outs.every((o) => o.code === 0)).toBe(true);
+    expect(t.jumpPool.opened).toBe(1);
+    expect(t.jumpPool.openCount).toBe(1);
+    await Promise.all(conns.map((c) => c.close()));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.jumpPool.openCount).toBe(0);
+    expect(events.filter((e) => e.type === 'jump-closed')).toHaveLength(1);
+  });
+
+  it('checks the jump host key too', async () => {
+    const kh = freshKnownHosts(
+      readFileSync(jumpLab.knownHostsPath, 'utf8')
+        .split('\n')
+        .filter((l) => !l.startsWith(`[127.0.0.1]:${jumpLab.bastion?.port} `))
+        .join('\n'),
+    );
+    const err = await createTransport({ ...base, knownHostsFiles: [kh] })
+      .connect(viaBastion('h01'))
+      .catch((e: unknown) => e);
+    expect((err as TransportError).kind).toBe('host_key_unknown');
+    expect((err as TransportError).message).toContain('jump host');
+  });
+});
