@@ -15,17 +15,18 @@ sf_snapshot_body() {
     sf_read_key "$_k"
     printf '%s|%s|%s\n' "$_k" "$SF_ST" "$SF_V" >>"$SF_W/before"
     case $SF_ST in
-      value) sf_emit snap-key "key=$_k" state=value "value=$SF_V" ;;
-      absent) sf_emit snap-key "key=$_k" state=absent ;;
-      *) sf_emit snap-key "key=$_k" state=unreadable "error=$SF_ERR" ;;
+      value) sf_emit snap-key "key=$_k" state=value "value=$SF_V" "want=$_v" "runtime=$_r" ;;
+      absent) sf_emit snap-key "key=$_k" state=absent "want=$_v" "runtime=$_r" ;;
+      *) sf_emit snap-key "key=$_k" state=unreadable "error=$SF_ERR" "want=$_v" "runtime=$_r" ;;
     esac
   done <"$SF_W/keys"
   if [ -n "$SF_FILE" ]; then
+    _nb="new_b64=$(sf_data_file | tr -d '\n')"
     if [ "$SF_FS" = present ]; then
       sf_emit snap-file "path=$SF_FILE" state=present "mode=$SF_FMODE" "uid=$SF_FUID" \
-        "gid=$SF_FGID" "b64=$(sf_b64 "$SF_W/before.file")"
+        "gid=$SF_FGID" "b64=$(sf_b64 "$SF_W/before.file")" "$_nb"
     else
-      sf_emit snap-file "path=$SF_FILE" state=absent
+      sf_emit snap-file "path=$SF_FILE" state=absent "$_nb"
     fi
   fi
   sf_emit snap-end

@@ -17,13 +17,17 @@ export interface LockHolder {
 }
 
 /** The runtime value of one key before the run changed anything. */
-export type SnapshotKey =
+export type SnapshotKey = (
   | { key: SysctlKey; state: 'value'; value: SysctlValue }
   | { key: SysctlKey; state: 'absent' }
-  | { key: SysctlKey; state: 'unreadable'; error: string };
+  | { key: SysctlKey; state: 'unreadable'; error: string }
+) & {
+  /** The runtime value the run was about to write (so a snapshot alone suffices for rollback). */
+  runValue?: SysctlValue;
+};
 
 /** One file the run writes, as it was before: content (base64), mode, owner; or that it did not exist. */
-export type SnapshotFile =
+export type SnapshotFile = (
   | { path: string; state: 'absent' }
   | {
       path: string;
@@ -33,7 +37,11 @@ export type SnapshotFile =
       uid: number;
       gid: number;
       contentBase64: string;
-    };
+    }
+) & {
+  /** The content the run was about to write (base64), to notice later edits on rollback. */
+  runContentBase64?: string;
+};
 
 /** What a host looked like before a run: printed by the host and stored on both sides. */
 export interface Snapshot {
