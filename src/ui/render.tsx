@@ -14,6 +14,8 @@ import type { RunStore } from './store.js';
 export interface TerminalOptions {
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
+  /** Route console.* above the screen instead of through it (ink's patchConsole); default true. */
+  patchConsole?: boolean;
 }
 
 export interface LiveRenderOptions extends TerminalOptions {
@@ -51,7 +53,7 @@ export function renderLiveRollout(
   const instance = render(
     <App store={store} callbacks={callbacks} exitOnFinish={opts.exitOnFinish ?? true} />,
     // Ctrl-C is a key like q (asks while hosts are in flight); the orchestrator decides.
-    { stdout, stdin, exitOnCtrlC: false, maxFps: 20 },
+    { stdout, stdin, exitOnCtrlC: false, maxFps: 20, patchConsole: opts.patchConsole ?? true },
   );
   const onResize = () => {
     instance.clear();
@@ -103,7 +105,7 @@ export async function renderPlanReview(
         instance.unmount();
       }}
     />,
-    { stdout, stdin, exitOnCtrlC: true },
+    { stdout, stdin, exitOnCtrlC: true, patchConsole: opts.patchConsole ?? true },
   );
   await instance.waitUntilExit();
   return confirmed;
