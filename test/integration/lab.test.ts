@@ -1,0 +1,236 @@
+/**
+ * Proves the lab: real sshd per host reachable only on loopback with strict host key checking,
+ * per-host net.* sysctls and sysctl.d dirs, lab-only sudo user, every fault knob, clean teardown.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labAvailable, labUp, ssh, type Lab } from './support/lab.js';
+import { run } from '../../src/lab/proc.js';
+
+const KEY = 'net.ipv4.tcp_keepalive_time';
+const machineValue = (): string =>
+  readFileSync('/proc/sys/net/ipv4/tcp_keepalive_time', 'utf8').trim();
+
+async function hostValue(lab: Lab, host: string): Promise<string> {
+  const r = await lab.exec(host, ['cat', '/proc/sys/net/ipv4/tcp_keepalive_time']);
+  return r.stdout.trim();
+}
+
+/** Connect to a port; resolve with the first bytes received within `waitMs` ('' if none). */
+function firstBytes(port: number, waitMs: number): Promise<{ data: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const s = net.connect({ host: '127.0.0.1', port });
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve({ data: '', ms: Date.now() - started });
+    }, waitMs);
+    s.once('data', (d: Buffer) => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve({ data: d.toString('utf8'), ms: Date.now() - started });
+    });
+    s.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+async function closeWaitCount(lab: Lab, host: string): Promise<number> {
+  const r = await lab.exec(host, ['ss', '-Htan', 'state', 'close-wait']);
+  return r.stdout.split('\n').filter((l) => l.trim() !== '').length;
+}
+
+async function sockstatTw(lab: Lab, host: string): Promise<number> {
+  const r = await lab.exec(host, ['cat', '/proc/net/sockstat']);
+  const m = /^TCP:.* tw (\d+)/m.exec(r.stdout);
+  return Number(m?.[1] ?? -1);
+}
+
+/** Everything a lab could leave behind, as seen from the machine. */
+async function leftovers(name: string, dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const ns = await run('ip', ['netns', 'list']);
+  found.push(...ns.stdout.split('\n').filter((l) => l.startsWith(`sf-${name}-`)));
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
+  found.push(...mounts.split('\n').filter((l) => l.includes(dir)));
+  const ps = await run('ps', ['-eo', 'pid,args']);
+  found.push(...ps.stdout.split('\n').filter((l) => l.includes(dir)));
+  if (existsSync(dir)) found.push(dir);
+  return found;
+}
+
+describe.skipIf(!labAvailable)('lab of 5 hosts', () => {
+  let lab: Lab;
+  const machineBefore = machineValue();
+
+  beforeAll(async () => {
+    lab = await labUp({ hosts: 5, sudoPasswordHosts: 2 });
+  });
+  afterAll(async () => {
+    await lab?.down();
+  });
+
+  it('reaches every host with system ssh and strict host key checking', async () => {
+    for (const h of lab.hosts) {
+      const r = await ssh(lab, h.name, `sysctl ${KEY}`);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim()).toBe(`${KEY} = ${await hostValue(lab, h.name)}`);
+    }
+  });
+
+  it('runs each session inside its own host network namespace', async () => {
+    const r = await ssh(lab, 'h02', 'readlink /proc/self/ns/net');
+    const inode = statSync(lab.host('h02').netnsPath).ino;
+    expect(r.stdout.trim()).toBe(`net:[${inode}]`);
+  });
+
+  it('keeps a sysctl written on one host out of the others and the machine', async () => {
+    const before = await Promise.all(lab.hosts.map((h) => hostValue(lab, h.name)));
+    const next = before[0] === '600' ? '601' : '600';
+    const w = await ssh(lab, 'h01', `sysctl -w ${KEY}=${next}`);
+    expect(w.code).toBe(0);
+    expect(await hostValue(lab, 'h01')).toBe(next);
+    for (const [i, h] of lab.hosts.entries()) {
+      if (i > 0) expect(await hostValue(lab, h.name)).toBe(before[i]);
+    }
+    expect(machineValue()).toBe(machineBefore);
+  });
+
+  it('gives each host its own /etc/sysctl.d, backed by a dir on the machine', async () => {
+    const file = 'zz-labtest.conf';
+    const w = await ssh(lab, 'h02', `cat > /etc/sysctl.d/${file}`, { stdin: `${KEY} = 300\n` });
+    expect(w.code).toBe(0);
+    expect((await lab.exec('h02', ['cat', `/etc/sysctl.d/${file}`])).stdout).toBe(`${KEY} = 300\n`);
+    expect(readFileSync(`${lab.host('h02').backing.etcSysctlD}/${file}`, 'utf8')).toContain('300');
+    expect((await lab.exec('h03', ['ls', '/etc/sysctl.d'])).stdout).not.toContain(file);
+    expect(existsSync(`/etc/sysctl.d/${file}`)).toBe(false);
+    // and its own /var/lib/sysfleet and /run/sysctl.d, which the machine does not share
+    const v = await ssh(lab, 'h02', 'touch /var/lib/sysfleet/mark /run/sysctl.d/mark && echo ok');
+    expect(v.stdout.trim()).toBe('ok');
+    expect(existsSync(`${lab.host('h02').backing.varLibSysfleet}/mark`)).toBe(true);
+    expect(existsSync('/var/lib/sysfleet/mark')).toBe(false);
+    expect((await lab.exec('h03', ['ls', '/var/lib/sysfleet'])).stdout).not.toContain('mark');
+  });
+
+  it('has a lab-only sudo user: NOPASSWD on some hosts, password on others', async () => {
+    const nopw = lab.hosts.find((h) => h.sudo === 'nopasswd')!;
+    const pw = lab.hosts.find((h) => h.sudo === 'password')!;
+    expect(lab.hosts.filter((h) => h.sudo === 'password')).toHaveLength(2);
+    const user = lab.users.nonRoot;
+    expect(readFileSync('/etc/passwd', 'utf8')).not.toMatch(new RegExp(`^${user}:`, 'm'));
+
+    const a = await ssh(lab, nopw.name, 'sudo -n id -u', { user });
+    expect(a.stdout.trim()).toBe('0');
+    const b = await ssh(lab, pw.name, 'sudo -n id -u', { user });
+    expect(b.code).not.toBe(0);
+    expect(b.stderr).toMatch(/password is required/);
+    const c = await ssh(lab, pw.name, "sudo -S -p '' id -u", {
+      user,
+      stdin: lab.sudoPassword() + '\n',
+    });
+    expect(c.stdout.trim()).toBe('0');
+    const d = await ssh(lab, pw.name, "sudo -S -p '' id -u", { user, stdin: 'wrong\n' });
+    expect(d.code).not.toBe(0);
+  });
+
+  it('stop refuses connections; start accepts them again', async () => {
+    const port = lab.host('h01').port;
+    await lab.stop('h01');
+    await expect(firstBytes(port, 1000)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    const r = await ssh(lab, 'h01', 'true');
+    expect(r.stderr).toMatch(/Connection refused/);
+    await lab.start('h01');
+    expect((await ssh(lab, 'h01', 'echo back')).stdout.trim()).toBe('back');
+  });
+
+  it('blackhole accepts TCP but never sends a banner; undo restores sshd', async () => {
+    const port = lab.host('h02').port;
+    await lab.blackhole('h02');
+    const silent = await firstBytes(port, 1500);
+    expect(silent.data).toBe('');
+    await lab.blackhole('h02', false);
+    expect((await firstBytes(port, 5000)).data).toMatch(/^SSH-2\.0-OpenSSH/);
+  });
+
+  it('latency delays the banner measurably; 0 removes it', async () => {
+    const port = lab.host('h03').port;
+    await lab.latency('h03', 400);
+    const slow = await firstBytes(port, 5000);
+    expect(slow.data).toMatch(/^SSH-2\.0-/);
+    expect(slow.ms).toBeGreaterThanOrEqual(380);
+    const r = await ssh(lab, 'h03', 'echo slow-but-works');
+    expect(r.stdout.trim()).toBe('slow-but-works');
+    await lab.latency('h03', 0);
+    const fast = await firstBytes(port, 5000);
+    expect(fast.ms).toBeLessThan(slow.ms);
+  });
+
+  it('read-only /etc/sysctl.d makes writes fail with EROFS, writable undoes it', async () => {
+    await lab.sysctlDirReadOnly('h04');
+    const r = await ssh(lab, 'h04', 'echo x > /etc/sysctl.d/ro-test.conf');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/Read-only file system/);
+    await lab.sysctlDirReadOnly('h04', false);
+    expect(
+      (await ssh(lab, 'h04', 'echo x > /etc/sysctl.d/ro-test.conf && echo ok')).stdout.trim(),
+    ).toBe('ok');
+  });
+
+  it('TIME_WAIT and CLOSE_WAIT sockets appear in that host only', async () => {
+    const twBefore = await sockstatTw(lab, 'h05');
+    await lab.timeWait('h04', 200);
+    expect(await sockstatTw(lab, 'h04')).toBeGreaterThanOrEqual(200);
+    expect(await sockstatTw(lab, 'h05')).toBeLessThan(twBefore + 200);
+
+    const pid = await lab.closeWait('h05', 30);
+    expect(existsSync(`/proc/${pid}`)).toBe(true);
+    expect(await closeWaitCount(lab, 'h05')).toBeGreaterThanOrEqual(30);
+    expect(await closeWaitCount(lab, 'h04')).toBe(0);
+    await lab.clearCloseWait('h05');
+    expect(await closeWaitCount(lab, 'h05')).toBe(0);
+  });
+
+  it('rotating a host key breaks strict checking for that host only', async () => {
+    await lab.rotateHostKey('h05');
+    const r = await ssh(lab, 'h05', 'true');
+    expect(r.code).toBe(255);
+    expect(r.stderr).toMatch(/Host key verification failed/);
+    expect((await ssh(lab, 'h04', 'echo ok')).stdout.trim()).toBe('ok');
+  });
+
+  it('down leaves no namespace, process, mount or file; a second down is harmless', async () => {
+    const pid = await lab.closeWait('h01', 5);
+    const { name, dir } = lab;
+    await lab.down();
+    expect(await leftovers(name, dir)).toEqual([]);
+    expect(existsSync(`/proc/${pid}`)).toBe(false);
+    await lab.down();
+  });
+});
+
+describe.skipIf(!labAvailable)('lab with a bastion', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await labUp({ hosts: 2, bastion: true });
+  });
+  afterAll(async () => {
+    await lab?.down();
+  });
+
+  it('reaches hosts only through the bastion (ProxyJump on loopback)', async () => {
+    const bastion = lab.bastion!;
+    const h = lab.hosts[0]!;
+    const r = await ssh(lab, h.name, 'readlink /proc/self/ns/net', {
+      extra: ['-J', `root@127.0.0.1:${bastion.port}`],
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe(`net:[${statSync(h.netnsPath).ino}]`);
+    await expect(firstBytes(h.port, 1000)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    const inv = readFileSync(lab.inventoryPath, 'utf8');
+    expect(inv).toContain(`-o ProxyJump=root@127.0.0.1:${bastion.port}`);
+  });
+});
