@@ -7,7 +7,8 @@
 # with `@@`; kernel files (/proc/net/*) are printed as they are.
 #
 # TCP state counts (bounded cost, see sysfleet_tcpstates): ESTABLISHED comes from the O(1)
-# counter `Tcp: CurrEstab` (/proc/net/snmp) and TIME_WAIT from `tw` in /proc/net/sockstat (O(1));
+# counter `Tcp: CurrEstab` (/proc/net/snmp; it includes CLOSE_WAIT, the parser subtracts it) and
+# TIME_WAIT from `tw` in /proc/net/sockstat (O(1));
 # CLOSE_WAIT and SYN_RECV are counted with `ss -tan state X` (the kernel filters by state in
 # inet_diag, so only matching sockets are formatted) or, without ss, by one awk pass over
 # /proc/net/tcp{,6} capped at SYSFLEET_PROC_CAP lines (then `capped 1` is printed).

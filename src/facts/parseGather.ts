@@ -26,11 +26,14 @@ function parseTcpStates(
   const rec = tabRecord(lines);
   const source = rec.source === 'proc' ? 'proc' : 'ss';
   const fromPass = (name: string): number => toInt(rec[name]) ?? 0;
+  // Tcp CurrEstab counts ESTABLISHED and CLOSE_WAIT together (RFC 1213 tcpCurrEstab; checked
+  // against ss in src/facts/tcpstates.test.ts), so CLOSE_WAIT is subtracted.
+  const currEstab = counters.Tcp?.CurrEstab;
   const states: HostFacts['tcpStates'] = {
     established:
-      source === 'proc'
+      source === 'proc' || currEstab === undefined
         ? fromPass('established')
-        : (counters.Tcp?.CurrEstab ?? fromPass('established')),
+        : Math.max(0, currEstab - fromPass('close_wait')),
     timeWait:
       source === 'proc' ? fromPass('time_wait') : (sockstat.TCP?.tw ?? fromPass('time_wait')),
     closeWait: fromPass('close_wait'),

@@ -61,7 +61,7 @@ export interface HostFacts {
     synRecv: number;
     /**
      * How closeWait/synRecv were counted: `ss` (state-filtered in the kernel) or `proc` (one awk
-     * pass over /proc/net/tcp{,6}). established is Tcp CurrEstab and timeWait is sockstat tw
+     * pass over /proc/net/tcp{,6}). established is Tcp CurrEstab minus CLOSE_WAIT, timeWait is sockstat tw
      * (both O(1)) except with `proc`, where all four come from the pass.
      */
     source: 'ss' | 'proc';
