@@ -41,14 +41,16 @@ export interface ConnectOptions {
   /** Targets set up concurrently through one jump host. Default 8. */
   maxConcurrentPerJump?: number;
   onEvent?: (e: TransportEvent) => void;
+  /** The run's deadline / Ctrl-C: when it aborts, every connection and jump connection is closed. */
+  signal?: AbortSignal;
 }
 
 export interface Transport {
   connect(target: HostConnection, signal?: AbortSignal): Promise<Connection>;
   /** Jump connections (for tests and the UI). */
   readonly jumpPool: JumpPool;
-  /** Close pooled jump connections. Open target connections are the caller's to close. */
-  close(): void;
+  /** Close every connection this transport made (targets and jump hosts). */
+  close(): Promise<void>;
 }
 
 export function createTransport(options: ConnectOptions = {}): Transport {
@@ -100,6 +102,30 @@ export function createTransport(options: ConnectOptions = {}): Transport {
     },
   );
 
+  // Every live connection, so that an aborted run or close() ends them all promptly.
+  const live = new Set<Connection>();
+  const track = (inner: Connection, signal?: AbortSignal): Connection => {
+    const onAbort = () => void conn.close();
+    const conn: Connection = {
+      host: inner.host,
+      exec: (command, opts) => inner.exec(command, opts),
+      spawn: (command, opts) => inner.spawn(command, opts),
+      close: () => {
+        live.delete(conn);
+        signal?.removeEventListener('abort', onAbort);
+        return inner.close();
+      },
+    };
+    live.add(conn);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    return conn;
+  };
+  const closeAll = async () => {
+    await Promise.all([...live].map((c) => c.close()));
+    pool.closeAll();
+  };
+  options.signal?.addEventListener('abort', () => void closeAll(), { once: true });
+
   async function connectOnce(target: HostConnection, signal?: AbortSignal): Promise<Connection> {
     const files = options.knownHostsFiles?.length
       ? options.knownHostsFiles
@@ -142,21 +168,25 @@ export function createTransport(options: ConnectOptions = {}): Transport {
 
   return {
     jumpPool: pool,
-    close: () => pool.closeAll(),
-    async connect(target, signal) {
+    close: closeAll,
+    async connect(target, callerSignal) {
+      const signals = [callerSignal, options.signal].filter((s): s is AbortSignal => !!s);
+      const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+      if (signal?.aborted) throw abortReason(signal, target.name);
       if (target.connection === 'local') {
-        return new LocalConnection({
+        const local = new LocalConnection({
           host: target.name,
           become: target.become,
           becomeUser: target.becomeUser,
           secrets,
         });
+        return track(local, signal);
       }
       const retries = options.retries ?? 2;
       for (let attempt = 1; ; attempt++) {
         options.onEvent?.({ type: 'connect-attempt', host: target.name, attempt });
         try {
-          return await connectOnce(target, signal);
+          return track(await connectOnce(target, signal), signal);
         } catch (e) {
           const err =
             e instanceof TransportError

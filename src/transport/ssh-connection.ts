@@ -57,15 +57,25 @@ export class SshConnection extends BaseConnection {
         }
         this.channels.add(channel);
         let killed = false;
-        const exit = new Promise<{ code: number | null; signal?: string }>((res) => {
-          let status: { code: number | null; signal?: string } = { code: null };
+        const exit = new Promise<{ code: number | null; signal?: string }>((res, rej) => {
+          let status: { code: number | null; signal?: string } | undefined;
           channel.on('exit', (code: number | null, signal?: string) => {
             status = { code: code ?? null, ...(signal ? { signal } : {}) };
           });
           // 'close' comes after the exit status and the end of both output streams.
           channel.once('close', () => {
             this.channels.delete(channel);
-            res(status);
+            if (status) res(status);
+            else if (killed) res({ code: null });
+            else
+              rej(
+                this.dead ??
+                  new TransportError(
+                    'network',
+                    this.host,
+                    `${this.host}: connection closed while the command was running`,
+                  ),
+              );
           });
         });
         resolve({

@@ -286,6 +286,25 @@ describe('failures', () => {
   });
 });
 
+describe('run signal', () => {
+  it('closes every connection, jump connections included, promptly', async () => {
+    const ac = new AbortController();
+    const t = createTransport({ ...base, signal: ac.signal });
+    const a = await t.connect(direct('h01'));
+    const b = await t.connect(viaBastion('h01'));
+    expect(t.jumpPool.openCount).toBe(1);
+    const running = [a, b].map((c) => c.exec('sleep 30').catch((e: unknown) => e));
+    const started = Date.now();
+    setTimeout(() => ac.abort(new Error('deadline')), 200);
+    const results = await Promise.all(running);
+    expect(Date.now() - started).toBeLessThan(3000);
+    for (const r of results) expect(r).toBeInstanceOf(TransportError);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(t.jumpPool.openCount).toBe(0);
+    await expect(t.connect(direct('h01'))).rejects.toThrow('deadline');
+  });
+});
+
 describe('become', () => {
   const nonRoot = () => lab.users.nonRoot;
   const sudoHost = (mode: 'nopasswd' | 'password') => {
@@ -350,9 +369,18 @@ describe('become', () => {
       direct(sudoHost('password'), nonRoot(), true),
     );
     try {
-      const err = await conn.exec('cat', { become: true, stdin: 'x' }).catch((e: unknown) => e);
+      const leak = `/tmp/sf-transport-leak-${process.pid}`;
+      const err = await conn
+        .exec(`cat > ${leak}`, { become: true, stdin: 'x' })
+        .catch((e: unknown) => e);
       expect((err as TransportError).kind).toBe('become');
       expect((err as TransportError).message).toContain('rejected the become password');
+      const after = await lab.exec(sudoHost('password'), [
+        'sh',
+        '-c',
+        `test -e ${leak} && echo leaked || echo clean`,
+      ]);
+      expect(after.stdout.trim()).toBe('clean');
     } finally {
       await conn.close();
     }
