@@ -1,0 +1,13 @@
+/** Facts: the gather script sent to a host and the pure parser of what it prints. */
+export {
+  buildGatherScript,
+  renderGatherScript,
+  gatherScriptBody,
+  GATHER_COMMAND,
+  GATHER_COMMAND_BECOME,
+  InvalidKeyError,
+} from './script.js';
+export { parseGatherOutput } from './parseGather.js';
+export { GatherParseError } from './sections.js';
+export { isValidKey, normalizeKey, normalizeValue, procPath, SYSCTL_KEY_PATTERN } from './keys.js';
+export type { HostFacts, SysctlFile, SysctlFileLine, SysctlReading } from './types.js';
