@@ -98,11 +98,10 @@ export async function planAuth(input: AuthInput): Promise<AuthState> {
       return { type: 'publickey', username, key: k.key };
     });
   }
-  let password: string | undefined;
-  const getPassword = async () => {
-    password ??= await input.secrets.get({ kind: 'ssh-password', host: input.host });
-    return password;
-  };
+  // Asked at most once per connection, and only when the keys did not get us in.
+  let password: Promise<string | undefined> | undefined;
+  const getPassword = () =>
+    (password ??= input.secrets.get({ kind: 'ssh-password', host: input.host }));
   queue.push(async () => {
     const p = await getPassword();
     if (p === undefined) return undefined;
