@@ -8,7 +8,13 @@ import type { ModelError } from './errors.js';
 import { didYouMean } from './suggest.js';
 import { pointerToPath, posAt, type ParsedYaml } from './yaml-pos.js';
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+const ajv = new Ajv({
+  allErrors: true,
+  verbose: true,
+  strict: true,
+  strictRequired: false,
+  allowUnionTypes: true,
+});
 ajv.addVocabulary(['x-expected']);
 
 const compiled = new WeakMap<object, ValidateFunction>();
@@ -50,17 +56,21 @@ export function schemaErrors(
   value: unknown,
   schema: unknown,
   prefix: (string | number)[] = [],
+  skip?: (instancePath: string) => boolean,
 ): ModelError[] {
   const validate = compileSchema(schema);
   if (validate(value)) return [];
   const errs = validate.errors ?? [];
-  const unions = errs
-    .filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')
-    .map((e) => e.instancePath);
+  const unionErrors = errs.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
+  const unions = unionErrors.map((e) => e.instancePath);
+  // Nested unions at one path (a $ref'd union inside a union): ajv reports the outermost last.
+  const outermost = new Map(unionErrors.map((e) => [e.instancePath, e]));
   const out: ModelError[] = [];
   const seen = new Set<string>();
   for (const e of errs) {
     const isUnion = e.keyword === 'oneOf' || e.keyword === 'anyOf';
+    if (isUnion && outermost.get(e.instancePath) !== e) continue;
+    if (skip?.(e.instancePath)) continue;
     if (!isUnion && unions.some((u) => e.instancePath === u || e.instancePath.startsWith(`${u}/`)))
       continue;
     const path = pointerToPath(e.instancePath);

@@ -116,4 +116,9 @@ export interface Playbook {
   evidence: EvidenceThresholds;
   /** Dangerous-target refusals the operator explicitly overrode, by key. */
   force: SysctlKey[];
+  /**
+   * Non-fatal findings from loading (unknown-but-well-formed keys, a forced key no target uses),
+   * each with file:line:col. Added by the model stage; optional so hand-built playbooks need none.
+   */
+  warnings?: Array<{ file: string; line: number; col: number; message: string; hint?: string }>;
 }

@@ -1,0 +1,27 @@
+/** loadPlaybook: reads a playbook file and parses it (playbook.ts). */
+import { ModelErrors } from './errors.js';
+import { readText } from './files.js';
+import { parsePlaybook } from './playbook.js';
+import type { Playbook } from './types.js';
+
+/** Reads and validates `path`; errors name `path` as given. Throws ModelErrors. */
+export async function loadPlaybook(path: string): Promise<Playbook> {
+  let text: string;
+  try {
+    text = await readText(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ModelErrors([
+      {
+        file: path,
+        line: 0,
+        col: 0,
+        message:
+          code === 'ENOENT'
+            ? 'playbook not found'
+            : `cannot read playbook: ${(e as Error).message}`,
+      },
+    ]);
+  }
+  return parsePlaybook(text, path);
+}
