@@ -42,7 +42,7 @@ export interface ApplyContext {
   by?: string;
   /** Seconds the host waits for `go`. */
   goTimeoutSec?: number;
-  /** Test hook: called right after `go` was written (e.g. to drop the connection). */
+  /** Test hook: called once `go` has been handed to the transport (e.g. to drop the connection). */
   afterGo?: () => void;
 }
 
@@ -81,6 +81,7 @@ export async function applyHost(
   let out = '';
   let err = '';
   let answered = false;
+  let goSent = false;
   let storeError: string | undefined;
 
   const answer = async (): Promise<void> => {
@@ -101,8 +102,10 @@ export async function applyHost(
         storeError = `cannot store the snapshot on the control node (${(e as Error).message}): nothing was changed`;
       }
     }
-    proc.stdin.end(`${word}\n`);
-    if (word === 'go') ctx.afterGo?.();
+    if (word === 'go') goSent = true;
+    proc.stdin.end(`${word}\n`, () => {
+      if (word === 'go') ctx.afterGo?.();
+    });
   };
 
   const onAbort = (): void => {
@@ -127,7 +130,7 @@ export async function applyHost(
   } finally {
     ctx.signal?.removeEventListener('abort', onAbort);
   }
-  const result = parseApplyOutput(out, conn.host, ctx.runId);
+  const result = parseApplyOutput(out, conn.host, ctx.runId, goSent);
   if (storeError && result.state === 'failed') result.reason = storeError;
   if (transportError && result.state !== 'changed' && result.state !== 'reverted') {
     result.reason = `${result.reason ?? result.state}; ${transportError}`;

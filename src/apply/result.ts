@@ -114,7 +114,13 @@ function keyAction(a: string | undefined): KeyApplyResult['action'] {
 }
 
 /** Parse everything an apply printed (attached part and the streamed-back result file). */
-export function parseApplyOutput(text: string, host: string, runId: string): HostApplyResult {
+export function parseApplyOutput(
+  text: string,
+  host: string,
+  runId: string,
+  /** The control node wrote `go` (its echo may have been lost with the connection). */
+  goSent = false,
+): HostApplyResult {
   const { records, other } = parseRecords(text);
   const keys = new Map<string, KeyApplyResult>();
   const files = new Map<string, FileApplyResult>();
@@ -164,7 +170,7 @@ export function parseApplyOutput(text: string, host: string, runId: string): Hos
     state = APPLY_STATES.find((s) => s === final.fields.state) ?? 'failed';
     reason = final.fields.reason;
     if (state === 'locked') reason = lockedReason(lock);
-  } else if (records.some((r) => r.kind === 'go-received')) {
+  } else if (goSent || records.some((r) => r.kind === 'go-received')) {
     state = 'unknown';
     reason = 'connection lost after go: the host finishes on its own; collect the result';
   } else {

@@ -122,15 +122,19 @@ sf_apply_keys() {
     if [ "$_r" != 1 ]; then
       sf_emit key "key=$_k" action=skipped "want=$_v"; continue
     fi
-    sf_read_key "$_k"; _b=$SF_V
+    sf_read_key "$_k"; _b=$SF_V; _bst=$SF_ST
     if [ "$SF_ST" = value ] && [ "$SF_V" = "$(sf_norm "$_v")" ]; then
       sf_emit key "key=$_k" action=same "before=$_b" "after=$SF_V" "want=$_v"; continue
     fi
-    printf '%s\n' "$_k" >>"$SF_W/written"
     if sf_write_key "$_k" "$_v"; then
+      printf '%s\n' "$_k" >>"$SF_W/written"
       SF_CHANGED=1
       sf_emit key "key=$_k" action=written "before=$_b" "after=$SF_V" "want=$_v"
     else
+      # restore it too unless the read-back proves the failed write changed nothing
+      if [ "$_bst" = value ] && [ "$SF_ST:$SF_V" != "value:$_b" ]; then
+        printf '%s\n' "$_k" >>"$SF_W/written"
+      fi
       SF_FAIL="$_k: $SF_ERR"
       sf_emit key "key=$_k" action=failed "before=$_b" "after=$SF_V" "want=$_v" "error=$SF_ERR"
     fi

@@ -23,8 +23,8 @@ sf_fg_exit() {
   trap '' PIPE
   if [ "$SF_HANDED" != 1 ]; then
     [ "$SF_FINAL" = 1 ] || sf_final state=failed "reason=interrupted during $SF_PHASE; nothing was changed"
-    sf_unlock
     rm -rf "$SF_W"; rm -f "$SF_PROG"
+    sf_unlock
   fi
 }
 
@@ -78,8 +78,8 @@ sf_work_exit() {
   sf_sync "$SF_RES.part"
   mv -f "$SF_RES.part" "$SF_RES"
   sf_sync "$SF_DIR/results"
-  sf_unlock
   rm -rf "$SF_W"; rm -f "$SF_PROG"
+  sf_unlock
 }
 
 sf_worker() {
