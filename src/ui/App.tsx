@@ -18,9 +18,12 @@ export function App({ store, callbacks, exitOnFinish = true }: AppProps) {
   const state = useRunState(store);
   const { exit } = useApp();
   const finished = state.finished !== undefined;
+  const closing = state.closing === true;
+  // Exit after the summary rendered, so it is the frame left on screen.
   useEffect(() => {
-    if (finished && exitOnFinish) exit();
-  }, [finished, exitOnFinish, exit]);
-  if (finished) return <Summary state={state} maxFailures={Math.max(3, state.rows - 12)} />;
+    if (closing || (finished && exitOnFinish)) exit();
+  }, [closing, finished, exitOnFinish, exit]);
+  if (finished || closing)
+    return <Summary state={state} maxFailures={Math.max(3, state.rows - 12)} />;
   return <LiveRollout state={state} store={store} callbacks={callbacks} />;
 }

@@ -1,6 +1,6 @@
 /** The host list window: failures first, then in flight, then the rest; the selection marked. */
 import { Box, Text } from 'ink';
-import { formatDuration, shortKey, truncate } from './format.js';
+import { formatDuration, formatKeyChange, shortKey, truncate } from './format.js';
 import { describeChange } from './group.js';
 import { bucketOf, type HostState, type UiState } from './state.js';
 import { BUCKET_COLORS } from './theme.js';
@@ -16,7 +16,7 @@ function detail(h: HostState): string {
   if (h.keys.length > 0) {
     return (
       time +
-      h.keys.map((k) => `${shortKey(k.key)} ${k.before ?? 'unset'}→${k.after ?? '?'}`).join(', ')
+      h.keys.map((k) => `${shortKey(k.key)} ${formatKeyChange(k.before, k.after, '→')}`).join(', ')
     );
   }
   if (h.plan && h.plan.changes.length > 0)

@@ -112,6 +112,7 @@ describe('LiveRollout with 5 hosts', () => {
     expect(frame).toContain('web-3 · failed');
     expect(frame).toContain('error: write net.ipv4.tcp_keepalive_time: EPERM');
     expect(frame).toContain('tcp_keepalive_time  7200 → 7200  EPERM: read-only key');
+    expect(frame).toContain('tcp_keepalive_intvl  75 (not applied)');
     frame = await press(r, ENTER);
     expect(frame).not.toContain('error: write');
   });

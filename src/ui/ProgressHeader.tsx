@@ -60,14 +60,15 @@ function statusLine(state: UiState): string {
 
 export function ProgressHeader({ state }: { state: UiState }) {
   const width = state.columns;
-  const barWidth = Math.max(10, Math.min(60, width - 40));
-  const segments = barSegments(state, barWidth);
-  const pendingChars = barWidth - segments.reduce((n, s) => n + s.chars, 0);
   const done = hostsDone(state);
   const total = state.hosts.size;
   const pct = total ? Math.floor((done / total) * 100) : 0;
   const eta = etaMs(state);
   const tail = ` ${String(pct).padStart(3)}% ${done}/${total}  elapsed ${formatDuration(elapsedMs(state))}${eta !== undefined ? `  ETA ${formatDuration(eta)}` : ''}`;
+  // The bar takes what the numbers leave, so the ETA is never cut off.
+  const barWidth = Math.max(10, Math.min(60, width - tail.length - 1));
+  const segments = barSegments(state, barWidth);
+  const pendingChars = barWidth - segments.reduce((n, s) => n + s.chars, 0);
   const counts = (Object.keys(BUCKET_LABELS) as HostBucket[]).filter((b) => state.counts[b] > 0);
   return (
     <Box flexDirection="column">

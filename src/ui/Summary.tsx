@@ -12,9 +12,15 @@ export function Summary({ state, maxFailures = 10 }: { state: UiState; maxFailur
   const shown = s.failures.slice(0, maxFailures);
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold color={ok ? 'green' : s.exitCode === 1 ? 'yellow' : 'red'} wrap="truncate">
+      <Text
+        bold
+        color={!s.finished || s.exitCode === 1 ? 'yellow' : ok ? 'green' : 'red'}
+        wrap="truncate"
+      >
         {truncate(
-          `sysfleet ${s.kind ?? ''} run ${s.runId ?? '?'} finished in ${formatDuration(s.elapsedMs)} — exit ${s.exitCode ?? '?'}`,
+          s.finished
+            ? `sysfleet ${s.kind ?? ''} run ${s.runId ?? '?'} finished in ${formatDuration(s.elapsedMs)} — exit ${s.exitCode ?? '?'}`
+            : `sysfleet ${s.kind ?? ''} run ${s.runId ?? '?'} left after ${formatDuration(s.elapsedMs)}, before it finished`,
           width,
         )}
       </Text>

@@ -4,7 +4,7 @@
  */
 import type { HostFacts } from '../facts/types.js';
 import type { Finding } from '../plan/types.js';
-import { formatDuration, shortKey } from './format.js';
+import { formatDuration, formatKeyChange, shortKey } from './format.js';
 import { describeChange } from './group.js';
 import type { HostState } from './state.js';
 
@@ -55,7 +55,7 @@ export function detailLines(h: HostState): DetailLine[] {
   if (h.error) lines.push({ text: `error: ${h.error}`, color: 'red' });
   if (h.keys.length > 0) {
     for (const k of h.keys) {
-      const value = `${k.before ?? 'unset'} → ${k.after ?? '?'}`;
+      const value = formatKeyChange(k.before, k.after);
       lines.push({
         text: `  ${shortKey(k.key)}  ${value}${k.error ? `  ${k.error}` : ''}`,
         color: k.error ? 'red' : undefined,

@@ -40,3 +40,13 @@ export const BUCKET_LABELS = {
   in_flight: 'in flight',
   pending: 'pending',
 } as const;
+
+/** A key's value change as reported by a host: "7200 → 60", or "75 (not applied)". */
+export function formatKeyChange(
+  before: string | undefined,
+  after: string | undefined,
+  arrow = ' → ',
+): string {
+  if (after === undefined) return `${before ?? 'unset'} (not applied)`;
+  return `${before ?? 'unset'}${arrow}${after}`;
+}

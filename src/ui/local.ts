@@ -47,6 +47,8 @@ export function reduceLocal(state: UiState, action: UiLocalAction): UiState {
         prompt: undefined,
         requests: { ...state.requests, [action.request]: true },
       };
+    case 'ui-close':
+      return { ...state, closing: true, prompt: undefined, filterDraft: undefined };
     case 'ui-config':
       return { ...state, concurrency: action.concurrency ?? state.concurrency };
   }

@@ -77,6 +77,8 @@ export interface UiState {
   filterDraft?: string;
   detailOpen: boolean;
   prompt?: UiPrompt;
+  /** The screen is being left before the run finished: show the summary, then exit. */
+  closing?: boolean;
 }
 
 export type UiLocalAction =
@@ -89,7 +91,8 @@ export type UiLocalAction =
   | { type: 'ui-tick'; now: number }
   | { type: 'ui-prompt'; prompt: UiPrompt | undefined }
   | { type: 'ui-request'; request: UiRequest }
-  | { type: 'ui-config'; concurrency?: number };
+  | { type: 'ui-config'; concurrency?: number }
+  | { type: 'ui-close' };
 
 export type UiAction = RunEvent | UiLocalAction;
 

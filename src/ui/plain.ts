@@ -6,7 +6,7 @@
  */
 import type { RunEvent } from '../run/events.js';
 import type { LineSink } from './jsonl.js';
-import { formatDuration, plural, shortKey } from './format.js';
+import { formatDuration, formatKeyChange, plural, shortKey } from './format.js';
 import { getHost } from './host-table.js';
 import { describeChange } from './group.js';
 import { hostsDone } from './view.js';
@@ -35,7 +35,7 @@ function hostDoneLine(event: Extract<RunEvent, { type: 'host-done' }>, state?: U
     detail = listed([...(event.error ? [event.error] : []), ...keyErrors]);
   } else if (event.keys.length > 0) {
     detail = listed(
-      event.keys.map((k) => `${shortKey(k.key)} ${k.before ?? 'unset'} → ${k.after ?? '?'}`),
+      event.keys.map((k) => `${shortKey(k.key)} ${formatKeyChange(k.before, k.after)}`),
     );
   } else {
     const changes = state ? (getHost(state.hosts, event.host)?.plan?.changes ?? []) : [];
@@ -79,9 +79,10 @@ export function formatEventPlain(event: RunEvent, state?: UiState): string | und
 export function summaryText(state: UiState): string {
   const s = summarize(state);
   const counts = s.counts.map((c) => `${c.n} ${c.label}`).join(', ') || 'no hosts';
-  const lines = [
-    `run ${s.runId ?? '?'} finished in ${formatDuration(s.elapsedMs)}, exit ${s.exitCode ?? '?'}: ${counts}`,
-  ];
+  const how = s.finished
+    ? `finished in ${formatDuration(s.elapsedMs)}, exit ${s.exitCode ?? '?'}`
+    : `not finished after ${formatDuration(s.elapsedMs)}`;
+  const lines = [`run ${s.runId ?? '?'} ${how}: ${counts}`];
   for (const f of s.failures.slice(0, MAX_FAILURES_LISTED)) {
     lines.push(`  ${f.outcome.padEnd(11)} ${f.host}${f.error ? `  ${f.error}` : ''}`);
   }

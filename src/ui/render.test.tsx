@@ -101,6 +101,21 @@ describe('renderLiveRollout', () => {
     ui.unmount();
     await ui.done;
   });
+
+  it('leaving before the run finished still leaves a summary, saying so', async () => {
+    const t = terminal();
+    const store = createRunStore({ throttleMs: 0 });
+    const ui = renderLiveRollout(store, noop, { ...t.streams, tickMs: 60_000 });
+    store.dispatch(runStarted(['web-1', 'web-2']));
+    hostEvents('web-1', 'changed', 0).forEach(store.dispatch);
+    hostEvents('web-2', 'applying', 0).forEach(store.dispatch);
+    ui.unmount();
+    await ui.done;
+    const after = t.text().slice(t.text().lastIndexOf('sysfleet apply run'));
+    expect(after).toMatch(/^sysfleet apply run r-20240501-0300 left after .*, before it finished/);
+    expect(after).toContain('1 changed  1 in flight  of 2 hosts');
+    expect(after).not.toContain('PgUp/PgDn');
+  });
 });
 
 describe('renderPlanReview', () => {

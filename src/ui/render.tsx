@@ -28,7 +28,7 @@ export interface LiveRenderOptions extends TerminalOptions {
 export interface LiveRolloutHandle {
   /** Settles when the app exits (run finished, or unmount()). */
   done: Promise<void>;
-  /** Leave now (e.g. on a fatal error); the last frame stays on screen. */
+  /** Leave now (quit, fatal error): the summary so far is drawn and stays on screen. */
   unmount(): void;
 }
 
@@ -75,8 +75,9 @@ export function renderLiveRollout(
   return {
     done,
     unmount() {
-      store.flush();
-      instance.unmount();
+      // App draws the summary and exits; the timer is a fallback should React never render again.
+      store.dispatch({ type: 'ui-close' });
+      setTimeout(() => instance.unmount(), 500).unref();
     },
   };
 }

@@ -19,6 +19,8 @@ export interface RunSummary {
   kind?: RunKind;
   playbook?: string;
   exitCode?: number;
+  /** False when the screen was left before run-finished (hosts may still be in flight). */
+  finished: boolean;
   elapsedMs: number;
   totalHosts: number;
   /** Non-zero buckets in display order. */
@@ -42,6 +44,7 @@ export function summarize(state: UiState): RunSummary {
     kind: state.kind,
     playbook: state.playbook,
     exitCode: state.finished?.exitCode,
+    finished: state.finished !== undefined,
     elapsedMs: elapsedMs(state),
     totalHosts: state.hosts.size,
     counts,
