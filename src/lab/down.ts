@@ -4,11 +4,11 @@
  * are found as the members of the lab's network namespaces, namespaces by their `sf-<lab>-`
  * prefix, mounts by their path under the lab dir. Safe to run twice.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { agentPath } from './agent-install.js';
 import { labDir as labDirOf } from './layout.js';
 import { LAB_ROOT, parseNetnsName, validateLabName } from './names.js';
-import { killOurs, killPid, run } from './proc.js';
+import { cmdline, killOurs, killPid, mapLimit, run } from './proc.js';
 import { labDirs, readState, requireRoot } from './state.js';
 
 export interface DownOptions {
@@ -39,6 +39,15 @@ function mountsUnder(dir: string): string[] {
   return [...new Set(targets)].sort((a, b) => b.length - a.length);
 }
 
+/** PIDs whose command line runs this lab's agent script. */
+function agentPids(dir: string): number[] {
+  const agent = agentPath(dir);
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number)
+    .filter((pid) => pid !== process.pid && (cmdline(pid) ?? '').includes(agent));
+}
+
 export async function labDown(name: string, opts: DownOptions = {}): Promise<void> {
   requireRoot();
   const dir = labDirOf(validateLabName(name), opts.root);
@@ -47,20 +56,21 @@ export async function labDown(name: string, opts: DownOptions = {}): Promise<voi
   const namespaces = await leftoverNetns(name);
   // Whatever still runs inside the lab's network namespaces is the lab's (sshd sessions, socket
   // holders): the namespaces exist only because this lab made them.
-  for (const ns of namespaces) {
+  await mapLimit(namespaces, 8, async (ns) => {
     const r = await run('ip', ['netns', 'pids', ns]);
     const pids = r.stdout
       .split('\n')
       .map(Number)
       .filter((n) => Number.isInteger(n) && n > 1);
     await Promise.all(pids.map((pid) => killPid(pid)));
-  }
-  for (const target of mountsUnder(dir)) {
-    await run('umount', ['-n', target]);
-  }
-  for (const target of mountsUnder(dir)) {
-    await run('umount', ['-n', '-l', target]);
-  }
+  });
+  // Processes of this lab outside its namespaces (supervisor, forwarder) even without state.json.
+  await Promise.all(agentPids(dir).map((pid) => killOurs(pid, agentPath(dir))));
+  // Deepest first, in one umount call; then lazily whatever was still busy.
+  const targets = mountsUnder(dir);
+  if (targets.length > 0) await run('umount', ['-n', ...targets]);
+  const busy = mountsUnder(dir);
+  if (busy.length > 0) await run('umount', ['-n', '-l', ...busy]);
   if (namespaces.length > 0) {
     await run('ip', ['-force', '-batch', '-'], {
       stdin: namespaces.map((ns) => `netns del ${ns}\n`).join(''),

@@ -130,8 +130,10 @@ function prepareHostFiles(
   writeFileSync(b.sysctlConf, seed.sysctlConf);
 
   writeFileSync(join(b.etcSsh, 'sshd_config'), renderSshdConfig());
-  for (const f of ['moduli', 'ssh_config']) {
-    if (existsSync(`/etc/ssh/${f}`)) copyFileSync(`/etc/ssh/${f}`, join(b.etcSsh, f));
+  // No moduli copy (550 kB a host): without it sshd falls back to its built-in DH groups for the
+  // rare client that asks for diffie-hellman-group-exchange.
+  if (existsSync('/etc/ssh/ssh_config')) {
+    copyFileSync('/etc/ssh/ssh_config', join(b.etcSsh, 'ssh_config'));
   }
   for (const user of ['root', LAB_USER]) {
     const path = join(b.etcSsh, 'authorized_keys', user);
