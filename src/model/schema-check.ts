@@ -44,7 +44,13 @@ function expected(e: ErrorObject): string | undefined {
 
 /** Shown path: `targets."net.ipv4.x"` reads better than a JSON pointer. */
 function showPath(path: readonly string[]): string {
-  return path.map((s) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? s : JSON.stringify(s))).join('.');
+  return path
+    .map((s, i) =>
+      /^\d+$/.test(s)
+        ? `[${s}]`
+        : `${i ? '.' : ''}${/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? s : JSON.stringify(s)}`,
+    )
+    .join('');
 }
 
 /**
