@@ -220,12 +220,17 @@ function forward(
   return new Promise((resolve, reject) => {
     client.forwardOut('127.0.0.1', 0, address, port, (err, stream) => {
       if (err) {
-        const refused = /refused|Connection failed|Administratively prohibited/i.test(err.message);
+        const kind = /refused/i.test(err.message)
+          ? 'refused'
+          : /prohibited/i.test(err.message)
+            ? 'protocol'
+            : 'network';
+        const hint = kind === 'protocol' ? ' (does the jump host allow TCP forwarding?)' : '';
         reject(
           new TransportError(
-            refused ? 'refused' : 'network',
+            kind,
             host,
-            `${host}: jump host ${via} could not reach ${address}:${port}: ${err.message}`,
+            `${host}: jump host ${via} could not reach ${address}:${port}: ${err.message}${hint}`,
           ),
         );
       } else resolve(stream);

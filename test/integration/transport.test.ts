@@ -418,6 +418,31 @@ describe.skipIf(!labAvailable)('ProxyJump', () => {
     expect(events.filter((e) => e.type === 'jump-closed')).toHaveLength(1);
   });
 
+  it('reports a stopped host behind the bastion by its path, a hung one as timeout', async () => {
+    const t = createTransport({ ...base, connectTimeoutMs: 1500 });
+    await jumpLab.stop('h01');
+    try {
+      const err = await t.connect(viaBastion('h01')).catch((e: unknown) => e);
+      // Behind the lab's bastion a forwarder accepts the tunnel and then drops it (a real
+      // network answers "refused" through the jump host); either way the message names the path.
+      expect(['refused', 'network']).toContain((err as TransportError).kind);
+      expect((err as TransportError).message).toMatch(/^h01: .*via root@127\.0\.0\.1:\d+/);
+    } finally {
+      await jumpLab.start('h01');
+    }
+    await jumpLab.blackhole('h02');
+    try {
+      const started = Date.now();
+      const err = await t.connect(viaBastion('h02')).catch((e: unknown) => e);
+      expect((err as TransportError).kind).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      await jumpLab.blackhole('h02', false);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(t.jumpPool.openCount).toBe(0);
+  });
+
   it('checks the jump host key too', async () => {
     const kh = freshKnownHosts(
       readFileSync(jumpLab.knownHostsPath, 'utf8')
