@@ -6,6 +6,7 @@ import {
   labUp,
   openLab,
   readState,
+  requireRoot,
   LAB_ROOT,
   type Lab,
 } from '../lab/index.js';
@@ -45,7 +46,8 @@ function describe(lab: Lab, secrets: boolean): string[] {
 export function registerLab(program: Command): void {
   const lab = program
     .command('lab')
-    .description('disposable fleet of real OpenSSH hosts in network namespaces (needs root)');
+    .description('disposable fleet of real OpenSSH hosts in network namespaces (needs root)')
+    .hook('preAction', () => requireRoot());
 
   lab
     .command('up')

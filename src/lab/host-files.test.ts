@@ -29,6 +29,17 @@ describe('lab accounts', () => {
     expect(out.group).toContain('sflab:x:2002:\n');
   });
 
+  it('never copies a machine password hash into the lab', () => {
+    const withHash = {
+      ...machine,
+      shadow: 'root:$6$abc$secret:20228:0:99999:7:::\nbob:!$6$x$y:1::::::\n',
+    };
+    const out = renderAccounts(withHash, { name: 'sflab', uid: 2002, passwordHash: '$6$s$h' });
+    expect(out.shadow).not.toContain('secret');
+    expect(out.shadow).toContain('root:*:20228:0:99999:7:::\n');
+    expect(out.shadow).toContain('bob:!:1::::::\n');
+  });
+
   it('replaces a stale lab user line instead of duplicating it', () => {
     const stale = { ...machine, passwd: machine.passwd + 'sflab:x:1:1::/:/bin/sh\n' };
     const out = renderAccounts(stale, { name: 'sflab', uid: 2002, passwordHash: 'h' });

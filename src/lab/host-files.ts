@@ -50,6 +50,22 @@ export interface LabUser {
   passwordHash: string;
 }
 
+/**
+ * The machine's accounts with their password hashes blanked (`*`, or kept `!…` when locked): a
+ * lab dir never holds a copy of the machine's secrets. Keys are how lab hosts are reached.
+ */
+export function blankShadow(shadow: string): string {
+  return shadow
+    .split('\n')
+    .map((line) => {
+      const f = line.split(':');
+      if (f.length < 2) return line;
+      f[1] = f[1]!.startsWith('!') ? '!' : '*';
+      return f.join(':');
+    })
+    .join('\n');
+}
+
 export function renderAccounts(machine: AccountFiles, user: LabUser): AccountFiles {
   const add = (text: string, line: string): string =>
     (text.endsWith('\n') || text === '' ? text : text + '\n') + line + '\n';
@@ -63,7 +79,10 @@ export function renderAccounts(machine: AccountFiles, user: LabUser): AccountFil
       drop(machine.passwd),
       `${user.name}:x:${user.uid}:${user.uid}:sysfleet lab user:/home/${user.name}:/bin/sh`,
     ),
-    shadow: add(drop(machine.shadow), `${user.name}:${user.passwordHash}:20000:0:99999:7:::`),
+    shadow: add(
+      drop(blankShadow(machine.shadow)),
+      `${user.name}:${user.passwordHash}:20000:0:99999:7:::`,
+    ),
     group: add(drop(machine.group), `${user.name}:x:${user.uid}:`),
   };
 }
