@@ -48,6 +48,11 @@ sf_prepare() {
     fi
   fi
   _snap=$SF_DIR/snapshots/$SF_RUN.snap
+  if [ -e "$_snap" ]; then
+    # A retry of the same run would snapshot values the run itself wrote: keep the first one.
+    sf_final state=failed "reason=this host already has a snapshot for run $SF_RUN (a retry of the same run?); collect its result instead; nothing was changed"
+    return 1
+  fi
   if ! sf_snapshot_body >"$_snap.tmp" 2>"$SF_W/err"; then
     rm -f "$_snap.tmp"
     sf_final state=failed "reason=cannot write snapshot $_snap: $(sf_errtext "$SF_W/err"); nothing was changed"

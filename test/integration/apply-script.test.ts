@@ -614,10 +614,20 @@ describe.skipIf(!root && !inCi)('apply/rollback host programs (real namespaces)'
       expect((await applyHost(conn, plan, { ...opts, runId: await newRun(), store })).state).toBe(
         'changed',
       );
-      const second = await applyHost(conn, plan, { ...opts, runId: await newRun(), store });
+      const secondId = await newRun();
+      const second = await applyHost(conn, plan, { ...opts, runId: secondId, store });
       expect(second.state).toBe('unchanged');
       expect(second.files).toEqual([{ path: FILE, action: 'same' }]);
       expect(second.keys[0]?.action).toBe('same');
+      // the same run id again would overwrite its snapshot with the run's own values: refused
+      const retry = await applyHost(conn, planOf([change(KEEPALIVE, '620')]), {
+        ...opts,
+        runId: secondId,
+        store,
+      });
+      expect(retry.state).toBe('failed');
+      expect(retry.reason).toMatch(/already has a snapshot for run/);
+      expect(host.sysctl(KEEPALIVE)).toBe('610');
     });
   });
 });

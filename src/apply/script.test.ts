@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { SH_APPLY } from './sh-apply.js';
+import { SH_LIB } from './sh-lib.js';
+import { SH_COLLECT, SH_LIST_SNAPSHOTS, SH_READ_SNAPSHOT } from './sh-queries.js';
+import { SH_ROLLBACK } from './sh-rollback.js';
+import { SH_RUNNER } from './sh-runner.js';
+import {
+  renderApplyScript,
+  renderCollectScript,
+  renderReadSnapshotScript,
+  renderRollbackScript,
+} from './script.js';
+import type { ApplyRequest } from './types.js';
+import { ScriptDataError } from './validate.js';
+
+const RUN = '20261121T060000Z-c0de';
+const base: ApplyRequest = {
+  runId: RUN,
+  by: 'sre@ctl',
+  changes: [
+    { key: 'net.ipv4.tcp_keepalive_time', to: '600', runtime: true },
+    { key: 'net.ipv4.ip_local_port_range', to: '20000 60000', runtime: false },
+  ],
+  persistFile: { path: '/etc/sysctl.d/60-sysfleet.conf', content: "x = 'quoted' $(reboot)\n" },
+};
+
+describe('renderApplyScript', () => {
+  it('wraps everything in one function so `go` on stdin is never parsed as script', () => {
+    const s = renderApplyScript(base);
+    expect(s.startsWith('sf_boot() {\n')).toBe(true);
+    expect(s.endsWith('\n}\nsf_boot; exit $?\n')).toBe(true);
+    expect(s).toContain("sh '/var/lib/sysfleet/work/20261121T060000Z-c0de.apply.sh' fg");
+  });
+
+  it('puts keys and values in a quoted heredoc and file content only as base64', () => {
+    const s = renderApplyScript(base);
+    expect(s).toContain(
+      "sf_data_keys() {\ncat <<'SF_DATA_EOF'\nnet.ipv4.tcp_keepalive_time|1|600\nnet.ipv4.ip_local_port_range|0|20000 60000\nSF_DATA_EOF\n}",
+    );
+    expect(s).not.toContain('$(reboot)');
+    expect(s).toContain(Buffer.from(base.persistFile!.content).toString('base64'));
+    expect(s).toContain("SF_FILE='/etc/sysctl.d/60-sysfleet.conf'");
+    expect(s).toContain("SF_BY='sre@ctl'");
+  });
+
+  it('wraps long base64 at 76 columns', () => {
+    const content = 'net.core.somaxconn = 4096\n'.repeat(20);
+    const s = renderApplyScript({
+      ...base,
+      persistFile: { path: base.persistFile!.path, content },
+    });
+    const body = s.split("sf_data_file() {\ncat <<'SF_DATA_EOF'\n")[1]!.split('\nSF_DATA_EOF')[0]!;
+    expect(body.split('\n').every((l) => l.length <= 76)).toBe(true);
+    expect(Buffer.from(body.replace(/\n/g, ''), 'base64').toString()).toBe(content);
+  });
+
+  it.each([
+    ['key with a quote', { key: "net.ipv4.x'y", to: '1', runtime: true }],
+    ['key with a slash', { key: 'net/ipv4/tcp_fin_timeout', to: '1', runtime: true }],
+    ['key glob', { key: 'net.ipv4.*', to: '1', runtime: true }],
+    ['value with $()', { key: 'net.ipv4.tcp_fin_timeout', to: '$(id)', runtime: true }],
+    ['value with a newline', { key: 'net.ipv4.tcp_fin_timeout', to: '1\n2', runtime: true }],
+    ['value with a pipe', { key: 'net.ipv4.tcp_fin_timeout', to: '1|2', runtime: true }],
+  ])('refuses a %s', (_what, change) => {
+    expect(() => renderApplyScript({ ...base, changes: [change] })).toThrow(ScriptDataError);
+  });
+
+  it.each([
+    '/etc/sysctl.d/../passwd.conf',
+    '/etc/sysctl.conf',
+    '/usr/lib/sysctl.d/99-x.conf',
+    "/etc/sysctl.d/a'b.conf",
+    '/etc/sysctl.d/.hidden.conf',
+    '/etc/sysctl.d/60-x',
+  ])('refuses the persistent path %s', (path) => {
+    expect(() => renderApplyScript({ ...base, persistFile: { path, content: '' } })).toThrow(
+      ScriptDataError,
+    );
+  });
+
+  it('refuses a bad run id, duplicate keys and an out-of-range go timeout', () => {
+    expect(() => renderApplyScript({ ...base, runId: 'latest' })).toThrow(ScriptDataError);
+    expect(() =>
+      renderApplyScript({ ...base, changes: [base.changes[0]!, base.changes[0]!] }),
+    ).toThrow(/duplicate/);
+    expect(() => renderApplyScript({ ...base, goTimeoutSec: 0 })).toThrow(ScriptDataError);
+  });
+
+  it('sanitises the lock owner instead of refusing it', () => {
+    expect(renderApplyScript({ ...base, by: "eve'; rm -rf /" })).toContain(
+      "SF_BY='eve___rm_-rf__'",
+    );
+  });
+});
+
+describe('renderRollbackScript', () => {
+  it('renders snapshot and run values as data lines, files by index', () => {
+    const s = renderRollbackScript({
+      runId: RUN,
+      by: 'sre@ctl',
+      force: true,
+      keys: [
+        {
+          snapshot: { key: 'net.ipv4.ip_local_port_range', state: 'value', value: '32768 60999' },
+          runValue: '20000 60000',
+        },
+        { snapshot: { key: 'net.ipv4.tcp_tw_recycle', state: 'absent' } },
+      ],
+      files: [
+        {
+          snapshot: {
+            path: '/etc/sysctl.d/60-a.conf',
+            state: 'present',
+            mode: '640',
+            uid: 0,
+            gid: 4,
+            contentBase64: 'IyBvbGQK',
+          },
+          runContentBase64: 'bmV3Cg==',
+        },
+        { snapshot: { path: '/etc/sysctl.d/60-b.conf', state: 'absent' } },
+      ],
+    });
+    expect(s).toContain('net.ipv4.ip_local_port_range|value|1|20000 60000|32768 60999\n');
+    expect(s).toContain('net.ipv4.tcp_tw_recycle|absent|0||\n');
+    expect(s).toContain(
+      '1|/etc/sysctl.d/60-a.conf|present|640|0|4|1\n2|/etc/sysctl.d/60-b.conf|absent||||0\n',
+    );
+    expect(s).toContain("sf_data_rfile_snap_1() {\ncat <<'SF_DATA_EOF'\nIyBvbGQK\nSF_DATA_EOF");
+    expect(s).toContain('SF_FORCE=1');
+  });
+
+  it('refuses a snapshot whose mode or base64 is not what the host printed', () => {
+    const file = (mode: string, contentBase64: string) => ({
+      runId: RUN,
+      by: 'x',
+      force: false,
+      keys: [],
+      files: [
+        {
+          snapshot: {
+            path: '/etc/sysctl.d/a.conf',
+            state: 'present' as const,
+            mode,
+            uid: 0,
+            gid: 0,
+            contentBase64,
+          },
+        },
+      ],
+    });
+    expect(() => renderRollbackScript(file('0644; id', 'AA=='))).toThrow(ScriptDataError);
+    expect(() => renderRollbackScript(file('644', "AA'$(id)"))).toThrow(ScriptDataError);
+  });
+});
+
+describe('read-only programs', () => {
+  it('validate the run id they embed', () => {
+    expect(renderCollectScript(RUN)).toContain(`SF_RUN='${RUN}'\nSF_MODE=apply`);
+    expect(renderCollectScript(RUN, 'rollback')).toContain('SF_MODE=rollback');
+    expect(() => renderReadSnapshotScript('../../etc/shadow')).toThrow(ScriptDataError);
+  });
+});
+
+describe('host program sources', () => {
+  const sources = {
+    SH_LIB,
+    SH_RUNNER,
+    SH_APPLY,
+    SH_ROLLBACK,
+    SH_COLLECT,
+    SH_LIST_SNAPSHOTS,
+    SH_READ_SNAPSHOT,
+  };
+  it.each(Object.entries(sources))('%s uses no bashisms we can spot', (_name, src) => {
+    expect(src).not.toMatch(/\[\[|\$\{|function |local |<<<|\$'|\[ [^\]\n]* == /);
+    expect(src).not.toContain('SF_PROGRAM_EOF');
+  });
+});
