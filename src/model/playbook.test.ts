@@ -47,7 +47,7 @@ describe('parsePlaybook', () => {
     expect(full.warnings).toEqual([
       {
         file: 'full.yaml',
-        line: 16,
+        line: 17,
         col: 3,
         message:
           'unknown sysctl "net.ipv4.tcp_brand_new_knob" (allowed: kernels add keys; check the name)',
