@@ -1,14 +1,16 @@
 /**
  * The shell script that builds a lab host's mount namespace. It runs as
- * `nsenter --net=<netns> unshare --mount=<mntns file> --propagation private -- bash -s <hostdir>`
+ * `nsenter --net=<netns> unshare --mount=<mntns file> --propagation private -- bash -s <hostdir>
+ * <user> <uid>`
  * with this text on stdin, so it runs inside the new (private) mount namespace and the host's
  * network namespace. Every mount uses -n: nothing is written to the machine's /run/mount/utab.
  *
  * Missing mount points (/var/lib/sysfleet, /usr/local/lib/sysctl.d on Debian) are created inside
  * an overlay of their parent whose upper dir lives in the host dir, so the machine's tree is never
- * touched. /run becomes a fresh tmpfs (with /run/sshd for sshd's privsep and /run/sysctl.d bound
- * from the host dir) after dropping this namespace's copies of the machine's /run mounts (other
- * hosts' netns files would otherwise be pinned here).
+ * touched. /root is such an overlay too (the machine's files readable, writes kept per host);
+ * /home and /tmp are fresh tmpfs. /run becomes a fresh tmpfs (with /run/sshd for sshd's privsep
+ * and /run/sysctl.d bound from the host dir) after dropping this namespace's copies of the
+ * machine's /run mounts (other hosts' netns files would otherwise be pinned here).
  */
 export const HOST_MOUNT_SCRIPT = String.raw`set -euo pipefail
 H=$1
@@ -37,6 +39,9 @@ mount -n --bind "$H/etc/ssh" /etc/ssh
 for f in passwd shadow group sudoers; do mount -n --bind "$H/etc/$f" "/etc/$f"; done
 bind "$H/etc/sudoers.d" /etc/sudoers.d
 mount -n -t tmpfs -o mode=0755 tmpfs /home
+mount -n -t tmpfs -o mode=1777 tmpfs /tmp
+mkdir -p "$H/ovl/_root/upper" "$H/ovl/_root/work"
+mount -n -t overlay overlay -o "lowerdir=/root,upperdir=$H/ovl/_root/upper,workdir=$H/ovl/_root/work" /root
 mkdir -m 0750 "/home/$2"
 chown "$3:$3" "/home/$2"
 mount -n -t tmpfs -o mode=0755 tmpfs "$H/runfs"
