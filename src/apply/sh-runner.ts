@@ -31,7 +31,10 @@ sf_fg_exit() {
 sf_fg() {
   sf_emit hello v=1 "mode=$SF_MODE" "run=$SF_RUN"
   trap 'sf_fg_exit' EXIT
-  trap 'exit 129' HUP; trap 'exit 141' PIPE; trap 'exit 143' TERM; trap 'exit 130' INT
+  # A dropped connection shows as EOF on stdin (no go: clean exit). HUP and PIPE are ignored
+  # so that a drop right after go cannot kill us between reading it and starting the worker.
+  trap '' HUP PIPE
+  trap 'exit 143' TERM; trap 'exit 130' INT
   sf_need_tools || return 0
   if ! mkdir -p "$SF_W" "$SF_DIR/snapshots" "$SF_DIR/results" 2>/dev/null; then
     sf_final state=failed "reason=cannot create directories under $SF_DIR"; return 0

@@ -25,6 +25,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   applyHost,
   collectResult,
+  collectRollbackResult,
   listHostSnapshots,
   readHostSnapshot,
   rollbackHost,
@@ -327,6 +328,10 @@ describe.skipIf(!root && !inCi)('apply/rollback host programs (real namespaces)'
       expect(host.sysctl(PORTS)).toBe('32768 60999');
       expect(await fileFacts(fileOnHost(host))).toEqual(before);
 
+      const collected = await collectRollbackResult(conn, runId, opts);
+      expect(collected?.state).toBe('rolled_back');
+      expect(collected?.keys).toEqual(rb.keys);
+
       const again = await rollbackHost(conn, rec!.snapshot!, rec!.plan, {
         ...opts,
         by: 'tester@ctl',
@@ -529,6 +534,23 @@ describe.skipIf(!root && !inCi)('apply/rollback host programs (real namespaces)'
       expect(existsSync(fileOnHost(host))).toBe(false);
       expect(existsSync(join(host.sfDir, 'work', `${runId}.apply.sh`))).toBe(false);
       expect(existsSync(join(host.sfDir, 'results', `${runId}.apply.result`))).toBe(false);
+    });
+
+    it('no answer within the go timeout: the host gives up on its own, nothing changed', async () => {
+      const runId = await newRun();
+      const p = await conn.spawn(HOST_COMMAND, opts);
+      let out = '';
+      p.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      p.stdin.write(
+        renderApplyScript({ runId, by: 't', changes: [change(KEEPALIVE, '333')], goTimeoutSec: 1 }),
+      );
+      await p.done; // stdin is still open: only the host's own watchdog can end it
+      expect(out).toMatch(
+        /@@sf\tfinal\tstate=failed\treason=interrupted during await-go; nothing was changed/,
+      );
+      expect(host.sysctl(KEEPALIVE)).toBe('7200');
+      expect(lockExists(host)).toBe(false);
+      p.stdin.end();
     });
 
     it('aborted before go (Ctrl-C): the host is told abort and changes nothing', async () => {
