@@ -1,0 +1,72 @@
+/**
+ * Pure: a host's apply/rollback result as the run events report it (RunEvent 'host-done').
+ */
+import type { HostOutcome, KeyResult } from '../run/events.js';
+import type { HostApplyResult, HostRollbackResult } from './types.js';
+
+export interface HostDoneFields {
+  outcome: HostOutcome;
+  keys: KeyResult[];
+  error?: string;
+}
+
+function keyResult(k: { key: string; before?: string; after?: string; error?: string }): KeyResult {
+  return {
+    key: k.key,
+    ...(k.before !== undefined ? { before: k.before } : {}),
+    ...(k.after !== undefined ? { after: k.after } : {}),
+    ...(k.error !== undefined ? { error: k.error } : {}),
+  };
+}
+
+/** locked and unknown become `failed` with a reason saying what to do. */
+export function applyOutcome(r: HostApplyResult): HostDoneFields {
+  const outcome: HostOutcome =
+    r.state === 'changed' || r.state === 'unchanged' || r.state === 'reverted' ? r.state : 'failed';
+  const error =
+    r.state === 'unknown'
+      ? `outcome unknown: ${r.reason ?? 'connection lost after go'} (sysfleet runs collect ${r.runId})`
+      : r.state === 'changed' || r.state === 'unchanged'
+        ? undefined
+        : r.reason;
+  return { outcome, keys: r.keys.map(keyResult), ...(error !== undefined ? { error } : {}) };
+}
+
+/**
+ * rolled_back: restored (a partial one carries the skipped items as error);
+ * unchanged: already restored; skipped: nothing restored because everything changed since.
+ */
+export function rollbackOutcome(r: HostRollbackResult): HostDoneFields {
+  const restored =
+    r.keys.some((k) => k.action === 'restored') ||
+    r.files.some((f) => f.action === 'restored' || f.action === 'removed');
+  let outcome: HostOutcome;
+  switch (r.state) {
+    case 'rolled_back':
+      outcome = 'rolled_back';
+      break;
+    case 'unchanged':
+      outcome = 'unchanged';
+      break;
+    case 'partial':
+      outcome = restored ? 'rolled_back' : 'skipped';
+      break;
+    default:
+      outcome = 'failed';
+  }
+  const skipped = [
+    ...r.keys
+      .filter((k) => k.action === 'changed_since')
+      .map((k) => `${k.key} (now ${k.before ?? '?'})`),
+    ...r.files
+      .filter((f) => f.action === 'changed_since' || f.action === 'skipped')
+      .map((f) => f.path),
+  ];
+  const error =
+    r.state === 'partial'
+      ? `left alone, changed since the run: ${skipped.join(', ')}; use --force to restore them`
+      : r.state === 'rolled_back' || r.state === 'unchanged'
+        ? undefined
+        : r.reason;
+  return { outcome, keys: r.keys.map(keyResult), ...(error !== undefined ? { error } : {}) };
+}
