@@ -230,3 +230,7 @@ export function globalKeys(pb: Playbook): SysctlKey[] {
   ]);
   return [...keys].filter(isGlobalKey);
 }
+
+// Convenience re-exports for callers that import the playbook API from this module.
+export { loadPlaybook } from './load-playbook.js';
+export { targetsForHost } from './targets.js';

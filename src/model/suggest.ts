@@ -11,7 +11,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   let bestD = Infinity;
   for (const c of candidates) {
     if (c === word) continue;
-    const d = distance(word, c);
+    const d = isTransposition(word, c) ? 1 : distance(word, c);
     if (d < bestD) {
       bestD = d;
       best = c;
@@ -24,4 +24,13 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
   const c = closest(word, candidates);
   return c === undefined ? undefined : `did you mean "${c}"?`;
+}
+
+/** True when `b` is `a` with two adjacent characters swapped (`wbe` → `web`): one typo. */
+function isTransposition(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diff: number[] = [];
+  for (let i = 0; i < a.length && diff.length <= 2; i++) if (a[i] !== b[i]) diff.push(i);
+  const [i, j] = diff;
+  return diff.length === 2 && j === i! + 1 && a[i!] === b[j] && a[j] === b[i!];
 }

@@ -1,0 +1,70 @@
+/**
+ * What `sysfleet inventory list` prints: a table of resolved connections, or the
+ * `ansible-inventory --list` JSON; secrets never shown (any var whose name contains pass,
+ * secret, token or key_passphrase is masked). Pure functions of the inventory.
+ */
+import { toAnsibleList, type AnsibleListJson } from './ansible-list.js';
+import type { HostConnection, Inventory, InventoryHost } from './types.js';
+
+export const MASK = '********';
+const SECRET_RE = /pass|secret|token|key_passphrase/i;
+
+export function isSecretVar(name: string): boolean {
+  return SECRET_RE.test(name);
+}
+
+/** Vars with secret-looking names replaced by a mask (recursively in nested mappings). */
+export function maskSecrets(vars: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(vars)) {
+    const value = isSecretVar(k)
+      ? MASK
+      : typeof v === 'object' && v !== null && !Array.isArray(v)
+        ? maskSecrets(v as Record<string, unknown>)
+        : v;
+    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** `ansible-inventory --list` JSON for the selected hosts, secrets masked. */
+export function inventoryListJson(
+  inv: Inventory,
+  selected: readonly InventoryHost[],
+): AnsibleListJson {
+  const masked: Inventory = {
+    ...inv,
+    hosts: inv.hosts.map((h) => ({ ...h, vars: maskSecrets(h.vars) })),
+  };
+  return toAnsibleList(masked, new Set(selected.map((h) => h.name)));
+}
+
+function jumpText(c: HostConnection): string {
+  return c.jump.map((j) => `${j.user ? `${j.user}@` : ''}${j.address}:${j.port}`).join(',') || '-';
+}
+
+/** One row per host: HOST ADDRESS PORT USER BECOME JUMP GROUPS, columns aligned. */
+export function inventoryTable(
+  rows: ReadonlyArray<{ host: InventoryHost; conn: HostConnection }>,
+): string {
+  const header = ['HOST', 'ADDRESS', 'PORT', 'USER', 'BECOME', 'JUMP', 'GROUPS'];
+  const body = rows.map(({ host, conn }) => [
+    host.name,
+    conn.connection === 'local' ? '(local)' : conn.address,
+    conn.connection === 'local' ? '-' : String(conn.port),
+    conn.user,
+    conn.become ? (conn.becomeUser === 'root' ? 'yes' : `yes (${conn.becomeUser})`) : 'no',
+    jumpText(conn),
+    host.groups
+      .filter((g) => g !== 'all')
+      .sort()
+      .join(',') || '-',
+  ]);
+  const all = [header, ...body];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  const lines = all.map((r) =>
+    r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '),
+  );
+  lines.push(`${rows.length} host${rows.length === 1 ? '' : 's'}`);
+  return `${lines.join('\n')}\n`;
+}
