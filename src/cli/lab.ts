@@ -154,6 +154,12 @@ export function registerLab(program: Command): void {
   knob('latency', '<host> <ms>', 'delay new connections by MS each way (0 = off)', (l, h, ms) =>
     l.latency(h, int(ms ?? '', 'ms')),
   );
+  knob(
+    'max-connections',
+    '<host> <n>',
+    'close connections beyond N live ones (0 = off)',
+    (l, h, n) => l.maxConnections(h, int(n ?? '', 'n')),
+  );
   knob('readonly', '<host>', 'make /etc/sysctl.d read-only (EROFS)', (l, h) =>
     l.sysctlDirReadOnly(h, true),
   );

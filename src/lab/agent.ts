@@ -41,6 +41,8 @@ interface HostRuntime {
   mode: 'up' | 'stopped';
   blackhole: boolean;
   latencyMs: number;
+  /** Connections beyond this many live sshd are closed at once (0 = no limit): MaxStartups-like. */
+  maxConnections: number;
   held: Set<net.Socket>;
   children: Set<ChildProcess>;
 }
@@ -94,6 +96,10 @@ function serve(rt: HostRuntime, socket: net.Socket, logFd: number): void {
     rt.held.add(socket);
     socket.on('close', () => rt.held.delete(socket));
     socket.resume();
+    return;
+  }
+  if (rt.maxConnections > 0 && rt.children.size >= rt.maxConnections) {
+    socket.destroy(); // like sshd past MaxStartups: accepted, then closed before the banner
     return;
   }
   const argv = [
@@ -168,7 +174,7 @@ function killChildren(rt: HostRuntime): void {
   }
 }
 
-type Request = { op: string; host?: string; on?: boolean; ms?: number };
+type Request = { op: string; host?: string; on?: boolean; ms?: number; n?: number };
 
 async function control(
   req: Request,
@@ -185,6 +191,7 @@ async function control(
         mode: rt.mode,
         blackhole: rt.blackhole,
         latencyMs: rt.latencyMs,
+        maxConnections: rt.maxConnections,
         sessions: rt.children.size,
       })),
     };
@@ -214,6 +221,9 @@ async function control(
     case 'latency':
       rt.latencyMs = Math.max(0, Math.min(60_000, Number(req.ms) || 0));
       return { ok: true };
+    case 'maxconn':
+      rt.maxConnections = Math.max(0, Math.floor(Number(req.n) || 0));
+      return { ok: true };
     default:
       return { ok: false, error: `unknown op ${req.op}` };
   }
@@ -231,6 +241,7 @@ async function supervisor(labDir: string): Promise<void> {
       mode: 'up',
       blackhole: false,
       latencyMs: 0,
+      maxConnections: 0,
       held: new Set(),
       children: new Set(),
     };

@@ -2,10 +2,11 @@
 import net from 'node:net';
 
 export interface ControlRequest {
-  op: 'status' | 'stop' | 'start' | 'blackhole' | 'latency';
+  op: 'status' | 'stop' | 'start' | 'blackhole' | 'latency' | 'maxconn';
   host?: string;
   on?: boolean;
   ms?: number;
+  n?: number;
 }
 
 export function control(

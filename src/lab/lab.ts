@@ -102,6 +102,15 @@ export class Lab {
     await this.ctl({ op: 'latency', host: this.host(host).name, ms });
   }
 
+  /**
+   * At most `n` simultaneous connections to the host (0 = unlimited); extra ones are accepted and
+   * closed before the banner, as sshd does past MaxStartups. Each lab connection is its own
+   * `sshd -i`, so sshd's own MaxStartups never triggers: this knob stands in for it (a bastion!).
+   */
+  async maxConnections(host: string, n: number): Promise<void> {
+    await this.ctl({ op: 'maxconn', host: this.host(host).name, n });
+  }
+
   /** Remount the host's /etc/sysctl.d read-only (writes fail with EROFS), or writable again. */
   async sysctlDirReadOnly(host: string, readOnly = true): Promise<void> {
     const h = this.host(host);

@@ -18,18 +18,25 @@ async function hostValue(lab: Lab, host: string): Promise<string> {
 }
 
 /** Connect to a port; resolve with the first bytes received within `waitMs` ('' if none). */
-function firstBytes(port: number, waitMs: number): Promise<{ data: string; ms: number }> {
+function firstBytes(
+  port: number,
+  waitMs: number,
+): Promise<{ data: string; ms: number; closedByPeer: boolean }> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const s = net.connect({ host: '127.0.0.1', port });
     const timer = setTimeout(() => {
       s.destroy();
-      resolve({ data: '', ms: Date.now() - started });
+      resolve({ data: '', ms: Date.now() - started, closedByPeer: false });
     }, waitMs);
     s.once('data', (d: Buffer) => {
       clearTimeout(timer);
       s.destroy();
-      resolve({ data: d.toString('utf8'), ms: Date.now() - started });
+      resolve({ data: d.toString('utf8'), ms: Date.now() - started, closedByPeer: false });
+    });
+    s.once('end', () => {
+      clearTimeout(timer);
+      resolve({ data: '', ms: Date.now() - started, closedByPeer: true });
     });
     s.once('error', (err) => {
       clearTimeout(timer);
@@ -167,6 +174,24 @@ describe.skipIf(!labAvailable)('lab of 5 hosts', () => {
     await lab.latency('h03', 0);
     const fast = await firstBytes(port, 5000);
     expect(fast.ms).toBeLessThan(slow.ms);
+  });
+
+  it('max-connections closes connections beyond the limit before the banner', async () => {
+    const port = lab.host('h03').port;
+    await lab.maxConnections('h03', 1);
+    const busy = ssh(lab, 'h03', 'sleep 3');
+    let sessions = 0;
+    for (let i = 0; i < 100 && sessions < 1; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const st = (await lab.status()) as { hosts: { name: string; sessions: number }[] };
+      sessions = st.hosts.find((h) => h.name === 'h03')?.sessions ?? 0;
+    }
+    expect(sessions).toBe(1);
+    const refused = await firstBytes(port, 3000);
+    expect(refused).toMatchObject({ data: '', closedByPeer: true });
+    await lab.maxConnections('h03', 0);
+    expect((await firstBytes(port, 5000)).data).toMatch(/^SSH-2\.0-/);
+    expect((await busy).code).toBe(0);
   });
 
   it('read-only /etc/sysctl.d makes writes fail with EROFS, writable undoes it', async () => {
