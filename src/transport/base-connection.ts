@@ -11,6 +11,7 @@ import {
   type BecomePlan,
 } from './become.js';
 import { collect, stream, type RawProcess } from './process-io.js';
+import { withRemoteTimeout } from './remote-timeout.js';
 import type { SecretSource } from './secrets.js';
 import {
   TransportError,
@@ -66,7 +67,8 @@ export abstract class BaseConnection implements Connection {
     });
   }
 
-  private async plan(command: string, options: Omit<ExecOptions, 'stdin'>): Promise<BecomePlan> {
+  private async plan(given: string, options: Omit<ExecOptions, 'stdin'>): Promise<BecomePlan> {
+    const command = withRemoteTimeout(given, options.timeoutMs);
     const s = this.becomeSettings;
     if (!options.become || !s.enabled || s.loginUser === s.becomeUser) return { command };
     this.becomePassword ??= this.settleBecome(options);

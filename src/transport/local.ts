@@ -33,7 +33,11 @@ export class LocalConnection extends BaseConnection {
 
   protected start(command: string): Promise<RawProcess> {
     return new Promise((resolve, reject) => {
-      const child = spawn('sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
+      // Own process group, so a kill reaches everything the command started.
+      const child = spawn('sh', ['-c', command], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+      });
       let exited = false;
       const exit = new Promise<{ code: number | null; signal?: string }>((res) => {
         // 'close' waits for stdout/stderr to end, so no output is lost.
@@ -48,7 +52,12 @@ export class LocalConnection extends BaseConnection {
         stderr: child.stderr,
         exit,
         kill: () => {
-          if (!exited) child.kill('SIGKILL');
+          if (exited || child.pid === undefined) return;
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            child.kill('SIGKILL');
+          }
         },
       };
       child.once('error', (e) =>

@@ -86,11 +86,7 @@ export class SshConnection extends BaseConnection {
           kill: () => {
             if (killed) return;
             killed = true;
-            try {
-              channel.signal('KILL');
-            } catch {
-              // the server may not support signals; closing the channel is what counts
-            }
+            killRemote(channel);
             channel.close();
           },
         });
@@ -116,5 +112,26 @@ export class SshConnection extends BaseConnection {
       this.client.end();
     });
     return this.closed;
+  }
+}
+
+/**
+ * Ask sshd to SIGKILL the command's process group (OpenSSH >= 7.9 honours `signal` requests)
+ * before closing the channel: closing alone leaves e.g. a `sleep` running on the host. ssh2's
+ * public `channel.signal()` refuses once our side has sent EOF (after stdin ended), which is
+ * exactly when exec times out, so the request is sent through ssh2's protocol object; if that
+ * private shape ever changes we fall back to the public call.
+ */
+function killRemote(channel: ClientChannel): void {
+  const ch = channel as unknown as {
+    outgoing?: { id: number; state: string };
+    _client?: { _protocol?: { signal(id: number, name: string): void } };
+  };
+  try {
+    const proto = ch._client?._protocol;
+    if (proto && ch.outgoing?.state === 'open') proto.signal(ch.outgoing.id, 'KILL');
+    else channel.signal('KILL');
+  } catch {
+    // the server may not support signals; closing the channel is what counts
   }
 }

@@ -95,9 +95,19 @@ describe.skipIf(!labAvailable)('exec', () => {
     const conn = await createTransport(base).connect(direct('h01'));
     try {
       const started = Date.now();
-      const err = await conn.exec('sleep 30', { timeoutMs: 500 }).catch((e: unknown) => e);
+      const marker = 3000 + (process.pid % 1000);
+      const err = await conn.exec(`sleep ${marker}`, { timeoutMs: 500 }).catch((e: unknown) => e);
       expect((err as TransportError).kind).toBe('timeout');
       expect(Date.now() - started).toBeLessThan(5000);
+      // The remote process is gone too: killed on the host by `timeout` after the 2 s grace
+      // (sshd ignores signal requests on root logins, and a closed channel alone does not stop it).
+      let left = '';
+      for (let i = 0; i < 60; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        left = (await lab.exec('h01', ['sh', '-c', `pgrep -f 'slee[p] ${marker}' || true`])).stdout;
+        if (left.trim() === '') break;
+      }
+      expect(left.trim()).toBe('');
       // the connection stays usable
       expect((await conn.exec('echo ok')).stdout).toBe('ok\n');
     } finally {
