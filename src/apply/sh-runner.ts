@@ -52,8 +52,10 @@ sf_start_worker() {
   rm -f "$SF_RES" "$SF_RES.part"
   if command -v setsid >/dev/null 2>&1; then
     setsid sh "$SF_PROG" work </dev/null >"$SF_RES.part" 2>&1 &
-  else
+  elif command -v nohup >/dev/null 2>&1; then
     nohup sh "$SF_PROG" work </dev/null >"$SF_RES.part" 2>&1 &
+  else
+    sh "$SF_PROG" work </dev/null >"$SF_RES.part" 2>&1 &
   fi
   _wp=$!
   # From here the worker owns the lock, the work dir and the program file.

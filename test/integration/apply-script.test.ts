@@ -2,8 +2,8 @@
  * The host side of apply/rollback, run for real (no SSH): each test gets a throwaway network
  * namespace + private mount namespace where /etc/sysctl.d and /var/lib are bind mounts of temp
  * dirs. net.* writes hit only that netns; files land only in the temp dirs. Every host program
- * runs through a test-only Connection (nsenter into that namespace, `sh -s` on stdin) under dash
- * and under busybox (sh AND its applets first on PATH).
+ * runs through a test-only Connection (nsenter into that namespace, `sh -s` on stdin) under dash,
+ * under busybox (sh AND its applets first on PATH) and under bash as sh.
  * Needs root; skipped when not root outside CI, and FAILS in CI when not root or busybox missing.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -45,8 +45,10 @@ const root = typeof process.getuid === 'function' && process.getuid() === 0;
 const inCi = process.env.CI === 'true';
 const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((p) => existsSync(p));
 const DASH = ['/usr/bin/dash', '/bin/dash'].find((p) => existsSync(p));
+const BASH = ['/usr/bin/bash', '/bin/bash'].find((p) => existsSync(p));
 
-type Shell = 'dash' | 'busybox';
+/** dash (Debian/Ubuntu /bin/sh), busybox (Alpine, embedded), bash (RHEL family /bin/sh). */
+type Shell = 'dash' | 'busybox' | 'bash';
 
 /** One throwaway "host": a sleeping process that holds a private netns + mount ns. */
 class NsHost {
@@ -78,7 +80,7 @@ class NsHost {
       const r = spawnSync(BUSYBOX as string, ['--install', '-s', h.binDir]);
       if (r.status !== 0) throw new Error(`busybox --install failed: ${r.stderr.toString()}`);
     } else {
-      await symlink(DASH as string, join(h.binDir, 'sh'));
+      await symlink((shell === 'bash' ? BASH : DASH) as string, join(h.binDir, 'sh'));
     }
     const setup =
       'mount --bind "$1" /etc/sysctl.d && mount --bind "$2" /var/lib && echo ready && exec sleep 900';
@@ -259,10 +261,11 @@ describe.skipIf(!root && !inCi)('apply/rollback host programs (real namespaces)'
   it('runs as root with dash and busybox present (required in CI)', () => {
     expect(root).toBe(true);
     expect(DASH, 'dash is needed').toBeDefined();
+    expect(BASH, 'bash is needed').toBeDefined();
     expect(BUSYBOX, 'busybox is needed: apt-get install -y busybox').toBeDefined();
   });
 
-  const shells: Shell[] = ['dash', 'busybox'];
+  const shells: Shell[] = ['dash', 'busybox', 'bash'];
   describe.each(shells)('under %s', (shell) => {
     let host: NsHost;
     let conn: NsConnection;
