@@ -150,6 +150,17 @@ describe('resolveConnection', () => {
     );
     expect(c.jump.map((j) => j.address)).toEqual(['a.example.com', 'b.example.com']);
   });
+  it('reads the old ansible_ssh_host/port/user names too', () => {
+    expect(
+      resolveConnection(
+        host('old', {
+          ansible_ssh_host: '192.0.2.9',
+          ansible_ssh_port: '2022',
+          ansible_ssh_user: 'legacy',
+        }),
+      ),
+    ).toMatchObject({ address: '192.0.2.9', port: 2022, user: 'legacy' });
+  });
   it('local connections need no ssh', () => {
     expect(
       resolveConnection(host('localhost', { ansible_connection: 'local' }), cfg),

@@ -90,11 +90,16 @@ export function resolveConnection(
         becomeUser,
       };
     }
-    const alias = str(v['ansible_host']) ?? host.name;
+    const alias = str(v['ansible_host']) ?? str(v['ansible_ssh_host']) ?? host.name;
     const c = sshConfigFor(sshConfig, alias);
     const address = c.hostName ? c.hostName.replace(/%h/g, alias) : alias;
-    const port = portOf(v['ansible_port'], 'ansible_port') ?? c.port ?? 22;
-    const user = str(v['ansible_user']) ?? c.user ?? sshConfig.localUser;
+    const port =
+      portOf(v['ansible_port'], 'ansible_port') ??
+      portOf(v['ansible_ssh_port'], 'ansible_ssh_port') ??
+      c.port ??
+      22;
+    const user =
+      str(v['ansible_user']) ?? str(v['ansible_ssh_user']) ?? c.user ?? sshConfig.localUser;
     const tokens = {
       home: sshConfig.home,
       host: address,
@@ -134,6 +139,11 @@ export function resolveConnection(
       throw new ModelErrors([{ file: `host ${host.name}`, line: 0, col: 0, message: e.message }]);
     throw e;
   }
+}
+
+/** True when the inventory says never to connect to this host (`sysfleet_skip: true`). */
+export function isSkipped(host: InventoryHost): boolean {
+  return truthy(host.vars['sysfleet_skip']);
 }
 
 /** Resolves many hosts, collecting every error into one ModelErrors. */
