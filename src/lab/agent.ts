@@ -115,6 +115,10 @@ function serve(rt: HostRuntime, socket: net.Socket, logFd: number): void {
   if (rt.latencyMs > 0) {
     const child = spawn(NSENTER, argv, { stdio: ['pipe', 'pipe', logFd], detached: true });
     rt.children.add(child);
+    child.on('error', (err) => {
+      log(`${rt.host.name}: spawn failed: ${err.message}`);
+      socket.destroy();
+    });
     child.on('exit', () => {
       rt.children.delete(child);
       setTimeout(() => socket.end(), rt.latencyMs);
@@ -393,6 +397,10 @@ async function sockets(mode: string, count: number): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const [cmd, a, b] = argv;
+  if (cmd === 'supervisor' || cmd === 'forward') {
+    // A test fixture that dies takes the whole lab with it: log a stray error and keep serving.
+    process.on('uncaughtException', (err) => log(`uncaught: ${err.stack ?? err.message}`));
+  }
   if (cmd === 'supervisor' && a) return supervisor(a);
   if (cmd === 'forward' && a) return forwarder(a);
   if (cmd === 'sockets' && a && b) return sockets(a, Number(b));
