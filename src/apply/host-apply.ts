@@ -65,7 +65,11 @@ export async function applyHost(
   plan: HostPlan,
   ctx: ApplyContext,
 ): Promise<HostApplyResult> {
-  if (plan.changes.length === 0 && !plan.persistFile) return nothingToDo(plan, ctx.runId);
+  if (plan.changes.length === 0 && !plan.persistFile) {
+    const result = nothingToDo(plan, ctx.runId);
+    await ctx.store.saveResult(ctx.runId, plan.host, result);
+    return result;
+  }
   const stored: StoredPlan = {
     changes: plan.changes,
     ...(plan.persistFile ? { persistFile: plan.persistFile } : {}),
