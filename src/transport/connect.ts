@@ -83,7 +83,7 @@ export function createTransport(options: ConnectOptions = {}): Transport {
     async (hop, { sock, via, knownHostsFiles, signal }) =>
       openClient({
         ...base,
-        host: `${hop.address}:${hop.port}`,
+        host: `jump ${hop.user ?? 'root'}@${hop.address}:${hop.port}`,
         address: hop.address,
         port: hop.port,
         user: hop.user ?? 'root',

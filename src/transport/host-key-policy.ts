@@ -32,7 +32,7 @@ export function decideHostKey(
   const type = keyTypeOfBlob(key) ?? 'unknown-type';
   const who =
     ctx.role === 'jump'
-      ? `jump host ${ctx.address}:${ctx.port} (for ${ctx.host})`
+      ? `jump host ${ctx.address}:${ctx.port}`
       : `${ctx.host} (${ctx.address}:${ctx.port})`;
   if (policy === 'off') {
     return { accept: true, record: false, unverified: verdict.status !== 'known' };

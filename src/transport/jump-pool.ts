@@ -85,7 +85,12 @@ export class JumpPool {
       this.release(entry);
     };
     try {
-      const client = await entry.client;
+      const client = await entry.client.catch((e: unknown) => {
+        // The jump host's own failure, told from the point of view of this target.
+        throw e instanceof TransportError
+          ? new TransportError(e.kind, host, `${host}: ${e.message}`)
+          : e;
+      });
       await this.slot(entry, signal);
       try {
         const sock = await forward(client, address, port, entry.key, host);
