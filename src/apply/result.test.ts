@@ -147,6 +147,15 @@ describe('collect, list and read snapshot (captured)', () => {
     expect(c.state).toBe('done');
     expect(c.result?.state).toBe('changed');
     expect(c.result?.snapshot?.keys).toHaveLength(3);
+    expect(c.snapshot).toEqual(c.result?.snapshot);
+  });
+
+  it('collect: absent with a snapshot means the host never heard go', () => {
+    const snap = fixture('snapshot-read.txt');
+    const c = parseCollectOutput(`@@sf\tcollect\tstate=absent\n${snap}`, 'web1', RUN);
+    expect(c.state).toBe('absent');
+    expect(c.result).toBeUndefined();
+    expect(c.snapshot?.runId).toBe(RUN);
   });
 
   it('collect: absent and interrupted', () => {

@@ -259,9 +259,12 @@ export function parseRollbackOutput(text: string, host: string, runId: string): 
 export type CollectState = 'done' | 'running' | 'interrupted' | 'absent';
 
 export interface CollectedApply {
+  /** absent + snapshot: the host never heard `go` (nothing changed); absent alone: never reached. */
   state: CollectState;
   /** The result as far as the host wrote it (absent when the host has no result file). */
   result?: HostApplyResult;
+  /** The snapshot the host kept for the run, when it has one. */
+  snapshot?: Snapshot;
 }
 
 /** Output of renderCollectScript(runId, 'apply'). */
@@ -271,7 +274,8 @@ export function parseCollectOutput(text: string, host: string, runId: string): C
   const state = (['done', 'running', 'interrupted', 'absent'] as const).find(
     (s) => s === head?.fields.state,
   );
-  if (!state || state === 'absent') return { state: 'absent' };
+  const snapshot = snapshotFromRecords(records, host);
+  if (!state || state === 'absent') return { state: 'absent', ...(snapshot ? { snapshot } : {}) };
   const result = parseApplyOutput(text, host, runId);
   if (state !== 'done' && !lastFinal(records)) {
     result.state = state === 'running' ? 'unknown' : 'failed';
@@ -280,7 +284,7 @@ export function parseCollectOutput(text: string, host: string, runId: string): C
         ? 'still running on the host'
         : 'the detached worker was interrupted (host reboot or kill) before it finished; check the keys';
   }
-  return { state, result };
+  return { state, result, ...(snapshot ? { snapshot } : {}) };
 }
 
 export interface HostSnapshotEntry {
