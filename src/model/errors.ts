@@ -29,6 +29,9 @@ export function sortModelErrors(errors: readonly ModelError[]): ModelError[] {
   );
 }
 
+/** Errors shown in `.message` (all of them are in `.errors` and `.format()`). */
+const MESSAGE_LIMIT = 50;
+
 export class ModelErrors extends Error {
   readonly errors: ModelError[];
 
@@ -37,7 +40,9 @@ export class ModelErrors extends Error {
     super(
       sorted.length === 1
         ? formatModelError(sorted[0]!)
-        : `${sorted.length} errors:\n${sorted.map(formatModelError).join('\n')}`,
+        : `${sorted.length} errors:\n${sorted.slice(0, MESSAGE_LIMIT).map(formatModelError).join('\n')}${
+            sorted.length > MESSAGE_LIMIT ? `\n... and ${sorted.length - MESSAGE_LIMIT} more` : ''
+          }`,
     );
     this.name = 'ModelErrors';
     this.errors = sorted;

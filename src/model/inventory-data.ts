@@ -11,6 +11,8 @@ import { mergeHostVars, sortGroups, type Vars } from './var-merge.js';
 export interface DataGroup {
   name: string;
   hosts: string[];
+  /** Same members as `hosts`, for O(1) membership on big fleets. */
+  hostSet: Set<string>;
   children: string[];
   parents: string[];
   vars: Vars;
@@ -43,7 +45,7 @@ export function newInventoryData(): InventoryData {
 export function addGroup(data: InventoryData, name: string): DataGroup {
   let g = data.groups.get(name);
   if (!g) {
-    g = { name, hosts: [], children: [], parents: [], vars: {}, priority: 1 };
+    g = { name, hosts: [], hostSet: new Set(), children: [], parents: [], vars: {}, priority: 1 };
     data.groups.set(name, g);
   }
   return g;
@@ -68,7 +70,10 @@ export function addHost(
   }
   if (group !== undefined) {
     const g = addGroup(data, group);
-    if (!g.hosts.includes(name)) g.hosts.push(name);
+    if (!g.hostSet.has(name)) {
+      g.hostSet.add(name);
+      g.hosts.push(name);
+    }
     if (!h.groups.includes(group)) h.groups.push(group);
   }
   if (port !== undefined) setVar(h.vars, 'ansible_port', port);
@@ -128,16 +133,21 @@ export function reconcile(data: InventoryData): void {
     if (g.name !== 'all' && g.parents.length === 0) addChild(data, 'all', g.name);
   }
   const ungrouped = data.groups.get('ungrouped')!;
+  const leaving = new Set<string>();
   for (const h of data.hosts.values()) {
     const real = h.groups.filter((g) => g !== 'all' && g !== 'ungrouped');
     if (real.length > 0) {
       if (h.groups.includes('ungrouped')) {
         h.groups = h.groups.filter((g) => g !== 'ungrouped');
-        ungrouped.hosts = ungrouped.hosts.filter((n) => n !== h.name);
+        leaving.add(h.name);
       }
     } else if (!h.groups.includes('ungrouped')) {
       addHost(data, h.name, 'ungrouped');
     }
+  }
+  if (leaving.size > 0) {
+    ungrouped.hosts = ungrouped.hosts.filter((n) => !leaving.has(n));
+    for (const n of leaving) ungrouped.hostSet.delete(n);
   }
 }
 

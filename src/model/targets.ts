@@ -6,14 +6,28 @@ import type { ModelError } from './errors.js';
 import { HostPatternError, selectHosts } from './host-pattern.js';
 import type { Inventory, InventoryHost, Playbook, SysctlKey, Target } from './types.js';
 
+// Pattern results per inventory, so targetsForHost over a whole fleet stays linear. Inventories
+// are treated as immutable values once loaded.
+const selections = new WeakMap<Inventory, Map<string, Set<string>>>();
+
 function selects(inv: Inventory, pattern: string, host: string): boolean {
-  try {
-    return selectHosts(inv, pattern).some((h) => h.name === host);
-  } catch (e) {
-    // A pattern naming a group this inventory lacks selects nothing here; checkOverrides reports it.
-    if (e instanceof HostPatternError) return false;
-    throw e;
+  let byPattern = selections.get(inv);
+  if (!byPattern) {
+    byPattern = new Map();
+    selections.set(inv, byPattern);
   }
+  let names = byPattern.get(pattern);
+  if (!names) {
+    try {
+      names = new Set(selectHosts(inv, pattern).map((h) => h.name));
+    } catch (e) {
+      // A pattern naming a group this inventory lacks selects nothing here; checkOverrides reports it.
+      if (!(e instanceof HostPatternError)) throw e;
+      names = new Set();
+    }
+    byPattern.set(pattern, names);
+  }
+  return names.has(host);
 }
 
 export function targetsForHost(
