@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { agentPath } from './agent-install.js';
 import { labDir as labDirOf } from './layout.js';
 import { LAB_ROOT, parseNetnsName, validateLabName } from './names.js';
+import { mountTargetsUnder, parseNetnsList } from './proc-parse.js';
 import { cmdline, killOurs, killPid, mapLimit, run } from './proc.js';
 import { labDirs, readState, requireRoot } from './state.js';
 
@@ -16,11 +17,7 @@ export interface DownOptions {
 }
 
 async function allNetns(): Promise<string[]> {
-  const r = await run('ip', ['netns', 'list']);
-  return r.stdout
-    .split('\n')
-    .map((l) => l.split(' ')[0] ?? '')
-    .filter((n) => n !== '');
+  return parseNetnsList((await run('ip', ['netns', 'list'])).stdout);
 }
 
 /** Network namespaces named for this lab (`sf-<name>-*`). */
@@ -28,15 +25,8 @@ export async function leftoverNetns(name: string): Promise<string[]> {
   return (await allNetns()).filter((ns) => parseNetnsName(ns)?.lab === name);
 }
 
-/** Mount points at or under `dir`, deepest first. */
 function mountsUnder(dir: string): string[] {
-  const text = readFileSync('/proc/self/mountinfo', 'utf8');
-  const targets = text
-    .split('\n')
-    .map((l) => l.split(' ')[4] ?? '')
-    .map((t) => t.replace(/\\040/g, ' '))
-    .filter((t) => t === dir || t.startsWith(dir + '/'));
-  return [...new Set(targets)].sort((a, b) => b.length - a.length);
+  return mountTargetsUnder(readFileSync('/proc/self/mountinfo', 'utf8'), dir);
 }
 
 /** PIDs whose command line runs this lab's agent script. */
