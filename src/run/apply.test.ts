@@ -70,7 +70,7 @@ function setup(failing: Set<string>, n = 8) {
     },
     rollbackHost: async (_c, h) => {
       rolledBack.push(h.name);
-      return ok('changed');
+      return ok('rolled_back');
     },
   };
   const events: RunEvent[] = [];

@@ -22,9 +22,9 @@ import type { HostOutcome, KeyResult, RunEvent } from './events.js';
 import { runPool } from './pool.js';
 import { type CountSpec, computeWaves, maxFailTripped } from './waves.js';
 
-/** What the host-side transaction reports (src/apply). */
+/** What a host-side transaction (src/apply) reports, as the run events carry it. */
 export interface HostChangeResult {
-  outcome: 'changed' | 'unchanged' | 'reverted' | 'failed' | 'locked';
+  outcome: HostOutcome;
   keys: KeyResult[];
   error?: string;
 }
@@ -252,8 +252,7 @@ async function applyOne(
   opts.emit({ type: 'host-phase', at: now(), host: host.name, phase: 'applying' });
   try {
     const res = await deps.applyHost(conn, host, plan, { runId: opts.runId, signal: opts.signal });
-    const outcome: HostOutcome = res.outcome === 'locked' ? 'failed' : res.outcome;
-    return done(outcome, res.keys, res.error);
+    return done(res.outcome, res.keys, res.error);
   } catch (err) {
     return done('failed', [], errorOf(err));
   }
@@ -281,8 +280,7 @@ async function rollbackOne(
       runId: opts.runId,
       signal: new AbortController().signal,
     });
-    const ok = res.outcome === 'changed' || res.outcome === 'unchanged';
-    return finish(ok ? 'rolled_back' : 'failed', res.keys, res.error);
+    return finish(res.outcome, res.keys, res.error);
   } catch (err) {
     return finish('failed', [], errorOf(err).message);
   }

@@ -47,6 +47,8 @@ export interface CheckOptions {
   commandTimeoutMs: number;
   signal: AbortSignal;
   emit: (event: RunEvent) => void;
+  /** Called as each host finishes (check reports host-done live; apply plans first). */
+  onResult?: (result: HostCheckResult) => void;
 }
 
 /** The fixed remote command; the script arrives on stdin. */
@@ -108,9 +110,16 @@ export async function runCheck(
   deps: CheckDeps,
   opts: CheckOptions,
 ): Promise<HostCheckResult[]> {
-  const results = await runPool(hosts, opts.forks, (h) => checkHost(h, deps, opts), {
-    signal: opts.signal,
-  });
+  const results = await runPool(
+    hosts,
+    opts.forks,
+    async (h) => {
+      const r = await checkHost(h, deps, opts);
+      opts.onResult?.(r);
+      return r;
+    },
+    { signal: opts.signal },
+  );
   return results.map((r, i) => {
     const host = hosts[i]!;
     if (r.started) return r.value;

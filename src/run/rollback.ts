@@ -16,7 +16,7 @@ export interface RollbackDeps {
     conn: Connection,
     host: RunHost,
     ctx: { runId: string; signal: AbortSignal },
-  ): Promise<HostChangeResult & { skipped?: boolean }>;
+  ): Promise<HostChangeResult>;
 }
 
 export interface RollbackOptions {
@@ -24,18 +24,6 @@ export interface RollbackOptions {
   forks: number;
   signal: AbortSignal;
   emit: (event: RunEvent) => void;
-}
-
-export function rollbackOutcome(res: HostChangeResult & { skipped?: boolean }): HostOutcome {
-  if (res.skipped) return 'skipped';
-  switch (res.outcome) {
-    case 'changed':
-      return 'rolled_back';
-    case 'unchanged':
-      return 'unchanged';
-    default:
-      return 'failed';
-  }
 }
 
 export async function runRollback(
@@ -70,7 +58,7 @@ export async function runRollback(
       conn = await raceAbort(deps.connect(host.connection, opts.signal), opts.signal);
       opts.emit({ type: 'host-phase', at: now(), host: host.name, phase: 'rolling_back' });
       const res = await deps.rollbackHost(conn, host, { runId: opts.runId, signal: opts.signal });
-      return finish(rollbackOutcome(res), { keys: res.keys, error: res.error });
+      return finish(res.outcome, { keys: res.keys, error: res.error });
     } catch (err) {
       const e = errorOf(err);
       const unreachable = conn === undefined;
