@@ -17,7 +17,9 @@ import {
   setHostVars,
   type InventoryData,
 } from './inventory-data.js';
+import { bundledSchema } from './files.js';
 import { pyLiteral } from './py-literal.js';
+import { schemaIssues } from './schema-check.js';
 import { shlexSplit, ShlexError } from './shlex.js';
 
 const SECTION_RE = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
@@ -90,8 +92,12 @@ export function parseIniInventory(text: string, file: string, data: InventoryDat
       }
       const k = line.slice(0, eq).trim();
       const v = line.slice(eq + 1).trim();
+      const vars = { [k]: pyLiteral(v) };
+      const issues = schemaIssues(vars, bundledSchema('inventory-vars.schema.json'));
+      for (const i of issues) err(i.message, i.hint);
+      if (issues.length > 0) return;
       try {
-        setGroupVars(data, group, { [k]: pyLiteral(v) });
+        setGroupVars(data, group, vars);
       } catch (e) {
         if (e instanceof InventoryStructureError) err(e.message);
         else throw e;
@@ -155,6 +161,18 @@ export function parseIniInventory(text: string, file: string, data: InventoryDat
         configurable: true,
       });
     }
+    const issues = schemaIssues(vars, bundledSchema('inventory-vars.schema.json'));
+    for (const i of issues) {
+      const at = raw.indexOf(`${i.path[0] ?? ''}=`);
+      errors.push({
+        file,
+        line: lineNo,
+        col: at >= 0 ? at + 1 : col,
+        message: i.message,
+        ...(i.hint ? { hint: i.hint } : {}),
+      });
+    }
+    if (issues.length > 0) return;
     for (const n of names) {
       addHost(data, n, group, port);
       setHostVars(data, n, vars);

@@ -53,17 +53,25 @@ function showPath(path: readonly string[]): string {
     .join('');
 }
 
+/** One schema violation, positioned by path (and on the key itself when `onKey`). */
+export interface SchemaIssue {
+  /** Path of the node the issue is about, below the validated value. */
+  path: string[];
+  onKey: boolean;
+  message: string;
+  hint?: string;
+}
+
 /**
- * Validates `value` (the document as plain data) and maps each ajv error to a ModelError.
- * When a oneOf/anyOf fails, its branch errors are replaced by one "expected ..." error.
+ * Validates `value` and describes each ajv error for a human. When a oneOf/anyOf fails, its
+ * branch errors are replaced by one "expected ..." issue. `skip` drops errors under paths the
+ * caller checks itself.
  */
-export function schemaErrors(
-  y: ParsedYaml,
+export function schemaIssues(
   value: unknown,
   schema: unknown,
-  prefix: (string | number)[] = [],
   skip?: (instancePath: string) => boolean,
-): ModelError[] {
+): SchemaIssue[] {
   const validate = compileSchema(schema);
   if (validate(value)) return [];
   const errs = validate.errors ?? [];
@@ -71,8 +79,7 @@ export function schemaErrors(
   const unions = unionErrors.map((e) => e.instancePath);
   // Nested unions at one path (a $ref'd union inside a union): ajv reports the outermost last.
   const outermost = new Map(unionErrors.map((e) => [e.instancePath, e]));
-  const out: ModelError[] = [];
-  const seen = new Set<string>();
+  const out: SchemaIssue[] = [];
   for (const e of errs) {
     const isUnion = e.keyword === 'oneOf' || e.keyword === 'anyOf';
     if (isUnion && outermost.get(e.instancePath) !== e) continue;
@@ -80,15 +87,16 @@ export function schemaErrors(
     if (!isUnion && unions.some((u) => e.instancePath === u || e.instancePath.startsWith(`${u}/`)))
       continue;
     const path = pointerToPath(e.instancePath);
-    const full = [...prefix, ...path];
     const where = path.length ? `${showPath(path)}: ` : '';
     let message: string;
     let hint: string | undefined;
-    let pos = posAt(y, full);
+    let at = path;
+    let onKey = false;
     switch (e.keyword) {
       case 'additionalProperties': {
         const k = String((e.params as { additionalProperty: string }).additionalProperty);
-        pos = posAt(y, [...full, k], true);
+        at = [...path, k];
+        onKey = true;
         message = `${where}unknown key "${k}"`;
         const props = Object.keys(
           ((e.parentSchema as { properties?: object }).properties ?? {}) as object,
@@ -106,7 +114,6 @@ export function schemaErrors(
       case 'pattern': {
         const x = expected(e);
         message = `${where}${describe(e.data)} is not valid${x ? `: expected ${x}` : ''}`;
-        if (path.length && e.propertyName === undefined) pos = posAt(y, full);
         break;
       }
       default: {
@@ -117,14 +124,38 @@ export function schemaErrors(
       }
     }
     if (e.propertyName !== undefined) {
-      pos = posAt(y, [...full, e.propertyName], true);
+      at = [...path, e.propertyName];
+      onKey = true;
       const x = expected(e);
       message = `${where}invalid key "${e.propertyName}"${x ? `: expected ${x}` : ''}`;
     }
-    const id = `${pos.line}:${pos.col}:${message}`;
+    out.push({ path: at, onKey, message, ...(hint ? { hint } : {}) });
+  }
+  return out;
+}
+
+/** schemaIssues positioned in a YAML document (`prefix`: where `value` sits in it). */
+export function schemaErrors(
+  y: ParsedYaml,
+  value: unknown,
+  schema: unknown,
+  prefix: (string | number)[] = [],
+  skip?: (instancePath: string) => boolean,
+): ModelError[] {
+  const out: ModelError[] = [];
+  const seen = new Set<string>();
+  for (const i of schemaIssues(value, schema, skip)) {
+    const pos = posAt(y, [...prefix, ...i.path], i.onKey);
+    const id = `${pos.line}:${pos.col}:${i.message}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    out.push({ file: y.file, line: pos.line, col: pos.col, message, ...(hint ? { hint } : {}) });
+    out.push({
+      file: y.file,
+      line: pos.line,
+      col: pos.col,
+      message: i.message,
+      ...(i.hint ? { hint: i.hint } : {}),
+    });
   }
   return out;
 }
