@@ -141,7 +141,14 @@ async function readFileSource(
 ): Promise<void> {
   const format = formatOf(path);
   if (format === 'ini' && (await isExecutable(path))) {
-    errors.push(...(await readScript(path, shown, data)));
+    const scriptErrors = await readScript(path, shown, data);
+    if (scriptErrors.length === 0) return;
+    // As Ansible: an executable that is not an inventory script may still be a static INI file
+    // (an exec bit from a checkout). Use it as INI only when it parses cleanly as INI.
+    const text = await readText(path);
+    if (parseIniInventory(text, shown, newInventoryData()).length === 0) {
+      errors.push(...parseIniInventory(text, shown, data));
+    } else errors.push(...scriptErrors);
     return;
   }
   const text = await readText(path);
