@@ -9,24 +9,39 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The supervisor/forwarder script of a lab. */
 export function agentPath(labDir: string): string {
   return join(labDir, 'agent.mjs');
 }
 
-export async function installAgent(labDir: string): Promise<string> {
+/** The TIME_WAIT/CLOSE_WAIT maker of a lab. */
+export function socketsAgentPath(labDir: string): string {
+  return join(labDir, 'sockets.mjs');
+}
+
+/** Every script a lab runs: a process whose command line runs one of these is the lab's. */
+export function labScripts(labDir: string): string[] {
+  return [agentPath(labDir), socketsAgentPath(labDir)];
+}
+
+async function install(module: string, target: string): Promise<void> {
   const here = dirname(fileURLToPath(import.meta.url));
-  const target = agentPath(labDir);
-  const built = join(here, 'agent.js');
+  const built = join(here, `${module}.js`);
   if (existsSync(built)) {
     copyFileSync(built, target);
-    return target;
+    return;
   }
-  const source = join(here, 'agent.ts');
+  const source = join(here, `${module}.ts`);
   const ts = await import('typescript');
   const out = ts.transpileModule(readFileSync(source, 'utf8'), {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     fileName: source,
   });
   writeFileSync(target, out.outputText);
-  return target;
+}
+
+export async function installAgent(labDir: string): Promise<string> {
+  await install('agent', agentPath(labDir));
+  await install('sockets-agent', socketsAgentPath(labDir));
+  return agentPath(labDir);
 }

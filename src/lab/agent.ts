@@ -8,9 +8,8 @@
  *       <labdir>/control.sock, one JSON request per line, one JSON reply per line.
  *   agent.mjs forward <labdir>      inside the bastion's netns: 127.0.0.1:<port of host i> there
  *       relays to <hostdir>/ssh.sock, so ProxyJump via the bastion stays on loopback.
- *   agent.mjs sockets tw|closewait <count>   inside a host's netns: makes TIME_WAIT sockets
- *       (then exits) or CLOSE_WAIT sockets (held until killed; prints `ready` when they exist).
  *
+ * (TIME_WAIT/CLOSE_WAIT sockets are made by sockets-agent.ts, installed beside it.)
  * Every process exits by itself when its lab dir disappears or after MAX_LIFETIME_MS.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -329,82 +328,15 @@ async function forwarder(labDir: string): Promise<void> {
   log('forwarder ready');
 }
 
-async function connectPairs(
-  count: number,
-  allowHalfOpen: boolean,
-): Promise<{ clients: net.Socket[]; server: net.Server }> {
-  const server = net.createServer((s) => {
-    s.on('error', () => undefined);
-    if (allowHalfOpen) s.end(() => s.destroy()); // we close first: the client side sits in CLOSE_WAIT
-  });
-  await listen(server, { host: '127.0.0.1', port: 0 });
-  const { port } = server.address() as net.AddressInfo;
-  const clients: net.Socket[] = [];
-  const batch = 200;
-  for (let i = 0; i < count; i += batch) {
-    const n = Math.min(batch, count - i);
-    const made = await Promise.all(
-      Array.from(
-        { length: n },
-        () =>
-          new Promise<net.Socket>((resolve, reject) => {
-            const c = net.connect({ host: '127.0.0.1', port, allowHalfOpen });
-            c.resume();
-            c.once('connect', () => resolve(c));
-            c.once('error', reject);
-          }),
-      ),
-    );
-    clients.push(...made);
-  }
-  return { clients, server };
-}
-
-async function sockets(mode: string, count: number): Promise<void> {
-  if (!Number.isInteger(count) || count < 1 || count > 20000) throw new Error('count 1..20000');
-  if (mode === 'tw') {
-    // We (the client side) close first, so our side ends in TIME_WAIT for 60 s.
-    const { clients, server } = await connectPairs(count, false);
-    await Promise.all(
-      clients.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            c.on('close', () => resolve());
-            c.on('error', () => resolve());
-            c.end();
-          }),
-      ),
-    );
-    server.close();
-    process.stdout.write(`done ${clients.length}\n`);
-    return;
-  }
-  if (mode === 'closewait') {
-    const { clients } = await connectPairs(count, true);
-    await Promise.all(
-      clients.map(
-        (c) =>
-          new Promise<void>((resolve) => (c.readableEnded ? resolve() : c.once('end', resolve))),
-      ),
-    );
-    process.stdout.write(`ready ${clients.length}\n`);
-    const t = setTimeout(() => process.exit(0), MAX_LIFETIME_MS);
-    void t;
-    return;
-  }
-  throw new Error(`unknown sockets mode ${mode}`);
-}
-
 async function main(argv: string[]): Promise<void> {
-  const [cmd, a, b] = argv;
+  const [cmd, a] = argv;
   if (cmd === 'supervisor' || cmd === 'forward') {
     // A test fixture that dies takes the whole lab with it: log a stray error and keep serving.
     process.on('uncaughtException', (err) => log(`uncaught: ${err.stack ?? err.message}`));
   }
   if (cmd === 'supervisor' && a) return supervisor(a);
   if (cmd === 'forward' && a) return forwarder(a);
-  if (cmd === 'sockets' && a && b) return sockets(a, Number(b));
-  throw new Error('usage: agent supervisor|forward <labdir> | sockets tw|closewait <count>');
+  throw new Error('usage: agent supervisor|forward <labdir>');
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -5,7 +5,7 @@
  * prefix, mounts by their path under the lab dir. Safe to run twice.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { agentPath } from './agent-install.js';
+import { labScripts } from './agent-install.js';
 import { labDir as labDirOf } from './layout.js';
 import { LAB_ROOT, parseNetnsName, validateLabName } from './names.js';
 import { mountTargetsUnder, parseNetnsList } from './proc-parse.js';
@@ -29,20 +29,23 @@ function mountsUnder(dir: string): string[] {
   return mountTargetsUnder(readFileSync('/proc/self/mountinfo', 'utf8'), dir);
 }
 
-/** PIDs whose command line runs this lab's agent script. */
+/** PIDs whose command line runs one of this lab's scripts. */
 function agentPids(dir: string): number[] {
-  const agent = agentPath(dir);
+  const scripts = labScripts(dir);
   return readdirSync('/proc')
     .filter((e) => /^\d+$/.test(e))
     .map(Number)
-    .filter((pid) => pid !== process.pid && (cmdline(pid) ?? '').includes(agent));
+    .filter((pid) => {
+      const line = cmdline(pid) ?? '';
+      return pid !== process.pid && scripts.some((s) => line.includes(s));
+    });
 }
 
 export async function labDown(name: string, opts: DownOptions = {}): Promise<void> {
   requireRoot();
   const dir = labDirOf(validateLabName(name), opts.root);
   const state = readState(dir);
-  for (const p of state?.processes ?? []) await killOurs(p.pid, agentPath(dir));
+  for (const p of state?.processes ?? []) await killOurs(p.pid, labScripts(dir));
   const namespaces = await leftoverNetns(name);
   // Whatever still runs inside the lab's network namespaces is the lab's (sshd sessions, socket
   // holders): the namespaces exist only because this lab made them.
@@ -55,7 +58,7 @@ export async function labDown(name: string, opts: DownOptions = {}): Promise<voi
     await Promise.all(pids.map((pid) => killPid(pid)));
   });
   // Processes of this lab outside its namespaces (supervisor, forwarder) even without state.json.
-  await Promise.all(agentPids(dir).map((pid) => killOurs(pid, agentPath(dir))));
+  await Promise.all(agentPids(dir).map((pid) => killOurs(pid, labScripts(dir))));
   // Deepest first, in one umount call; then lazily whatever was still busy.
   const targets = mountsUnder(dir);
   if (targets.length > 0) await run('umount', ['-n', ...targets]);

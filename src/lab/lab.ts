@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { agentPath } from './agent-install.js';
+import { labScripts, socketsAgentPath } from './agent-install.js';
 import { control } from './control.js';
 import { labDown } from './down.js';
 import { labDir as labDirOf } from './layout.js';
@@ -160,8 +160,7 @@ export class Lab {
         `--net=${h.netnsPath}`,
         '--',
         process.execPath,
-        agentPath(this.dir),
-        'sockets',
+        socketsAgentPath(this.dir),
         'tw',
         String(count),
       ],
@@ -181,8 +180,7 @@ export class Lab {
         `--net=${h.netnsPath}`,
         '--',
         process.execPath,
-        agentPath(this.dir),
-        'sockets',
+        socketsAgentPath(this.dir),
         'closewait',
         String(count),
       ],
@@ -220,7 +218,7 @@ export class Lab {
   async clearCloseWait(host: string): Promise<void> {
     const name = this.host(host).name;
     const mine = this.state.processes.filter((p) => p.role === 'close-wait' && p.host === name);
-    for (const p of mine) await killOurs(p.pid, agentPath(this.dir));
+    for (const p of mine) await killOurs(p.pid, labScripts(this.dir));
     this.state.processes = this.state.processes.filter((p) => !mine.includes(p));
     writeState(this.state);
   }

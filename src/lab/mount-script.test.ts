@@ -31,11 +31,14 @@ describe('host mount script', () => {
   });
 });
 
-describe('agent script', () => {
-  it('imports only node: builtins (it is copied alone into the lab dir)', () => {
-    const source = readFileSync(new URL('./agent.ts', import.meta.url), 'utf8');
-    const specifiers = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
-    expect(specifiers.length).toBeGreaterThan(0);
-    for (const s of specifiers) expect(s).toMatch(/^node:/);
-  });
+describe('agent scripts', () => {
+  it.each(['agent.ts', 'sockets-agent.ts'])(
+    '%s imports only node: builtins (it is copied alone into the lab dir)',
+    (file) => {
+      const source = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
+      const specifiers = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
+      expect(specifiers.length).toBeGreaterThan(0);
+      for (const s of specifiers) expect(s).toMatch(/^node:/);
+    },
+  );
 });

@@ -58,12 +58,12 @@ export function cmdline(pid: number): string | undefined {
 }
 
 /**
- * Kill a process we started, by PID, only when its command line still contains `mustContain`
+ * Kill a process we started, by PID, only when its command line still contains one of `mustContain`
  * (a PID can be reused after a crash). SIGTERM, then SIGKILL after up to 2 s.
  */
-export async function killOurs(pid: number, mustContain: string): Promise<boolean> {
+export async function killOurs(pid: number, mustContain: string[]): Promise<boolean> {
   const line = cmdline(pid);
-  if (line === undefined || !line.includes(mustContain)) return false;
+  if (line === undefined || !mustContain.some((m) => line.includes(m))) return false;
   return killPid(pid);
 }
 
