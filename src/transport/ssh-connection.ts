@@ -1,6 +1,7 @@
 /**
- * A Connection over one authenticated ssh2 Client. Each command is one exec channel. After the
- * client dies (keepalive timeout, reset), every later call fails with a 'network' TransportError.
+ * A Connection over one authenticated ssh2 Client. Each command is one exec channel; at most
+ * MAX_CHANNELS are open at once (sshd's MaxSessions defaults to 10), the rest wait their turn.
+ * After the client dies (keepalive timeout, reset), every call fails with a 'network' error.
  */
 import type { Client, ClientChannel } from 'ssh2';
 import { BaseConnection, type BecomeSettings } from './base-connection.js';
@@ -8,10 +9,15 @@ import type { RawProcess } from './process-io.js';
 import type { SecretSource } from './secrets.js';
 import { TransportError } from './types.js';
 
+/** Concurrent exec channels per connection: under sshd's default MaxSessions 10. */
+export const MAX_CHANNELS = 8;
+
 export class SshConnection extends BaseConnection {
   private dead?: TransportError;
   private closed?: Promise<void>;
   private readonly channels = new Set<ClientChannel>();
+  private opening = 0;
+  private readonly waiting: Array<{ go: () => void; fail: (e: Error) => void }> = [];
 
   constructor(
     host: string,
@@ -31,20 +37,52 @@ export class SshConnection extends BaseConnection {
     });
     client.once('close', () => {
       this.dead ??= new TransportError('network', host, `${host}: SSH connection closed`);
+      for (const w of this.waiting.splice(0)) w.fail(this.dead);
       this.onGone();
     });
   }
 
-  protected start(command: string): Promise<RawProcess> {
-    if (this.dead) return Promise.reject(this.dead);
-    if (this.closed) {
-      return Promise.reject(
-        new TransportError('network', this.host, `${this.host}: connection closed`),
-      );
+  /** Wait for a free channel slot; released by freeSlot when the channel closes. */
+  private takeSlot(): Promise<void> {
+    if (this.opening + this.channels.size < MAX_CHANNELS) {
+      this.opening++;
+      return Promise.resolve();
+    }
+    return new Promise((go, fail) =>
+      this.waiting.push({
+        go: () => {
+          this.opening++;
+          go();
+        },
+        fail,
+      }),
+    );
+  }
+
+  private freeSlot(): void {
+    this.waiting.shift()?.go();
+  }
+
+  protected async start(command: string): Promise<RawProcess> {
+    const gone = () =>
+      this.dead ??
+      (this.closed
+        ? new TransportError('network', this.host, `${this.host}: connection closed`)
+        : undefined);
+    const before = gone();
+    if (before) throw before;
+    await this.takeSlot();
+    const after = gone();
+    if (after) {
+      this.opening--;
+      this.freeSlot();
+      throw after;
     }
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, channel) => {
+        this.opening--;
         if (err) {
+          this.freeSlot();
           reject(
             this.dead ??
               new TransportError(
@@ -65,6 +103,7 @@ export class SshConnection extends BaseConnection {
           // 'close' comes after the exit status and the end of both output streams.
           channel.once('close', () => {
             this.channels.delete(channel);
+            this.freeSlot();
             if (status) res(status);
             else if (killed) res({ code: null });
             else

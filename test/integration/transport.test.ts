@@ -91,6 +91,22 @@ describe.skipIf(!labAvailable)('exec', () => {
     }
   });
 
+  it('runs more concurrent commands than sshd MaxSessions (10) allows channels, by queueing', async () => {
+    const conn = await createTransport(base).connect(direct('h01'));
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          conn.exec(`sleep 0.3; echo ${i}`, { timeoutMs: 20_000 }),
+        ),
+      );
+      expect(results.map((r) => r.stdout.trim())).toEqual(
+        Array.from({ length: 16 }, (_, i) => String(i)),
+      );
+    } finally {
+      await conn.close();
+    }
+  });
+
   it('kills a command at its timeout', async () => {
     const conn = await createTransport(base).connect(direct('h01'));
     try {
