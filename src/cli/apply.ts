@@ -1,11 +1,272 @@
-import type { Command } from 'commander';
+/**
+ * `sysfleet apply`: plan (the same plan check shows), confirm, then carry the plan out in waves
+ * with a durable snapshot before every change. Ctrl-C stops new hosts; in-flight hosts finish and
+ * the run is recorded for `sysfleet rollback`.
+ */
+import { Command } from 'commander';
+import {
+  applyHost,
+  applyOutcome,
+  openStore,
+  rollbackHost,
+  rollbackOutcome,
+  newRunId,
+} from '../apply/index.js';
+import type { SnapshotStore } from '../apply/index.js';
+import { runSignal } from '../run/clock.js';
+import { applyFleet, planFleet, type ApplyDeps, type HostApplyRecord } from '../run/apply.js';
+import type { HostCheckResult } from '../run/check.js';
+import type { RunEvent } from '../run/events.js';
+import { computeWaves, parseCountSpec } from '../run/waves.js';
+import { buildPlanReview } from '../ui/review.js';
+import { renderPlanReview } from '../ui/render.js';
+import { formatGroup } from '../ui/group.js';
+import { checkDeps, loadFleet, makeTransport, operator } from './fleet.js';
+import { interruptController } from './interrupt.js';
+import { addHostOptions, type HostOptions } from './options.js';
+import { eventSink, outputMode, type OutputOptions } from './output.js';
 
-/** `sysfleet apply`: placeholder until its issue lands. */
+interface ApplyCliOptions extends HostOptions, OutputOptions {
+  yes: boolean;
+  dryRun: boolean;
+  canary: string;
+  batch?: string;
+  maxFail?: string;
+  autoRollback: boolean;
+  settle?: string;
+  stateDir?: string;
+}
+
 export function registerApply(program: Command): void {
-  program
+  const cmd = program
     .command('apply')
-    .description('(not yet available)')
-    .action(() => {
-      throw new Error('sysfleet apply is not implemented yet');
+    .description('plan, confirm, then apply in waves with a rollback snapshot before every change')
+    .argument('<playbook>', 'playbook YAML file');
+  addHostOptions(cmd, { deadline: 3600 })
+    .option('-y, --yes', 'apply without asking (required when not on a terminal)', false)
+    .option('-n, --dry-run', 'print the plan and change nothing', false)
+    .option('--canary <n>', 'hosts in the first wave, alone', '0')
+    .option('--batch <n|n%>', 'hosts per wave after the canary (default: all)')
+    .option('--max-fail <n|n%>', 'stop starting hosts once more than this many failed')
+    .option('--auto-rollback', 'when --max-fail trips, roll back the hosts this run changed', false)
+    .option(
+      '--settle <s>',
+      'health gate between waves: wait S seconds, re-read evidence, halt if worse',
+    )
+    .option(
+      '--state-dir <dir>',
+      'where runs and snapshots are kept (default $SYSFLEET_STATE_DIR or ~/.local/state/sysfleet)',
+    )
+    .option('--plain', 'plain lines instead of the terminal UI', false)
+    .option('--events', 'print one JSON run event per line on stdout', false)
+    .action(async (playbookPath: string, opts: ApplyCliOptions) => {
+      process.exitCode = await apply(playbookPath, opts);
     });
+}
+
+function exitCodeOf(records: readonly HostApplyRecord[], stopped: boolean): number {
+  if (stopped || records.some((r) => r.outcome === 'failed' || r.outcome === 'reverted')) return 2;
+  if (records.some((r) => r.outcome === 'unreachable')) return 3;
+  return 0;
+}
+
+async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<number> {
+  const canary = Number(opts.canary);
+  if (!Number.isInteger(canary) || canary < 0)
+    throw new Error(`--canary: expected a whole number, got "${opts.canary}"`);
+  const batch = opts.batch ? parseCountSpec(opts.batch, '--batch') : undefined;
+  const maxFail = opts.maxFail ? parseCountSpec(opts.maxFail, '--max-fail') : undefined;
+  const settle = opts.settle !== undefined ? Number(opts.settle) : undefined;
+  if (settle !== undefined && !(settle >= 0))
+    throw new Error(`--settle: expected seconds, got "${opts.settle}"`);
+  const mode = outputMode(opts);
+  if (!opts.yes && !opts.dryRun && mode !== 'tui') {
+    throw new Error('not on a terminal: review the plan with --dry-run, then apply with --yes');
+  }
+
+  const fleet = await loadFleet(opts, playbookPath);
+  const playbook = fleet.playbook!;
+  if (fleet.hosts.length === 0)
+    throw new Error(`no hosts match${opts.limit ? ` --limit ${opts.limit}` : ''}`);
+  const store = openStore(opts.stateDir);
+  const interrupt = interruptController();
+  const signal = runSignal(opts.deadline * 1000, interrupt.signal);
+  const warn = (l: string) => process.stderr.write(`${l}\n`);
+  const transport = makeTransport(opts, signal, warn);
+  const runId = newRunId();
+  const buffered: RunEvent[] = [];
+  try {
+    if (mode !== 'events') warn(`planning ${fleet.hosts.length} host(s)…`);
+    const planEmit = (e: RunEvent) => buffered.push(e);
+    const { results, connections } = await planFleet(fleet.hosts, checkDeps(transport, playbook), {
+      forks: opts.forks,
+      commandTimeoutMs: opts.commandTimeout * 1000,
+      signal,
+      emit: planEmit,
+    });
+    const review = buildPlanReview(results.map(reviewInput));
+    if (opts.dryRun || mode !== 'tui' || opts.yes) {
+      const lines = review.groups.map(formatGroup);
+      process.stdout.write(
+        `plan for ${playbook.name} (${review.totalHosts} hosts, ${review.changingHosts} to change):\n`,
+      );
+      for (const l of lines) process.stdout.write(`  ${l}\n`);
+      for (const s of review.shadowing)
+        process.stdout.write(
+          `  warning: ${s.file} will still shadow the change on ${s.hosts.length} host(s)\n`,
+        );
+    }
+    if (opts.dryRun) return review.changingHosts > 0 ? 2 : 0;
+    if (review.changingHosts === 0) {
+      process.stdout.write('nothing to change.\n');
+      return results.some((r) => r.error) ? 3 : 0;
+    }
+    if (!opts.yes && !(await renderPlanReview(review, { title: `apply ${playbook.name}` }))) {
+      process.stdout.write('not applied.\n');
+      return 0;
+    }
+    if (signal.aborted) return 3;
+
+    const toChange = fleet.hosts.filter((h) => {
+      const r = results.find((x) => x.host === h.name);
+      return !r?.plan || r.plan.changes.length > 0 || r.plan.persistFile;
+    });
+    await store.createRun({
+      id: runId,
+      kind: 'apply',
+      playbook: playbook.source,
+      inventorySources: opts.inventory,
+      hosts: toChange.map((h) => h.name),
+      options: {
+        canary,
+        batch: opts.batch,
+        maxFail: opts.maxFail,
+        autoRollback: opts.autoRollback,
+        by: operator(),
+      },
+    });
+    const waves = computeWaves(
+      toChange.map((h) => h.name),
+      { canary, batch },
+    );
+    let pauseRequested = false;
+    const sink = eventSink(opts, {
+      callbacks: {
+        onAbort: interrupt.trigger,
+        onQuit: interrupt.trigger,
+        onPause: () => (pauseRequested = true),
+      },
+    });
+    sink.emit({
+      type: 'run-started',
+      at: new Date().toISOString(),
+      runId,
+      kind: 'apply',
+      playbook: playbook.name,
+      hosts: toChange.map((h) => h.name),
+      waves,
+    });
+    for (const e of buffered)
+      if (toChange.some((h) => h.name === (e as { host?: string }).host)) sink.emit(e);
+
+    const planned = new Map<string, HostCheckResult>(results.map((r) => [r.host, r]));
+    const res = await applyFleet(
+      toChange,
+      planned,
+      connections,
+      applyDeps(transport, playbook, store, runId, opts),
+      {
+        runId,
+        forks: opts.forks,
+        commandTimeoutMs: opts.commandTimeout * 1000,
+        canary,
+        ...(batch ? { batch } : {}),
+        ...(maxFail ? { maxFail } : {}),
+        autoRollback: opts.autoRollback,
+        ...(settle !== undefined ? { settleSeconds: settle } : {}),
+        signal,
+        emit: sink.emit,
+        // `p` in the live view: finish this wave, then stop as cleanly as Ctrl-C would. The run is
+        // recorded; running apply again continues (hosts already changed are unchanged then).
+        beforeWave: async (w) => {
+          if (!pauseRequested) return;
+          sink.emit({ type: 'run-paused', at: new Date().toISOString(), afterWave: w - 1 });
+          interrupt.trigger();
+        },
+      },
+    );
+    const counts: Partial<Record<string, number>> = {};
+    for (const r of [...res.records, ...res.rolledBack])
+      counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
+    const code = exitCodeOf(res.records, res.stoppedBy !== undefined);
+    sink.emit({
+      type: 'run-finished',
+      at: new Date().toISOString(),
+      runId,
+      exitCode: code,
+      counts,
+    });
+    await sink.close();
+    for (const c of connections.values()) void c.close().catch(() => undefined);
+    process.stdout.write(
+      `run ${runId}: ${Object.entries(counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}\n`,
+    );
+    if (res.stoppedBy) process.stdout.write(`stopped (${res.stoppedBy}).\n`);
+    if (res.records.some((r) => r.outcome === 'changed'))
+      process.stdout.write(`undo with: sysfleet rollback ${runId}\n`);
+    return code;
+  } finally {
+    interrupt.dispose();
+    await transport.close();
+  }
+}
+
+function reviewInput(r: HostCheckResult) {
+  return r.plan
+    ? { host: r.host, plan: r.plan }
+    : { host: r.host, outcome: 'unreachable' as const, error: r.error?.message ?? 'unreachable' };
+}
+
+function applyDeps(
+  transport: ReturnType<typeof makeTransport>,
+  playbook: NonNullable<Awaited<ReturnType<typeof loadFleet>>['playbook']>,
+  store: SnapshotStore,
+  runId: string,
+  opts: ApplyCliOptions,
+): ApplyDeps {
+  const base = checkDeps(transport, playbook);
+  const timeoutMs = opts.commandTimeout * 1000;
+  return {
+    ...base,
+    findings: (_host, plan) => plan.findings,
+    applyHost: async (conn, host, plan, ctx) =>
+      applyOutcome(
+        await applyHost(conn, plan, {
+          runId,
+          store,
+          become: host.connection.become,
+          timeoutMs,
+          signal: ctx.signal,
+          by: operator(),
+        }),
+      ),
+    rollbackHost: async (conn, host) => {
+      const rec = await store.loadHost(runId, host.name);
+      if (!rec?.snapshot)
+        return {
+          outcome: 'skipped',
+          keys: [],
+          error: 'no snapshot: this run changed nothing here',
+        };
+      const r = await rollbackHost(conn, rec.snapshot, rec.plan, {
+        by: operator(),
+        become: host.connection.become,
+        timeoutMs,
+      });
+      await store.saveRollback(runId, host.name, r);
+      return rollbackOutcome(r);
+    },
+  };
 }

@@ -1,11 +1,74 @@
-import type { Command } from 'commander';
+/**
+ * `sysfleet facts`: gather and print what each host's kernel and files say, as JSON — the same
+ * one-exec gather that check uses, without judging anything.
+ */
+import { Command } from 'commander';
+import type { Target } from '../model/types.js';
+import { runCheck } from '../run/check.js';
+import { runSignal } from '../run/clock.js';
+import { checkDeps, loadFleet, makeTransport } from './fleet.js';
+import { interruptController } from './interrupt.js';
+import { addHostOptions, type HostOptions } from './options.js';
 
-/** `sysfleet facts`: placeholder until its issue lands. */
+/** The keys of the incidents sysfleet knows (docs/incidents.md), read when no playbook is given. */
+export const DEFAULT_FACT_KEYS = [
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+  'net.ipv4.tcp_tw_reuse',
+  'net.ipv4.tcp_tw_recycle',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_max_tw_buckets',
+  'net.core.somaxconn',
+  'net.ipv4.tcp_max_syn_backlog',
+  'net.ipv4.tcp_syncookies',
+  'net.netfilter.nf_conntrack_max',
+  'vm.zone_reclaim_mode',
+];
+
+interface FactsOptions extends HostOptions {
+  playbook?: string;
+  keys?: string;
+}
+
 export function registerFacts(program: Command): void {
-  program
+  const cmd = program
     .command('facts')
-    .description('(not yet available)')
-    .action(() => {
-      throw new Error('sysfleet facts is not implemented yet');
+    .description(
+      "gather each host's sysctls, sysctl.d files and socket evidence, and print them as JSON (read-only)",
+    );
+  addHostOptions(cmd, { deadline: 120 })
+    .option('-p, --playbook <file>', "read the playbook's keys (default: the incident keys)")
+    .option('--keys <list>', 'comma-separated keys to read instead')
+    .action(async (opts: FactsOptions) => {
+      const fleet = await loadFleet(opts, opts.playbook);
+      const keys = opts.keys
+        ? opts.keys
+            .split(',')
+            .map((k) => k.trim())
+            .filter(Boolean)
+        : DEFAULT_FACT_KEYS;
+      const anyValue: Target = { kind: 'one_of', values: [], set: '' };
+      const hosts = fleet.hosts.map((h) =>
+        opts.playbook ? h : { ...h, targets: Object.fromEntries(keys.map((k) => [k, anyValue])) },
+      );
+      const interrupt = interruptController();
+      const signal = runSignal(opts.deadline * 1000, interrupt.signal);
+      const transport = makeTransport(opts, signal, (l) => process.stderr.write(`${l}\n`));
+      try {
+        const results = await runCheck(hosts, checkDeps(transport, fleet.playbook), {
+          forks: opts.forks,
+          commandTimeoutMs: opts.commandTimeout * 1000,
+          signal,
+          emit: () => undefined,
+        });
+        const out = Object.fromEntries(results.map((r) => [r.host, r.facts ?? { error: r.error }]));
+        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+        process.exitCode = results.some((r) => r.error) ? 3 : 0;
+      } finally {
+        interrupt.dispose();
+        await transport.close();
+      }
     });
 }

@@ -31,13 +31,16 @@ function positiveNumber(flag: string) {
   };
 }
 
-export function addHostOptions(cmd: Command, defaults: { deadline: number }): Command {
-  return cmd
-    .requiredOption(
-      '-i, --inventory <source>',
-      'inventory file, directory, script or "h1,h2," list (repeatable)',
-      collect,
-    )
+export function addHostOptions(
+  cmd: Command,
+  defaults: { deadline: number; inventoryOptional?: boolean },
+): Command {
+  const inventoryHelp = 'inventory file, directory, script or "h1,h2," list (repeatable)';
+  return (
+    defaults.inventoryOptional
+      ? cmd.option('-i, --inventory <source>', inventoryHelp, collect, [])
+      : cmd.requiredOption('-i, --inventory <source>', inventoryHelp, collect)
+  )
     .option('-l, --limit <pattern>', "Ansible host pattern, e.g. 'web:&prod:!web03' or @retry-file")
     .option('-f, --forks <n>', 'hosts worked on in parallel', positiveNumber('--forks'), 200)
     .option(

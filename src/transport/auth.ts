@@ -6,14 +6,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import {
-  utils,
+import ssh2, {
   type AnyAuthMethod,
   type AuthHandlerMiddleware,
   type ParsedKey,
   type Prompt,
 } from 'ssh2';
 import type { SecretSource } from './secrets.js';
+
+// ssh2 is CommonJS: Node's ESM loader cannot see `utils` as a named export (vitest can).
+const { utils } = ssh2;
 
 export interface AuthInput {
   host: string;

@@ -1,0 +1,93 @@
+/**
+ * The imperative shell shared by the commands that talk to hosts: load the inventory and
+ * playbook (every error before any host is touched), select hosts, resolve connections, and
+ * build the transport and the stage dependencies the orchestrator needs.
+ */
+import { hostname, userInfo } from 'node:os';
+import { buildGatherScript, parseGatherOutput } from '../facts/index.js';
+import { loadInventory } from '../model/load-inventory.js';
+import { expandLimitFiles } from '../model/load-limit.js';
+import { loadSshConfig } from '../model/load-ssh-config.js';
+import { resolveConnection } from '../model/connection.js';
+import { selectHosts } from '../model/host-pattern.js';
+import { loadPlaybook, targetsForHost } from '../model/playbook.js';
+import type { Inventory, Playbook } from '../model/types.js';
+import { planHost } from '../plan/index.js';
+import type { CheckDeps, RunHost } from '../run/check.js';
+import { createTransport, type Transport } from '../transport/index.js';
+import type { HostOptions } from './options.js';
+
+export interface Fleet {
+  inventory: Inventory;
+  playbook?: Playbook;
+  hosts: RunHost[];
+}
+
+/** Load everything the user gave us; throws ModelErrors (with file:line:col) before any I/O to hosts. */
+export async function loadFleet(opts: HostOptions, playbookPath?: string): Promise<Fleet> {
+  const [inventory, playbook, sshConfig] = await Promise.all([
+    loadInventory(opts.inventory),
+    playbookPath ? loadPlaybook(playbookPath) : Promise.resolve(undefined),
+    loadSshConfig(opts.sshConfig),
+  ]);
+  const pattern = opts.limit ? await expandLimitFiles(opts.limit) : undefined;
+  const selected = selectHosts(inventory, pattern);
+  const hosts = selected.map((h) => {
+    const connection = resolveConnection(h, sshConfig);
+    if (opts.become) connection.become = true;
+    return {
+      name: h.name,
+      connection,
+      targets: playbook ? targetsForHost(playbook, h, inventory) : {},
+    };
+  });
+  return { inventory, playbook, hosts };
+}
+
+export function makeTransport(
+  opts: HostOptions,
+  signal: AbortSignal,
+  warn: (line: string) => void,
+): Transport {
+  if (opts.hostKeyChecking === 'off') {
+    warn('WARNING: host key checking is OFF: sysfleet cannot tell these hosts from impostors.');
+  } else if (opts.hostKeyChecking === 'accept-new') {
+    warn(
+      'NOTE: host key checking is accept-new: unknown hosts are trusted on first use and recorded.',
+    );
+  }
+  return createTransport({
+    hostKeyPolicy: opts.hostKeyChecking,
+    ...(opts.knownHosts.length ? { knownHostsFiles: opts.knownHosts } : {}),
+    ...(opts.key ? { keyFiles: [opts.key] } : {}),
+    connectTimeoutMs: opts.timeout * 1000,
+    signal,
+    onEvent: (e) => {
+      if (e.type === 'host-key-unverified')
+        warn(
+          `WARNING: ${e.host}: host key ${e.fingerprint} NOT verified (--host-key-checking off)`,
+        );
+      if (e.type === 'host-key-recorded')
+        warn(`NOTE: ${e.host}: new host key ${e.fingerprint} recorded in ${e.file}`);
+    },
+  });
+}
+
+export function checkDeps(transport: Transport, playbook: Playbook | undefined): CheckDeps {
+  return {
+    connect: (target, signal) => transport.connect(target, signal),
+    gatherScript: (keys) => buildGatherScript(keys),
+    parseFacts: (host, stdout) => parseGatherOutput(host, stdout),
+    planHost: (host, facts) =>
+      planHost(facts, host.targets, {
+        persistBasename: playbook?.persist ?? '60-sysfleet',
+        evidence: playbook?.evidence ?? {},
+        ...(playbook ? { playbook: { name: playbook.name, source: playbook.source } } : {}),
+      }),
+  };
+}
+
+/** Who runs this: recorded in locks and run records (never secrets). */
+export function operator(): string {
+  return `${userInfo().username}@${hostname()}`;
+}
