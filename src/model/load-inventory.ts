@@ -174,7 +174,7 @@ async function readFileSource(
       return;
     }
   }
-  errors.push(...parseYamlInventory(parseYaml(text, shown), data));
+  errors.push(...parseYamlInventory(parseYaml(text, shown, '1.1'), data));
 }
 
 /** Runs an inventory script with `--list` (and `--host H` per host when it prints no `_meta`). */
@@ -235,7 +235,7 @@ async function dirVarsFiles(dir: string, depth: number): Promise<string[]> {
 }
 
 async function readVarsFile(path: string, errors: ModelError[]): Promise<Vars> {
-  const y = parseYaml(await readText(path), path);
+  const y = parseYaml(await readText(path), path, '1.1');
   if (y.errors.length > 0) {
     errors.push(...y.errors);
     return {};

@@ -23,10 +23,22 @@ export interface ParsedYaml {
   errors: ModelError[];
 }
 
-/** Parses `text`; syntax errors come back in `errors` with their positions. */
-export function parseYaml(text: string, file: string): ParsedYaml {
+/**
+ * Parses `text`; syntax errors come back in `errors` with their positions. Inventories and vars
+ * files use YAML 1.1 as Ansible's PyYAML does (`yes`/`on` are booleans, `0644` octal);
+ * playbooks use YAML 1.2, as editors do.
+ */
+export function parseYaml(text: string, file: string, version: '1.1' | '1.2' = '1.2'): ParsedYaml {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, {
+    lineCounter: lc,
+    prettyErrors: false,
+    uniqueKeys: true,
+    version,
+    // Timestamps stay strings: variables are plain data (Ansible prints a date as its text).
+    customTags: (tags) =>
+      tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp'),
+  });
   const errors: ModelError[] = doc.errors.map((e) => {
     const p = lc.linePos(e.pos[0]);
     const first = e.message.split('\n')[0] ?? e.message;
