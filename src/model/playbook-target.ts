@@ -57,6 +57,14 @@ export function parseValue(
     });
     return undefined;
   }
+  if (v !== undefined && /^(yes|no|true|false|on|off)$/i.test(v)) {
+    issues.push({
+      path,
+      message: `${JSON.stringify(v)} is not a sysctl value`,
+      hint: 'sysctls take numbers: write 1 or 0',
+    });
+    return undefined;
+  }
   if (v === '' || !isValidSysctlValue(v)) {
     issues.push({
       path,

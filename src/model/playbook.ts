@@ -68,6 +68,15 @@ function parseTargets(
       c.error(kpath, `invalid sysctl name ${JSON.stringify(rawKey)}`, KEY_HINT, true);
       continue;
     }
+    if (key.includes('*')) {
+      c.error(
+        kpath,
+        `glob "${key}" cannot be a target`,
+        'name each key (e.g. net.ipv4.conf.all.rp_filter and net.ipv4.conf.default.rp_filter): sysfleet snapshots, writes and verifies keys one by one',
+        true,
+      );
+      continue;
+    }
     const dup = seen.get(key);
     if (dup !== undefined) {
       c.error(kpath, `sysctl "${key}" is set twice (also as "${dup}")`, undefined, true);
