@@ -232,6 +232,38 @@ async function control(
   }
 }
 
+/** A control channel: one JSON request per line in, one JSON reply per line out. */
+async function serveControl(
+  path: string,
+  handle: (req: Request) => Promise<Record<string, unknown>>,
+): Promise<void> {
+  rmSync(path, { force: true });
+  const ctl = net.createServer((conn) => {
+    let buf = '';
+    conn.on('error', () => undefined);
+    conn.on('data', (d: Buffer) => {
+      buf += d.toString('utf8');
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        let req: Request;
+        try {
+          req = JSON.parse(line) as Request;
+        } catch {
+          conn.write(JSON.stringify({ ok: false, error: 'bad json' }) + '\n');
+          continue;
+        }
+        handle(req).then(
+          (res) => conn.write(JSON.stringify(res) + '\n'),
+          (err: Error) => conn.write(JSON.stringify({ ok: false, error: err.message }) + '\n'),
+        );
+      }
+    });
+  });
+  await listen(ctl, { path });
+}
+
 async function supervisor(labDir: string): Promise<void> {
   const config = JSON.parse(readFileSync(join(labDir, 'lab.json'), 'utf8')) as AgentConfig;
   const logFd = openSync(join(labDir, 'sshd.log'), 'a');
@@ -267,32 +299,7 @@ async function supervisor(labDir: string): Promise<void> {
     taken.add(port);
     rt.port = port;
   }
-  const controlPath = join(labDir, 'control.sock');
-  rmSync(controlPath, { force: true });
-  const ctl = net.createServer((conn) => {
-    let buf = '';
-    conn.on('error', () => undefined);
-    conn.on('data', (d: Buffer) => {
-      buf += d.toString('utf8');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        let req: Request;
-        try {
-          req = JSON.parse(line) as Request;
-        } catch {
-          conn.write(JSON.stringify({ ok: false, error: 'bad json' }) + '\n');
-          continue;
-        }
-        control(req, hosts, logFd).then(
-          (res) => conn.write(JSON.stringify(res) + '\n'),
-          (err: Error) => conn.write(JSON.stringify({ ok: false, error: err.message }) + '\n'),
-        );
-      }
-    });
-  });
-  await listen(ctl, { path: controlPath });
+  await serveControl(join(labDir, 'control.sock'), (req) => control(req, hosts, logFd));
   const shutdown = (): void => {
     for (const rt of hosts.values()) killChildren(rt);
   };
@@ -308,12 +315,18 @@ async function supervisor(labDir: string): Promise<void> {
   log(`supervisor ready: ${hosts.size} hosts`);
 }
 
+/**
+ * Inside the bastion's netns: 127.0.0.1:<port> per host behind it, relayed to the host's Unix
+ * socket. Its own control channel (<labdir>/forwarder.sock) closes and reopens a host's port, so
+ * a stopped host is refused there too (ssh -W / direct-tcpip sees "Connection refused").
+ */
 async function forwarder(labDir: string): Promise<void> {
   const config = JSON.parse(readFileSync(join(labDir, 'lab.json'), 'utf8')) as AgentConfig;
   const { ports } = JSON.parse(readFileSync(join(labDir, 'ports.json'), 'utf8')) as {
     ports: Record<string, number>;
   };
-  for (const host of config.hosts.filter((h) => h.behindBastion)) {
+  const servers = new Map<string, net.Server>();
+  const open = async (host: AgentHost): Promise<void> => {
     const server = net.createServer((client) => {
       const upstream = net.connect({ path: host.sockPath });
       client.on('error', () => upstream.destroy());
@@ -322,7 +335,24 @@ async function forwarder(labDir: string): Promise<void> {
       upstream.pipe(client);
     });
     await listen(server, { host: '127.0.0.1', port: ports[host.name] ?? 0 });
-  }
+    servers.set(host.name, server);
+  };
+  const behind = config.hosts.filter((h) => h.behindBastion);
+  for (const host of behind) await open(host);
+  await serveControl(join(labDir, 'forwarder.sock'), async (req) => {
+    const host = behind.find((h) => h.name === req.host);
+    if (!host) return { ok: false, error: `unknown host ${String(req.host)}` };
+    const server = servers.get(host.name);
+    if (req.op === 'stop' && server) {
+      servers.delete(host.name);
+      await new Promise<void>((r) => server.close(() => r()));
+    } else if (req.op === 'start' && !server) {
+      await open(host);
+    } else if (req.op !== 'stop' && req.op !== 'start') {
+      return { ok: false, error: `unknown op ${req.op}` };
+    }
+    return { ok: true };
+  });
   exitWhenGone(labDir, () => undefined);
   writeJsonAtomic(join(labDir, 'forwarder.json'), { pid: process.pid });
   log('forwarder ready');

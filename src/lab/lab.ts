@@ -86,12 +86,22 @@ export class Lab {
     return this.ctl({ op: 'status' });
   }
 
-  /** Close the host's port: new connections are refused. Live sessions are ended. */
+  /**
+   * Close the host's port (behind a bastion: its port inside the bastion's netns): new
+   * connections are refused. Live sessions are ended.
+   */
   async stop(host: string): Promise<void> {
-    await this.ctl({ op: 'stop', host: this.host(host).name });
+    const h = this.host(host);
+    await this.ctl({ op: 'stop', host: h.name });
+    if (h.behindBastion)
+      await control(join(this.dir, 'forwarder.sock'), { op: 'stop', host: h.name });
   }
   async start(host: string): Promise<void> {
-    await this.ctl({ op: 'start', host: this.host(host).name });
+    const h = this.host(host);
+    await this.ctl({ op: 'start', host: h.name });
+    if (h.behindBastion) {
+      await control(join(this.dir, 'forwarder.sock'), { op: 'start', host: h.name });
+    }
   }
   /** Accept TCP but never start sshd (no banner): a hung host. `on=false` undoes. */
   async blackhole(host: string, on = true): Promise<void> {

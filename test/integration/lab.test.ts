@@ -258,4 +258,17 @@ describe.skipIf(!labAvailable)('lab with a bastion', () => {
     const inv = readFileSync(lab.inventoryPath, 'utf8');
     expect(inv).toContain(`-o ProxyJump=root@127.0.0.1:${bastion.port}`);
   });
+
+  it('a stopped host behind the bastion is refused inside the bastion too', async () => {
+    const jump = { extra: ['-J', `root@127.0.0.1:${lab.bastion!.port}`] };
+    const h = lab.hosts[1]!.name;
+    await lab.stop(h);
+    // -v reaches the jump ssh too; at the lab's LogLevel ERROR it would only say "stdio
+    // forwarding failed".
+    const r = await ssh(lab, h, 'true', { extra: ['-v', ...jump.extra] });
+    expect(r.code).toBe(255);
+    expect(r.stderr).toMatch(/open failed: connect failed: Connection refused/);
+    await lab.start(h);
+    expect((await ssh(lab, h, 'echo up', jump)).stdout.trim()).toBe('up');
+  });
 });
