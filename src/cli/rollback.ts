@@ -1,11 +1,230 @@
-import type { Command } from 'commander';
+/**
+ * `sysfleet rollback [RUN|latest]`: the 3 a.m. command. Restores the runtime values and files
+ * that a run's snapshots recorded, on every host the run touched, with no fact gathering and the
+ * widest concurrency; unreachable hosts are listed with a command that retries just them.
+ * `--from-hosts` reads the snapshots kept on the hosts when this workstation's store is gone.
+ */
+import { Command } from 'commander';
+import {
+  listHostSnapshots,
+  openStore,
+  readHostSnapshot,
+  rollbackHost,
+  rollbackOutcome,
+  type HostRecord,
+} from '../apply/index.js';
+import type { HostApplyRecord } from '../run/apply.js';
+import type { RunHost } from '../run/check.js';
+import { runSignal } from '../run/clock.js';
+import { runPool } from '../run/pool.js';
+import { retryCommand, runRollback, type RollbackDeps } from '../run/rollback.js';
+import { loadFleet, makeTransport, operator } from './fleet.js';
+import { interruptController } from './interrupt.js';
+import { addHostOptions, type HostOptions } from './options.js';
+import { eventSink, type OutputOptions } from './output.js';
 
-/** `sysfleet rollback`: placeholder until its issue lands. */
+interface RollbackCliOptions extends HostOptions, OutputOptions {
+  keys: string[];
+  force: boolean;
+  fromHosts: boolean;
+  stateDir?: string;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
 export function registerRollback(program: Command): void {
-  program
+  const cmd = program
     .command('rollback')
-    .description('(not yet available)')
-    .action(() => {
-      throw new Error('sysfleet rollback is not implemented yet');
+    .description('restore the exact previous runtime values and files on every host a run touched')
+    .argument('[run]', 'run id, or "latest"', 'latest');
+  addHostOptions(cmd, { deadline: 600, inventoryOptional: true })
+    .option(
+      '--keys <glob>',
+      "restore only matching keys, e.g. 'net.ipv4.tcp_keepalive_*' (repeatable)",
+      collect,
+      [],
+    )
+    .option('--force', 'also restore keys and files changed again since the run', false)
+    .option(
+      '--from-hosts',
+      "read the snapshots kept on the hosts (needs -i); for when this workstation's store is gone",
+      false,
+    )
+    .option(
+      '--state-dir <dir>',
+      'where runs and snapshots are kept (default $SYSFLEET_STATE_DIR or ~/.local/state/sysfleet)',
+    )
+    .option('--plain', 'plain lines instead of the terminal UI', false)
+    .option('--events', 'print one JSON run event per line on stdout', false)
+    .action(async (ref: string, opts: RollbackCliOptions) => {
+      process.exitCode = await rollback(ref, opts);
     });
+}
+
+async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> {
+  const store = openStore(opts.stateDir);
+  let runId: string | undefined;
+  let records: Record<string, HostRecord> = {};
+  if (!opts.fromHosts) {
+    runId = await store.resolveRunId(ref, 'apply');
+    const loaded = await store.loadRun(runId);
+    records = loaded.hosts;
+    if (opts.inventory.length === 0) opts.inventory = loaded.run.inventorySources;
+  } else if (opts.inventory.length === 0) {
+    throw new Error('--from-hosts needs the inventory (-i): the hosts are where the snapshots are');
+  }
+  const fleet = await loadFleet(opts);
+  const interrupt = interruptController();
+  const signal = runSignal(opts.deadline * 1000, interrupt.signal);
+  const warn = (l: string) => process.stderr.write(`${l}\n`);
+  const transport = makeTransport(opts, signal, warn);
+  const timeoutMs = opts.commandTimeout * 1000;
+  const by = operator();
+  try {
+    let hosts: RunHost[];
+    if (opts.fromHosts) {
+      ({ runId, hosts } = await findOnHosts(ref, fleet.hosts, transport, opts, signal));
+    } else {
+      const touched = new Set(
+        Object.values(records)
+          .filter((r) => r.snapshot)
+          .map((r) => r.host),
+      );
+      const known = new Set(fleet.hosts.map((h) => h.name));
+      for (const name of touched) {
+        if (!known.has(name) && !opts.limit)
+          warn(`warning: ${name} has a snapshot in run ${runId} but is not in the inventory`);
+      }
+      hosts = fleet.hosts.filter((h) => touched.has(h.name));
+    }
+    if (!runId) throw new Error('no run to roll back');
+    const id = runId;
+    if (hosts.length === 0) {
+      process.stdout.write(
+        `run ${id}: no host to roll back${opts.limit ? ` within --limit ${opts.limit}` : ''}.\n`,
+      );
+      return 0;
+    }
+    const sink = eventSink(opts, {
+      callbacks: { onAbort: interrupt.trigger, onQuit: interrupt.trigger },
+    });
+    sink.emit({
+      type: 'run-started',
+      at: new Date().toISOString(),
+      runId: id,
+      kind: 'rollback',
+      hosts: hosts.map((h) => h.name),
+      waves: [hosts.map((h) => h.name)],
+    });
+    const deps: RollbackDeps = {
+      connect: (target, s) => transport.connect(target, s),
+      rollbackHost: async (conn, host) => {
+        const rec = records[host.name];
+        const snapshot = opts.fromHosts
+          ? await readHostSnapshot(conn, id, { become: host.connection.become, timeoutMs })
+          : rec?.snapshot;
+        if (!snapshot)
+          return { outcome: 'skipped', keys: [], error: `no snapshot of run ${id} on this host` };
+        const r = await rollbackHost(conn, snapshot, opts.fromHosts ? undefined : rec?.plan, {
+          by,
+          ...(opts.keys.length ? { keyGlobs: opts.keys } : {}),
+          force: opts.force,
+          become: host.connection.become,
+          timeoutMs,
+          signal,
+        });
+        if (!opts.fromHosts) await store.saveRollback(id, host.name, r);
+        return rollbackOutcome(r);
+      },
+    };
+    const results = await runRollback(hosts, deps, {
+      runId: id,
+      forks: opts.forks,
+      signal,
+      emit: sink.emit,
+    });
+    const counts: Partial<Record<string, number>> = {};
+    for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
+    const code = exitCode(results);
+    sink.emit({
+      type: 'run-finished',
+      at: new Date().toISOString(),
+      runId: id,
+      exitCode: code,
+      counts,
+    });
+    await sink.close();
+    printSummary(id, results, opts);
+    return code;
+  } finally {
+    interrupt.dispose();
+    await transport.close();
+  }
+}
+
+function exitCode(results: readonly HostApplyRecord[]): number {
+  if (results.some((r) => r.outcome === 'failed')) return 2;
+  if (results.some((r) => r.outcome === 'unreachable' || r.outcome === 'skipped')) return 3;
+  return 0;
+}
+
+function printSummary(
+  runId: string,
+  results: readonly HostApplyRecord[],
+  opts: RollbackCliOptions,
+): void {
+  const by = (o: string) => results.filter((r) => r.outcome === o);
+  const out: string[] = [];
+  out.push(
+    `rollback of ${runId}: ${by('rolled_back').length} restored, ${by('unchanged').length} already restored, ` +
+      `${by('skipped').length} skipped, ${by('failed').length} failed, ${by('unreachable').length} unreachable`,
+  );
+  for (const r of results.filter((x) => !['rolled_back', 'unchanged'].includes(x.outcome))) {
+    out.push(`  ${r.host}: ${r.outcome}${r.error ? ` — ${r.error}` : ''}`);
+  }
+  const retry = retryCommand(runId, results, opts.inventory);
+  if (retry) out.push(`retry the unreachable: ${retry}${opts.fromHosts ? ' --from-hosts' : ''}`);
+  if (by('skipped').some((r) => r.error?.includes('changed since'))) {
+    out.push(
+      'keys changed again since the run were left alone; add --force to restore them anyway',
+    );
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** --from-hosts: list the snapshots on every host, resolve `latest` fleet-wide, keep the hosts that have it. */
+async function findOnHosts(
+  ref: string,
+  hosts: RunHost[],
+  transport: ReturnType<typeof makeTransport>,
+  opts: RollbackCliOptions,
+  signal: AbortSignal,
+): Promise<{ runId: string | undefined; hosts: RunHost[] }> {
+  const timeoutMs = opts.commandTimeout * 1000;
+  const listed = await runPool(
+    hosts,
+    opts.forks,
+    async (h) => {
+      try {
+        const conn = await transport.connect(h.connection, signal);
+        try {
+          return await listHostSnapshots(conn, { become: h.connection.become, timeoutMs });
+        } finally {
+          await conn.close();
+        }
+      } catch {
+        return undefined; // unreachable now: kept, so the rollback run reports it with a retry command
+      }
+    },
+    { signal },
+  );
+  const ids = new Set<string>();
+  for (const l of listed) if (l.started && l.value) for (const e of l.value) ids.add(e.runId);
+  const runId = ref === 'latest' ? [...ids].sort().at(-1) : ref;
+  if (!runId) return { runId, hosts: [] };
+  const keep = hosts.filter((_, i) => {
+    const l = listed[i];
+    return !l?.started || !l.value || l.value.some((e) => e.runId === runId);
+  });
+  return { runId, hosts: keep };
 }

@@ -1,11 +1,137 @@
-import type { Command } from 'commander';
+/**
+ * `sysfleet runs`: what ran, when, and how each host ended; `runs show RUN` for one run's hosts;
+ * `runs collect RUN` asks hosts whose outcome is unknown (connection lost after `go`) what their
+ * detached apply did.
+ */
+import { Command } from 'commander';
+import { collectResult, openStore, type RunRecord } from '../apply/index.js';
+import { runSignal } from '../run/clock.js';
+import { runPool } from '../run/pool.js';
+import { loadFleet, makeTransport } from './fleet.js';
+import { interruptController } from './interrupt.js';
+import { addHostOptions, type HostOptions } from './options.js';
 
-/** `sysfleet runs`: placeholder until its issue lands. */
+/** Outcome counts of a run as "3 changed, 1 reverted". Pure. */
+export function outcomeCounts(run: RunRecord): string {
+  const counts = new Map<string, number>();
+  for (const o of Object.values(run.outcomes)) counts.set(o.state, (counts.get(o.state) ?? 0) + 1);
+  const pending = run.hosts.length - Object.keys(run.outcomes).length;
+  if (pending > 0) counts.set('not recorded', pending);
+  return [...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no hosts';
+}
+
 export function registerRuns(program: Command): void {
-  program
+  const runs = program
     .command('runs')
-    .description('(not yet available)')
-    .action(() => {
-      throw new Error('sysfleet runs is not implemented yet');
+    .description(
+      'list recorded runs; `runs show RUN` for one; `runs collect RUN` to learn unknown outcomes',
+    )
+    .option(
+      '--state-dir <dir>',
+      'where runs are kept (default $SYSFLEET_STATE_DIR or ~/.local/state/sysfleet)',
+    )
+    .option('--json', 'print JSON', false)
+    .action(async (opts: { stateDir?: string; json: boolean }) => {
+      const list = await openStore(opts.stateDir).listRuns();
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        return;
+      }
+      if (list.length === 0) {
+        process.stdout.write('no runs recorded\n');
+        return;
+      }
+      for (const r of list) {
+        process.stdout.write(
+          `${r.id}  ${r.kind.padEnd(8)}  ${r.createdAt}  ${r.playbook ?? '-'}  ${r.hosts.length} hosts: ${outcomeCounts(r)}\n`,
+        );
+      }
     });
+
+  runs
+    .command('show')
+    .description('one run: options and every host with its outcome')
+    .argument('[run]', 'run id or "latest"', 'latest')
+    .option('--state-dir <dir>', 'where runs are kept')
+    .option('--json', 'print JSON', false)
+    .action(async (ref: string, opts: { stateDir?: string; json: boolean }) => {
+      const store = openStore(opts.stateDir);
+      const loaded = await store.loadRun(await store.resolveRunId(ref));
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(loaded, null, 2)}\n`);
+        return;
+      }
+      const { run } = loaded;
+      const lines = [
+        `run ${run.id} (${run.kind}) at ${run.createdAt}`,
+        `playbook: ${run.playbook ?? '-'}; inventory: ${run.inventorySources.join(', ') || '-'}`,
+        `options: ${JSON.stringify(run.options)}`,
+        `hosts: ${outcomeCounts(run)}`,
+      ];
+      for (const h of run.hosts) {
+        const o = run.outcomes[h];
+        const rec = loaded.hosts[h];
+        const keys = (rec?.result?.keys ?? []).map(
+          (k) => `${k.key} ${k.before ?? '?'} → ${k.after ?? '?'}${k.error ? ` (${k.error})` : ''}`,
+        );
+        lines.push(
+          `  ${h}: ${o ? `${o.state}${o.reason ? ` — ${o.reason}` : ''}` : 'not recorded'}`,
+        );
+        for (const k of keys) lines.push(`      ${k}`);
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  const collect = runs
+    .command('collect')
+    .description(
+      'ask hosts whose outcome is unknown (connection lost mid-apply) what their apply did',
+    )
+    .argument('[run]', 'run id or "latest"', 'latest')
+    .option('--state-dir <dir>', 'where runs are kept');
+  addHostOptions(collect, { deadline: 300, inventoryOptional: true }).action(
+    async (ref: string, opts: HostOptions & { stateDir?: string }) => {
+      const store = openStore(opts.stateDir);
+      const runId = await store.resolveRunId(ref, 'apply');
+      const { run } = await store.loadRun(runId);
+      const unknown = run.hosts.filter(
+        (h) => !run.outcomes[h] || run.outcomes[h]?.state === 'unknown',
+      );
+      if (unknown.length === 0) {
+        process.stdout.write(`run ${runId}: every host's outcome is known\n`);
+        return;
+      }
+      if (opts.inventory.length === 0) opts.inventory = run.inventorySources;
+      const fleet = await loadFleet(opts);
+      const hosts = fleet.hosts.filter((h) => unknown.includes(h.name));
+      const interrupt = interruptController();
+      const signal = runSignal(opts.deadline * 1000, interrupt.signal);
+      const transport = makeTransport(opts, signal, (l) => process.stderr.write(`${l}\n`));
+      try {
+        await runPool(hosts, opts.forks, async (h) => {
+          try {
+            const conn = await transport.connect(h.connection, signal);
+            try {
+              const c = await collectResult(conn, runId, {
+                become: h.connection.become,
+                timeoutMs: opts.commandTimeout * 1000,
+              });
+              if (c.result) await store.saveResult(runId, h.name, c.result);
+              process.stdout.write(`${h.name}: ${c.result?.state ?? c.state}\n`);
+            } finally {
+              await conn.close();
+            }
+          } catch (err) {
+            process.stdout.write(
+              `${h.name}: unreachable — ${err instanceof Error ? err.message : String(err)}\n`,
+            );
+            process.exitCode = 3;
+          }
+        });
+      } finally {
+        interrupt.dispose();
+        await transport.close();
+      }
+    },
+  );
 }
