@@ -33,18 +33,18 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
-const EXPECTED_WEB_PROD = `HOST   ADDRESS  PORT  USER    BECOME  JUMP                          GROUPS
-web01  web01    22    deploy  yes     ops@bastion.example.com:2222  fleet,prod,web
-web02  web02    22    deploy  yes     ops@bastion.example.com:2222  fleet,prod,web
-web04  web04    22    deploy  yes     ops@bastion.example.com:2222  fleet,prod,web
-web05  web05    22    deploy  yes     ops@bastion.example.com:2222  fleet,prod,web
-web06  web06    22    deploy  yes     ops@bastion.example.com:2222  fleet,prod,web
-web07  web07    22    deploy  yes     ops@bastion.example.com:2222  fleet,prod,web
-web08  web08    22    deploy  yes     ops@bastion.example.com:2222  fleet,prod,web
-web09  web09    22    deploy  yes     ops@bastion.example.com:2222  fleet,prod,web
-web10  web10    22    deploy  yes     ops@bastion.example.com:2222  fleet,prod,web
-web11  web11    22    deploy  yes     ops@bastion.example.com:2222  fleet,prod,web
-web12  web12    22    deploy  yes     ops@bastion.example.com:2222  fleet,prod,web
+const EXPECTED_WEB_PROD = `HOST   ADDRESS  PORT  USER    BECOME  JUMP                    GROUPS
+web01  web01    22    deploy  yes     ops@198.51.100.10:2222  fleet,prod,web
+web02  web02    22    deploy  yes     ops@198.51.100.10:2222  fleet,prod,web
+web04  web04    22    deploy  yes     ops@198.51.100.10:2222  fleet,prod,web
+web05  web05    22    deploy  yes     ops@198.51.100.10:2222  fleet,prod,web
+web06  web06    22    deploy  yes     ops@198.51.100.10:2222  fleet,prod,web
+web07  web07    22    deploy  yes     ops@198.51.100.10:2222  fleet,prod,web
+web08  web08    22    deploy  yes     ops@198.51.100.10:2222  fleet,prod,web
+web09  web09    22    deploy  yes     ops@198.51.100.10:2222  fleet,prod,web
+web10  web10    22    deploy  yes     ops@198.51.100.10:2222  fleet,prod,web
+web11  web11    22    deploy  yes     ops@198.51.100.10:2222  fleet,prod,web
+web12  web12    22    deploy  yes     ops@198.51.100.10:2222  fleet,prod,web
 11 hosts
 `;
 
@@ -76,10 +76,10 @@ describe('sysfleet inventory list', () => {
       'db01,db-stg01,bastion*',
     );
     expect(out)
-      .toBe(`HOST                 ADDRESS        PORT  USER      BECOME  JUMP                                                         GROUPS
-bastion.example.com  198.51.100.10  2222  ops       no      -                                                            bastions
-db01                 192.0.2.21     2200  postgres  yes     ops@bastion.example.com:2222                                 db,fleet,prod
-db-stg01             192.0.2.121    22    postgres  yes     ops@bastion.example.com:2222,ops@bastion-stg.example.com:22  db,fleet,staging
+      .toBe(`HOST                 ADDRESS        PORT  USER      BECOME  JUMP                                                   GROUPS
+bastion.example.com  198.51.100.10  2222  ops       no      -                                                      bastions
+db01                 192.0.2.21     2200  postgres  yes     ops@198.51.100.10:2222                                 db,fleet,prod
+db-stg01             192.0.2.121    22    postgres  yes     ops@198.51.100.10:2222,ops@bastion-stg.example.com:22  db,fleet,staging
 3 hosts
 `);
   });

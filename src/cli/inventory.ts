@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { toAnsibleGraph } from '../model/ansible-list.js';
-import { resolveConnections } from '../model/connection.js';
+import { inventoryLookup, resolveConnections } from '../model/connection.js';
 import { selectHosts } from '../model/host-pattern.js';
 import { inventoryListJson, inventoryTable } from '../model/inventory-view.js';
 import { loadInventory } from '../model/load-inventory.js';
@@ -57,7 +57,7 @@ export function registerInventory(
         return;
       }
       const ssh = await loadSshConfig(opts.sshConfig);
-      const conns = resolveConnections(hosts, ssh);
+      const conns = resolveConnections(hosts, ssh, inventoryLookup(inv));
       io.out(inventoryTable(hosts.map((host, i) => ({ host, conn: conns[i]! }))));
     });
 

@@ -161,6 +161,25 @@ describe('resolveConnection', () => {
       ),
     ).toMatchObject({ address: '192.0.2.9', port: 2022, user: 'legacy' });
   });
+  it('a jump hop naming an inventory host uses its ansible_host/port/user/key', () => {
+    const bastion = host('bastion', {
+      ansible_host: '198.51.100.10',
+      ansible_port: 2222,
+      ansible_user: 'ops',
+      ansible_ssh_private_key_file: '/keys/b',
+    });
+    const lookup = (n: string) => (n === 'bastion' ? bastion : undefined);
+    expect(
+      resolveConnection(host('h', { sysfleet_jump: 'bastion' }), emptySshConfig(), lookup).jump,
+    ).toEqual([{ address: '198.51.100.10', port: 2222, user: 'ops', identityFiles: ['/keys/b'] }]);
+    expect(
+      resolveConnection(host('h', { sysfleet_jump: 'root@bastion:22' }), emptySshConfig(), lookup)
+        .jump,
+    ).toEqual([{ address: '198.51.100.10', port: 22, user: 'root', identityFiles: ['/keys/b'] }]);
+    expect(resolveConnection(host('h', { sysfleet_jump: 'bastion' })).jump).toEqual([
+      { address: 'bastion', port: 22, identityFiles: [] },
+    ]);
+  });
   it('local connections need no ssh', () => {
     expect(
       resolveConnection(host('localhost', { ansible_connection: 'local' }), cfg),

@@ -37,41 +37,72 @@ function portOf(v: unknown, what: string): number | undefined {
   return n;
 }
 
-function resolveJumps(chain: JumpSpec[], cfg: SshConfig, depth: number): JumpHost[] {
+/** Inventory hosts by name, so a jump hop naming one uses its ansible_host/port/user/key. */
+export type HostLookup = (name: string) => InventoryHost | undefined;
+
+function resolveJumps(
+  chain: JumpSpec[],
+  cfg: SshConfig,
+  depth: number,
+  lookup?: HostLookup,
+): JumpHost[] {
   if (depth > MAX_JUMP_DEPTH)
     throw new JumpSpecError(`jump chain deeper than ${MAX_JUMP_DEPTH} hops (a ProxyJump loop?)`);
   const out: JumpHost[] = [];
   for (const hop of chain) {
-    const c = sshConfigFor(cfg, hop.host);
+    const inv = lookup?.(hop.host)?.vars ?? {};
+    const alias = str(inv['ansible_host']) ?? hop.host;
+    const c = sshConfigFor(cfg, alias);
     // A hop's own ProxyJump (from ssh_config) comes before it, as OpenSSH does.
     if (c.proxyJump && depth < MAX_JUMP_DEPTH)
-      out.push(...resolveJumps(parseJumpChain(c.proxyJump), cfg, depth + 1));
-    const port = hop.port ?? c.port ?? 22;
-    const user = hop.user ?? c.user;
-    const address = c.hostName ? c.hostName.replace(/%h/g, hop.host) : hop.host;
+      out.push(...resolveJumps(parseJumpChain(c.proxyJump), cfg, depth + 1, lookup));
+    const port =
+      hop.port ??
+      portOf(inv['ansible_port'], `ansible_port of jump host ${hop.host}`) ??
+      c.port ??
+      22;
+    const user = hop.user ?? str(inv['ansible_user']) ?? c.user;
+    const address = c.hostName ? c.hostName.replace(/%h/g, alias) : alias;
     const tokens = {
       home: cfg.home,
       host: address,
       user: user ?? cfg.localUser,
       localUser: cfg.localUser,
       port,
-      alias: hop.host,
+      alias,
     };
-    const identityFiles = [...(hop.identityFile ? [hop.identityFile] : []), ...c.identityFiles].map(
-      (p) => expandSshPath(p, tokens),
-    );
-    out.push({ address, port, ...(user !== undefined ? { user } : {}), identityFiles });
+    const key = str(inv['ansible_ssh_private_key_file']);
+    const identityFiles = [
+      ...(hop.identityFile ? [hop.identityFile] : []),
+      ...(key ? [key] : []),
+      ...c.identityFiles,
+    ].map((p) => expandSshPath(p, tokens));
+    out.push({
+      address,
+      port,
+      ...(user !== undefined ? { user } : {}),
+      identityFiles: [...new Set(identityFiles)],
+    });
   }
   return out;
 }
 
+/** A HostLookup over an inventory's hosts. */
+export function inventoryLookup(inv: { hosts: readonly InventoryHost[] }): HostLookup {
+  const byName = new Map(inv.hosts.map((h) => [h.name, h]));
+  return (name) => byName.get(name);
+}
+
 /**
- * Resolves one host. Throws ModelErrors (file = `host <name>`) for a malformed port or jump
+ * Resolves one host. Pass `lookup` (inventoryLookup(inv)) so that a jump hop naming an
+ * inventory host is reached at that host's ansible_host/port/user/key, as an operator expects;
+ * without it, hops resolve through ssh_config only, as plain OpenSSH would. Throws ModelErrors (file = `host <name>`) for a malformed port or jump
  * specification. Without an ssh_config, defaults are those of emptySshConfig() (user root).
  */
 export function resolveConnection(
   host: InventoryHost,
   sshConfig: SshConfig = emptySshConfig(),
+  lookup?: HostLookup,
 ): HostConnection {
   const v = host.vars;
   try {
@@ -119,7 +150,7 @@ export function resolveConnection(
     chain ??= jumpFromSshArgs(str(v['ansible_ssh_common_args']) ?? '');
     chain ??= jumpFromSshArgs(str(v['ansible_ssh_extra_args']) ?? '');
     chain ??= c.proxyJump ? parseJumpChain(c.proxyJump) : [];
-    const jump = resolveJumps(chain, sshConfig, 1);
+    const jump = resolveJumps(chain, sshConfig, 1, lookup);
     const conn: HostConnection = {
       name: host.name,
       connection: 'ssh',
@@ -150,12 +181,13 @@ export function isSkipped(host: InventoryHost): boolean {
 export function resolveConnections(
   hosts: readonly InventoryHost[],
   sshConfig?: SshConfig,
+  lookup?: HostLookup,
 ): HostConnection[] {
   const errors: ModelError[] = [];
   const out: HostConnection[] = [];
   for (const h of hosts) {
     try {
-      out.push(resolveConnection(h, sshConfig));
+      out.push(resolveConnection(h, sshConfig, lookup));
     } catch (e) {
       if (e instanceof ModelErrors) errors.push(...e.errors);
       else throw e;

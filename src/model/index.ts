@@ -8,7 +8,14 @@ export { loadPlaybook } from './load-playbook.js';
 export { loadSshConfig } from './load-ssh-config.js';
 export { expandLimitFiles } from './load-limit.js';
 export { selectHosts, splitPattern, HostPatternError } from './host-pattern.js';
-export { resolveConnection, resolveConnections, truthy, isSkipped } from './connection.js';
+export {
+  resolveConnection,
+  resolveConnections,
+  inventoryLookup,
+  truthy,
+  isSkipped,
+  type HostLookup,
+} from './connection.js';
 export { emptySshConfig, parseSshConfig, sshConfigFor, type SshConfig } from './ssh-config.js';
 export { parsePlaybook, globalKeys } from './playbook.js';
 export { targetsForHost, checkOverrides } from './targets.js';
