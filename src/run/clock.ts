@@ -1,4 +1,5 @@
 /** Time helpers for the orchestrator: ISO timestamps for events, and abort-aware races. */
+import { setMaxListeners } from 'node:events';
 
 export const now = (): string => new Date().toISOString();
 
@@ -45,5 +46,8 @@ export function runSignal(deadlineMs: number, user?: AbortSignal): AbortSignal {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new AbortedError('deadline')), deadlineMs);
   timer.unref();
-  return user ? AbortSignal.any([deadline.signal, user]) : deadline.signal;
+  const signal = user ? AbortSignal.any([deadline.signal, user]) : deadline.signal;
+  // Every host in flight listens on the run's signal: thousands of listeners are expected.
+  setMaxListeners(0, signal);
+  return signal;
 }
