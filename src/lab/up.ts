@@ -61,6 +61,20 @@ async function keygen(path: string, comment: string): Promise<string> {
   return readFileSync(`${path}.pub`, 'utf8').trim();
 }
 
+/**
+ * crypt(3) SHA-512 hash of `password` with perl (perl-base is Essential on Debian and Ubuntu, so
+ * always there; openssl may not be). The password travels on stdin, the random salt in argv.
+ */
+async function sha512Crypt(password: string): Promise<string> {
+  const salt = randomBytes(12)
+    .toString('base64')
+    .replace(/[^a-zA-Z0-9]/g, '.');
+  const script = 'my $p = <STDIN>; chomp $p; print crypt($p, "\\$6\\$" . $ARGV[0] . "\\$")';
+  const hash = (await runOk('perl', ['-e', script, salt], { stdin: password + '\n' })).trim();
+  if (!hash.startsWith(`$6$${salt}$`)) throw new Error('crypt(3) did not produce a SHA-512 hash');
+  return hash;
+}
+
 function mkdirs(...dirs: string[]): void {
   for (const d of dirs) mkdirSync(d, { recursive: true, mode: 0o755 });
 }
@@ -248,9 +262,7 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
   const password = randomBytes(18).toString('base64url');
   const passwordPath = join(dir, 'sudo-password');
   writeFileSync(passwordPath, password + '\n', { mode: 0o600 });
-  const passwordHash = (
-    await runOk('openssl', ['passwd', '-6', '-stdin'], { stdin: password })
-  ).trim();
+  const passwordHash = await sha512Crypt(password);
 
   const keyPath = join(dir, 'id_ed25519');
   const clientPub = await keygen(keyPath, `sysfleet-lab-${name}`);

@@ -32,7 +32,7 @@ function missingPrerequisites(): string[] {
     '/usr/bin/nsenter',
     '/usr/bin/unshare',
     '/usr/bin/sudo',
-    '/usr/bin/openssl',
+    '/usr/bin/perl',
   ]) {
     try {
       accessSync(tool, constants.X_OK);
