@@ -44,19 +44,16 @@ describe.skipIf(!haveAnsible)('sysfleet and ansible-inventory agree', () => {
           readFileSync(join(dir, 'case.json'), 'utf8'),
         ) as { sources: string[]; ansibleSources?: string[] };
         const args = (ansibleSources ?? sources).flatMap((s) => ['-i', s]);
-        const ansible = JSON.parse(
-          execFileSync('ansible-inventory', [...args, '--list'], {
-            cwd: dir,
-            encoding: 'utf8',
-            timeout: 60_000,
-            env: {
-              ...process.env,
-              ANSIBLE_INVENTORY_UNPARSED_FAILED: 'true',
-            },
-          }),
-        ) as unknown;
+        const text = execFileSync('ansible-inventory', [...args, '--list'], {
+          cwd: dir,
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...process.env, ANSIBLE_INVENTORY_UNPARSED_FAILED: 'true' },
+        });
         const ours = toAnsibleList(await loadInventory(sources, { cwd: dir }));
-        expect(ours).toEqual(ansible);
+        expect(ours).toEqual(JSON.parse(text));
+        // Byte for byte too, as `sysfleet inventory list --json` prints it.
+        expect(`${JSON.stringify(ours, null, 4)}\n`).toBe(text);
       },
       60_000,
     );

@@ -39,8 +39,9 @@ export function toAnsibleList(inv: Inventory, only?: ReadonlySet<string>): Ansib
     if (!g) return;
     const body: { hosts?: string[]; children?: string[] } = {};
     const hosts = g.hosts.filter(keep);
-    if (name !== 'all' && hosts.length > 0) body.hosts = hosts;
+    // Key order as Ansible's sort_keys prints it: children, then hosts.
     if (g.children.length > 0) body.children = [...g.children];
+    if (name !== 'all' && hosts.length > 0) body.hosts = hosts;
     if (body.hosts || body.children) entries.push([name, body]);
     for (const c of g.children) visit(c);
   };
@@ -53,7 +54,8 @@ export function toAnsibleList(inv: Inventory, only?: ReadonlySet<string>): Ansib
         sortedObject(Object.entries(h.vars)),
       ]),
   );
-  return { _meta: { hostvars }, ...sortedObject(entries) } as AnsibleListJson;
+  // Ansible dumps with sort_keys: `_meta` sorts among the group names like any key.
+  return sortedObject<unknown>([['_meta', { hostvars }], ...entries]) as AnsibleListJson;
 }
 
 /** What `ansible-inventory --graph` prints, one line per array item. */
