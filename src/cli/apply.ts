@@ -21,7 +21,7 @@ import { computeWaves, parseCountSpec } from '../run/waves.js';
 import { buildPlanReview } from '../ui/review.js';
 import { renderPlanReview } from '../ui/render.js';
 import { formatGroup } from '../ui/group.js';
-import { checkDeps, loadFleet, makeTransport, operator } from './fleet.js';
+import { askSecrets, checkDeps, loadFleet, makeTransport, operator } from './fleet.js';
 import { interruptController } from './interrupt.js';
 import { addHostOptions, type HostOptions } from './options.js';
 import { eventSink, outputMode, type OutputOptions } from './output.js';
@@ -92,7 +92,7 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
   const interrupt = interruptController();
   const signal = runSignal(opts.deadline * 1000, interrupt.signal);
   const warn = (l: string) => process.stderr.write(`${l}\n`);
-  const transport = makeTransport(opts, signal, warn);
+  const transport = makeTransport(opts, signal, warn, await askSecrets(opts));
   const runId = newRunId();
   const buffered: RunEvent[] = [];
   try {

@@ -18,7 +18,7 @@ import { runCheck, type HostCheckResult } from '../run/check.js';
 import { runSignal } from '../run/clock.js';
 import type { RunEvent } from '../run/events.js';
 import { VERSION } from '../version.js';
-import { checkDeps, loadFleet, makeTransport } from './fleet.js';
+import { askSecrets, checkDeps, loadFleet, makeTransport } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
 import { eventSink, type OutputOptions } from './output.js';
 import { interruptController } from './interrupt.js';
@@ -88,7 +88,7 @@ async function check(playbookPath: string, opts: CheckOptions): Promise<number> 
   const interrupt = interruptController();
   const signal = runSignal(opts.deadline * 1000, interrupt.signal);
   const sink = eventSink(opts, { quiet: opts.nagios, quietWhenPlain: true });
-  const transport = makeTransport(opts, signal, sink.warn);
+  const transport = makeTransport(opts, signal, sink.warn, await askSecrets(opts));
   const runId = newRunId();
   const startedAt = new Date().toISOString();
   sink.emit({

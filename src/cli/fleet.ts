@@ -14,7 +14,8 @@ import { loadPlaybook, targetsForHost } from '../model/playbook.js';
 import type { Inventory, Playbook } from '../model/types.js';
 import { planHost } from '../plan/index.js';
 import type { CheckDeps, RunHost } from '../run/check.js';
-import { createTransport, type Transport } from '../transport/index.js';
+import { createTransport, envSecrets, SECRET_ENV, type Transport } from '../transport/index.js';
+import { ttySecretPrompt } from '../transport/tty-prompt.js';
 import type { HostOptions } from './options.js';
 
 export interface Fleet {
@@ -44,10 +45,33 @@ export async function loadFleet(opts: HostOptions, playbookPath?: string): Promi
   return { inventory, playbook, hosts };
 }
 
+/**
+ * --ask-pass / --ask-become-pass: ask once, before the run (and before the terminal UI owns
+ * stdin), so a prompt never eats a host's connect timeout. Without a TTY this refuses, so a
+ * scheduled run never blocks on a question. Secrets stay in memory only.
+ */
+export async function askSecrets(opts: HostOptions): Promise<Record<string, string | undefined>> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  const wanted = [
+    ...(opts.askPass ? (['ssh-password'] as const) : []),
+    ...(opts.askBecomePass ? (['become-password'] as const) : []),
+  ];
+  if (wanted.length === 0) return env;
+  const prompt = ttySecretPrompt();
+  if (!prompt) {
+    throw new Error(
+      '--ask-pass/--ask-become-pass need a terminal; set SYSFLEET_SSH_PASSWORD / SYSFLEET_BECOME_PASSWORD instead',
+    );
+  }
+  for (const kind of wanted) env[SECRET_ENV[kind]] = await prompt({ kind, host: 'all hosts' });
+  return env;
+}
+
 export function makeTransport(
   opts: HostOptions,
   signal: AbortSignal,
   warn: (line: string) => void,
+  secretEnv: Record<string, string | undefined> = process.env,
 ): Transport {
   if (opts.hostKeyChecking === 'off') {
     warn('WARNING: host key checking is OFF: sysfleet cannot tell these hosts from impostors.');
@@ -61,6 +85,7 @@ export function makeTransport(
     ...(opts.knownHosts.length ? { knownHostsFiles: opts.knownHosts } : {}),
     ...(opts.key ? { keyFiles: [opts.key] } : {}),
     connectTimeoutMs: opts.timeout * 1000,
+    secrets: envSecrets(secretEnv),
     signal,
     onEvent: (e) => {
       if (e.type === 'host-key-unverified')

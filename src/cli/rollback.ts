@@ -18,7 +18,7 @@ import type { RunHost } from '../run/check.js';
 import { runSignal } from '../run/clock.js';
 import { runPool } from '../run/pool.js';
 import { retryCommand, runRollback, type RollbackDeps } from '../run/rollback.js';
-import { loadFleet, makeTransport, operator } from './fleet.js';
+import { askSecrets, loadFleet, makeTransport, operator } from './fleet.js';
 import { interruptController } from './interrupt.js';
 import { addHostOptions, type HostOptions } from './options.js';
 import { eventSink, type OutputOptions } from './output.js';
@@ -77,7 +77,7 @@ async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> 
   const interrupt = interruptController();
   const signal = runSignal(opts.deadline * 1000, interrupt.signal);
   const warn = (l: string) => process.stderr.write(`${l}\n`);
-  const transport = makeTransport(opts, signal, warn);
+  const transport = makeTransport(opts, signal, warn, await askSecrets(opts));
   const timeoutMs = opts.commandTimeout * 1000;
   const by = operator();
   try {
