@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toAnsibleList } from './ansible-list.js';
+import { toAnsibleGraph, toAnsibleList } from './ansible-list.js';
 import { loadInventory } from './load-inventory.js';
 
 const FIXTURES = join(import.meta.dirname, '../../test/fixtures/inventories');
@@ -50,10 +50,17 @@ describe.skipIf(!haveAnsible)('sysfleet and ansible-inventory agree', () => {
           timeout: 60_000,
           env: { ...process.env, ANSIBLE_INVENTORY_UNPARSED_FAILED: 'true' },
         });
-        const ours = toAnsibleList(await loadInventory(sources, { cwd: dir }));
+        const inv = await loadInventory(sources, { cwd: dir });
+        const ours = toAnsibleList(inv);
         expect(ours).toEqual(JSON.parse(text));
         // Byte for byte too, as `sysfleet inventory list --json` prints it.
         expect(`${JSON.stringify(ours, null, 4)}\n`).toBe(text);
+        const graph = execFileSync('ansible-inventory', [...args, '--graph'], {
+          cwd: dir,
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+        expect(`${toAnsibleGraph(inv).join('\n')}\n`).toBe(graph);
       },
       60_000,
     );
