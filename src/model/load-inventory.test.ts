@@ -54,3 +54,18 @@ describe('loadInventory reads every fixture as Ansible 2.14 does', () => {
     });
   }
 });
+
+describe('loadInventory errors', () => {
+  it('names a missing source and still reports the other sources', async () => {
+    const dir = join(INVENTORY_FIXTURES, '../broken/inv-two-sources');
+    await expect(loadInventory(['nope.ini', 'inventory-1.ini'], { cwd: dir })).rejects.toThrow(
+      '2 errors:\ninventory-1.ini:2:1: host range "[1:0]" must have begin <= end\nnope.ini: inventory source not found — give a file, a directory, a script or a comma-separated host list like "h1,h2,"',
+    );
+  });
+  it('returns nothing partial: an error anywhere fails the whole load', async () => {
+    const dir = join(INVENTORY_FIXTURES, 'ini-basic');
+    await expect(
+      loadInventory(['hosts', '../../broken/inv-two-sources/inventory-2.yml'], { cwd: dir }),
+    ).rejects.toThrow(/ansible_port/);
+  });
+});
