@@ -45,7 +45,10 @@ export interface LabUpOptions {
   bastion?: boolean;
   /** How many hosts (the last ones) get password sudo; default half, rounded down. */
   sudoPasswordHosts?: number;
-  /** Recorded in state.json; test teardown removes only labs with its own owner. */
+  /**
+   * Recorded in the lab dir; test teardown removes only labs with its own owner. Default:
+   * $SYSFLEET_LAB_OWNER, else `cli`.
+   */
   owner?: string;
   /** State root, default /run/sysfleet-lab. */
   root?: string;
@@ -223,7 +226,7 @@ export async function labUp(opts: LabUpOptions): Promise<Lab> {
     );
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(join(dir, 'owner'), opts.owner ?? 'cli');
+  writeFileSync(join(dir, 'owner'), opts.owner ?? process.env['SYSFLEET_LAB_OWNER'] ?? 'cli');
   try {
     return await build(name, dir, opts);
   } catch (err) {
@@ -306,7 +309,7 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
     name,
     dir,
     createdAt: new Date().toISOString(),
-    owner: opts.owner ?? 'cli',
+    owner: opts.owner ?? process.env['SYSFLEET_LAB_OWNER'] ?? 'cli',
     hosts: hosts.map(withPort),
     ...(bastion ? { bastion: withPort(bastion) } : {}),
     processes,

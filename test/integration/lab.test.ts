@@ -4,8 +4,11 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labAvailable, labUp, ssh, type Lab } from './support/lab.js';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { registerLab } from '../../src/cli/lab.js';
+import { randomLabName } from '../../src/lab/names.js';
+import { labAvailable, labDown, labUp, openLab, ssh, type Lab } from './support/lab.js';
 import { run } from '../../src/lab/proc.js';
 
 const KEY = 'net.ipv4.tcp_keepalive_time';
@@ -270,5 +273,63 @@ describe.skipIf(!labAvailable)('lab with a bastion', () => {
     expect(r.stderr).toMatch(/open failed: connect failed: Connection refused/);
     await lab.start(h);
     expect((await ssh(lab, h, 'echo up', jump)).stdout.trim()).toBe('up');
+  });
+});
+
+describe.skipIf(!labAvailable)('sysfleet lab (CLI)', () => {
+  const name = randomLabName();
+  const cli = async (...args: string[]): Promise<string> => {
+    const program = new Command('sysfleet').exitOverride();
+    registerLab(program);
+    let out = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    try {
+      await program.parseAsync(['node', 'sysfleet', ...args]);
+    } finally {
+      spy.mockRestore();
+    }
+    return out;
+  };
+  beforeAll(() => {
+    // so global teardown finds this lab too if the file dies before afterAll
+    vi.stubEnv('SYSFLEET_LAB_OWNER', inject('labOwner'));
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await labDown(name);
+  });
+
+  it('refuses to run without root', async () => {
+    const uid = vi.spyOn(process, 'getuid').mockReturnValue(1000);
+    try {
+      await expect(cli('lab', 'up', '--hosts', '1', '--name', name)).rejects.toThrow(/needs root/);
+    } finally {
+      uid.mockRestore();
+    }
+    expect(existsSync(`/run/sysfleet-lab/${name}`)).toBe(false);
+  });
+
+  it('up, fault, status, down', async () => {
+    const up = await cli('lab', 'up', '--hosts', '2', '--name', name);
+    expect(up).toContain(`/run/sysfleet-lab/${name}/inventory.yaml`);
+    const lab = openLab(name);
+    expect(lab.hosts.map((h) => h.name)).toEqual(['h01', 'h02']);
+    expect(readFileSync(`${lab.dir}/owner`, 'utf8')).toBe(inject('labOwner'));
+    expect(up).not.toContain(lab.sudoPassword());
+
+    await cli('lab', 'fault', 'stop', 'h01', '--name', name);
+    await expect(firstBytes(lab.host('h01').port, 1000)).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
+    const status = await cli('lab', 'status', '--name', name);
+    expect(status).toMatch(/h01: stopped/);
+    expect(status).not.toContain(lab.sudoPassword());
+    expect(await cli('lab', 'status', '--name', name, '--secrets')).toContain(lab.sudoPassword());
+
+    await cli('lab', 'down', '--name', name);
+    expect(await leftovers(name, lab.dir)).toEqual([]);
   });
 });
