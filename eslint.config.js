@@ -45,6 +45,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts (build and CI helpers) run outside TypeScript.
+    files: ['scripts/**/*.mjs', 'eslint.config.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
     files: ['src/ui/**', 'src/cli/**', 'test/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
