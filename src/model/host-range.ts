@@ -80,3 +80,17 @@ export function splitHostPort(pattern: string): { host: string; port?: number } 
   if (m) return { host: m[1]!, port: Number(m[2]) };
   return { host: pattern };
 }
+
+/**
+ * Why a host name is unusable, or undefined. Names end up in snapshot paths, logs and reports:
+ * no whitespace, control characters, slashes, quotes or shell metacharacters, no leading `-`
+ * or `.`. (Ansible is laxer; such names are mistakes in practice.)
+ */
+export function hostNameProblem(name: string): string | undefined {
+  if (name === '') return 'empty host name';
+  if (name.length > 255) return `host name longer than 255 characters`;
+  if (!/^[A-Za-z0-9_.:@%+=~-]+$/.test(name) || /^[-.]/.test(name) || name.includes('..')) {
+    return `invalid host name ${JSON.stringify(name)}: use letters, digits and _ . : @ % + = ~ - (no spaces, slashes, quotes, "..", or a leading - or .)`;
+  }
+  return undefined;
+}

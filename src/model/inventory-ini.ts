@@ -7,7 +7,7 @@
  * `host:port`. A child group or vars section naming a group never declared is an error.
  */
 import type { ModelError } from './errors.js';
-import { expandHostRange, HostRangeError, splitHostPort } from './host-range.js';
+import { expandHostRange, HostRangeError, hostNameProblem, splitHostPort } from './host-range.js';
 import {
   addChild,
   addGroup,
@@ -146,6 +146,11 @@ export function parseIniInventory(text: string, file: string, data: InventoryDat
         return;
       }
       throw e;
+    }
+    const bad = names.map(hostNameProblem).find((p) => p !== undefined);
+    if (bad) {
+      err(bad);
+      return;
     }
     const vars: Record<string, unknown> = {};
     for (const t of tokens.slice(1)) {

@@ -5,6 +5,7 @@
  * each host's vars with `--host H` (see load-inventory.ts).
  */
 import type { ModelError } from './errors.js';
+import { hostNameProblem } from './host-range.js';
 import {
   addChild,
   addGroup,
@@ -57,6 +58,11 @@ export function parseListInventory(doc: unknown, file: string, data: InventoryDa
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
       err(`${what} must be a list of names`);
+      return [];
+    }
+    const bad = (v as string[]).map(hostNameProblem).find((p) => p !== undefined);
+    if (bad) {
+      err(`${what}: ${bad}`);
       return [];
     }
     return v as string[];

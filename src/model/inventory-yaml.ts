@@ -8,7 +8,7 @@
  */
 import type { ModelError } from './errors.js';
 import { bundledSchema } from './files.js';
-import { expandHostRange, HostRangeError, splitHostPort } from './host-range.js';
+import { expandHostRange, HostRangeError, hostNameProblem, splitHostPort } from './host-range.js';
 import {
   addChild,
   addGroup,
@@ -118,6 +118,11 @@ export function parseYamlInventory(y: ParsedYaml, data: InventoryData): ModelErr
               continue;
             }
             throw e;
+          }
+          const bad = names.map(hostNameProblem).find((p) => p !== undefined);
+          if (bad) {
+            at(hpath, bad, undefined, true);
+            continue;
           }
           if (hostVars !== null && hostVars !== undefined && !isMapping(hostVars)) {
             at(

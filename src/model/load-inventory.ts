@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { throwIfAny, type ModelError } from './errors.js';
 import { bundledSchema, isExecutable, listDir, pathKind, readText } from './files.js';
-import { splitHostPort } from './host-range.js';
+import { hostNameProblem, splitHostPort } from './host-range.js';
 import {
   addHost,
   finalize,
@@ -101,13 +101,9 @@ function parseHostList(source: string, data: InventoryData): ModelError[] {
     const item = raw.trim();
     if (!item) continue;
     const { host, port } = splitHostPort(item);
-    if (/\s/.test(host)) {
-      errors.push({
-        file: source,
-        line: 0,
-        col: 0,
-        message: `invalid host "${item}" in host list`,
-      });
+    const bad = hostNameProblem(host);
+    if (bad) {
+      errors.push({ file: source, line: 0, col: 0, message: bad });
       continue;
     }
     addHost(data, host, 'ungrouped', port);
