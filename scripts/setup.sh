@@ -25,7 +25,8 @@ declare -A provides=(
 if $want_test; then
   provides+=(
     [/usr/sbin/sshd]=openssh-server [ip]=iproute2 [sudo]=sudo [ss]=iproute2
-    [ansible-inventory]=ansible [tmux]=tmux [ruby]=ruby
+    [ansible-inventory]=ansible [tmux]=tmux [ruby]=ruby [busybox]=busybox [perl]=perl
+    [/usr/bin/time]=time
   )
 fi
 missing=()
