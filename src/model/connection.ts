@@ -124,6 +124,8 @@ export function resolveConnection(
     const alias = str(v['ansible_host']) ?? str(v['ansible_ssh_host']) ?? host.name;
     const c = sshConfigFor(sshConfig, alias);
     const address = c.hostName ? c.hostName.replace(/%h/g, alias) : alias;
+    if (/^-|\s/.test(address))
+      throw new JumpSpecError(`invalid address ${JSON.stringify(address)}`);
     const port =
       portOf(v['ansible_port'], 'ansible_port') ??
       portOf(v['ansible_ssh_port'], 'ansible_ssh_port') ??

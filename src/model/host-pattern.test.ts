@@ -35,6 +35,8 @@ describe('splitPattern', () => {
     ['web:&prod:!web03', ['web', '&prod', '!web03']],
     ['web[0:2]:db', ['web[0:2]', 'db']],
     [' web , db ', ['web', 'db']],
+    ['2001:db8::1', ['2001:db8::1']],
+    ['2001:db8::1,web', ['2001:db8::1', 'web']],
   ];
   for (const [p, t] of cases) it(p, () => expect(splitPattern(p)).toEqual(t));
 });

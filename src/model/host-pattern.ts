@@ -23,6 +23,9 @@ export class HostPatternError extends Error {
 
 /** Splits a pattern into terms: on commas if there are any, else on colons outside brackets. */
 export function splitPattern(pattern: string): string[] {
+  // A bare IPv6 address is one host, not colon-separated terms (Ansible's parse_address).
+  if (/^[!&]?[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*$/.test(pattern.trim()))
+    return [pattern.trim()];
   const parts = pattern.includes(',')
     ? pattern.split(',')
     : (pattern.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? []);
