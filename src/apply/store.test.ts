@@ -121,3 +121,27 @@ describe('openStore', () => {
     await expect(store.createRun({ id: A, kind: 'apply', hosts: [] })).rejects.toThrow(/exists/);
   });
 });
+
+describe('openStore rollback outcomes', () => {
+  it('a repeated rollback (already restored) keeps the record saying rolled_back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sf-store-'));
+    try {
+      const store = openStore(dir);
+      await store.createRun({ id: A, kind: 'apply', hosts: ['web1'] });
+      await store.saveResult(A, 'web1', result('web1', 'changed'));
+      const rb = (state: 'rolled_back' | 'unchanged') => ({
+        host: 'web1',
+        runId: A,
+        state,
+        keys: [],
+        files: [],
+      });
+      await store.saveRollback(A, 'web1', rb('rolled_back'));
+      await store.saveRollback(A, 'web1', rb('unchanged'));
+      expect((await store.loadRun(A)).run.outcomes['web1']?.state).toBe('rolled_back');
+      expect((await store.loadHost(A, 'web1'))?.rollback?.state).toBe('unchanged');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -177,6 +177,10 @@ export function openStore(dir: string = stateDir()): SnapshotStore {
     },
     async saveRollback(id, host, result) {
       await updateHost(id, host, { rollback: result });
+      // A repeated rollback finds the host already restored: keep the run's record saying it was
+      // rolled back, rather than degrading it to "unchanged".
+      const prev = (await loadRunRecord(id)).outcomes[host];
+      if (result.state === 'unchanged' && prev?.state === 'rolled_back') return;
       await setOutcome(id, host, outcomeOf(result.state, result.reason));
     },
     async loadRun(id) {
