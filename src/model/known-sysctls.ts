@@ -115,8 +115,59 @@ export const KNOWN_SYSCTLS: readonly string[] = [
   'fs.inotify.max_user_instances',
 ];
 
-const KNOWN = new Set(KNOWN_SYSCTLS);
+/** Per-interface settings, known for `all` and `default` (and so for any interface name). */
+const PER_INTERFACE: Record<string, readonly string[]> = {
+  'net.ipv4.conf': [
+    'rp_filter',
+    'accept_redirects',
+    'send_redirects',
+    'accept_source_route',
+    'log_martians',
+    'arp_ignore',
+    'arp_announce',
+    'arp_filter',
+    'forwarding',
+    'secure_redirects',
+    'proxy_arp',
+    'bootp_relay',
+    'src_valid_mark',
+    'route_localnet',
+    'promote_secondaries',
+  ],
+  'net.ipv6.conf': [
+    'disable_ipv6',
+    'forwarding',
+    'accept_ra',
+    'accept_redirects',
+    'accept_source_route',
+    'autoconf',
+    'use_tempaddr',
+    'hop_limit',
+    'mtu',
+    'router_solicitations',
+    'dad_transmits',
+  ],
+};
+
+const KNOWN = new Set([
+  ...KNOWN_SYSCTLS,
+  ...Object.entries(PER_INTERFACE).flatMap(([tree, leaves]) =>
+    leaves.flatMap((l) => [`${tree}.all.${l}`, `${tree}.default.${l}`]),
+  ),
+]);
+
+/** Every key sysfleet knows by name (for did-you-mean). */
+export const KNOWN_SYSCTL_SET: ReadonlySet<string> = KNOWN;
+
+/**
+ * `net.ipv4.conf.eth0.rp_filter` → `net.ipv4.conf.all.rp_filter`: an interface-specific key is
+ * judged by its `all` form, so interface names never look like typos.
+ */
+export function canonicalInterfaceKey(key: string): string {
+  const m = /^(net\.ipv[46]\.conf)\.([^.]+)\.([^.]+)$/.exec(key);
+  return m ? `${m[1]}.all.${m[3]}` : key;
+}
 
 export function isKnownSysctl(key: string): boolean {
-  return KNOWN.has(key);
+  return KNOWN.has(key) || KNOWN.has(canonicalInterfaceKey(key));
 }

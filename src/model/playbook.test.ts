@@ -57,6 +57,22 @@ describe('parsePlaybook', () => {
   it('flags global keys for callers that must refuse them', () => {
     expect(globalKeys(full)).toEqual(['vm.zone_reclaim_mode']);
   });
+  it('knows per-interface keys for any interface, and close relatives apart', () => {
+    const pb = parsePlaybook(
+      'name: i\nwhy: w\npersist: p\ntargets:\n  net.ipv4.conf.eth0.rp_filter: 1\n  net/ipv4/conf/eth0.100/rp_filter: 1\n  net.ipv4.conf.all.forwarding: 0\n  net.ipv6.conf.default.forwarding: 0\n',
+      'i.yaml',
+    );
+    expect(pb.warnings).toBeUndefined();
+    expect(Object.keys(pb.targets)).toContain('net.ipv4.conf.eth0/100.rp_filter');
+    expect(() =>
+      parsePlaybook(
+        'name: i\nwhy: w\npersist: p\ntargets:\n  net.ipv4.conf.eth0.rp_filtr: 1\n',
+        'i.yaml',
+      ),
+    ).toThrow(
+      'i.yaml:5:3: unknown sysctl "net.ipv4.conf.eth0.rp_filtr" — did you mean "net.ipv4.conf.all.rp_filter"?',
+    );
+  });
   it('lets force override a refusal and a typo check', () => {
     const text = `name: f\nwhy: w\npersist: p\ntargets:\n  net.ipv4.tcp_tw_recycle: 1\n  net.ipv4.tcp_keepalive_tme: 5\nforce: [net.ipv4.tcp_tw_recycle, net/ipv4/tcp_keepalive_tme]\n`;
     expect(() => parsePlaybook(text.replace(/force:.*\n/, ''), 'f.yaml')).toThrow(ModelErrors);

@@ -8,7 +8,7 @@
 import { ModelErrors, type ModelError } from './errors.js';
 import { bundledSchema } from './files.js';
 import { splitPattern } from './host-pattern.js';
-import { isKnownSysctl, KNOWN_SYSCTLS } from './known-sysctls.js';
+import { canonicalInterfaceKey, isKnownSysctl, KNOWN_SYSCTL_SET } from './known-sysctls.js';
 import { dangerousTargets, type Refusal } from './playbook-rules.js';
 import { parseTarget, type TargetIssue } from './playbook-target.js';
 import { schemaErrors } from './schema-check.js';
@@ -84,7 +84,7 @@ function parseTargets(
     }
     seen.set(key, rawKey);
     if (!isKnownSysctl(key) && !force.has(key)) {
-      const guess = closest(key, KNOWN_SYSCTLS);
+      const guess = closest(canonicalInterfaceKey(key), KNOWN_SYSCTL_SET);
       if (guess) {
         c.error(
           kpath,
