@@ -29,6 +29,6 @@ export {
   valuesEqual,
   isGlobalKey,
 } from './sysctl.js';
-export { KNOWN_SYSCTLS, isKnownSysctl } from './known-sysctls.js';
+export { KNOWN_SYSCTLS, isKnownSysctl, keyInfo, type KeyInfo } from './known-sysctls.js';
 export { toAnsibleList, toAnsibleGraph } from './ansible-list.js';
 export { expandHostRange } from './host-range.js';

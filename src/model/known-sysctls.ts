@@ -3,6 +3,8 @@
  * Used only for did-you-mean suggestions; a key missing here is allowed with a warning, since
  * kernels keep adding keys.
  */
+import { isGlobalKey } from './sysctl.js';
+
 export const KNOWN_SYSCTLS: readonly string[] = [
   // Incident 1: keepalive
   'net.ipv4.tcp_keepalive_time',
@@ -170,4 +172,17 @@ export function canonicalInterfaceKey(key: string): string {
 
 export function isKnownSysctl(key: string): boolean {
   return KNOWN.has(key) || KNOWN.has(canonicalInterfaceKey(key));
+}
+
+/** What callers need to know about a key before touching it (the lab refuses `global` keys). */
+export interface KeyInfo {
+  key: string;
+  /** vm.*, kernel.*, fs.* …: not per network namespace, so a write changes the whole machine. */
+  global: boolean;
+  /** In sysfleet's list of known keys (unknown keys are allowed, with a warning). */
+  known: boolean;
+}
+
+export function keyInfo(key: string): KeyInfo {
+  return { key, global: isGlobalKey(key), known: isKnownSysctl(key) };
 }

@@ -77,3 +77,24 @@ describe('values', () => {
     expect(isGlobalKey('net.ipv4.tcp_fin_timeout')).toBe(false);
   });
 });
+
+describe('keyInfo', () => {
+  it('flags global and known keys', async () => {
+    const { keyInfo } = await import('./known-sysctls.js');
+    expect(keyInfo('vm.zone_reclaim_mode')).toEqual({
+      key: 'vm.zone_reclaim_mode',
+      global: true,
+      known: true,
+    });
+    expect(keyInfo('net.ipv4.conf.eth1.rp_filter')).toEqual({
+      key: 'net.ipv4.conf.eth1.rp_filter',
+      global: false,
+      known: true,
+    });
+    expect(keyInfo('net.ipv4.brand_new')).toEqual({
+      key: 'net.ipv4.brand_new',
+      global: false,
+      known: false,
+    });
+  });
+});
