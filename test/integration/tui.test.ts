@@ -1,0 +1,242 @@
+/**
+ * The terminal UI end to end, as an operator meets it: the BUILT `sysfleet apply` in a real
+ * terminal (tmux, 120x40) against ~20 real sshd lab hosts. Keys go in with `send-keys`, the screen
+ * comes back with `capture-pane`. Proves the plan review (grouped changes, y/N), the live rollout
+ * (scroll, detail pane with before → after, `/` filter, `a` abort leaving the remaining hosts
+ * skipped), the summary left on screen after exit, and that `n` changes nothing. Every host's
+ * value is checked with lab.exec (no SSH), so the screen is compared against the real kernel.
+ *
+ * Needs `npm run build` first (dist/cli/main.js). tmux runs on a private socket; its sessions are
+ * killed by name in afterAll, also when a test fails.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labAvailable, labUp, type Lab } from './support/lab.js';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const BIN = join(REPO, 'dist/cli/main.js');
+const TMUX_SOCKET = `sftui-${process.pid}`;
+const HOSTS = 20;
+const CANARY = 2;
+const BATCH = 4;
+/** Slow hosts (relayed with added latency) keep waves 2-4 in flight long enough to press keys. */
+const SLOW = ['h04', 'h08', 'h12'];
+const SLOW_MS = 700;
+const KEY_TIME = 'net.ipv4.tcp_keepalive_time';
+const PLAYBOOK = `name: tui-e2e
+why: the terminal UI end to end
+persist: 60-tui-e2e
+targets:
+  net.ipv4.tcp_keepalive_time: 120
+  net.ipv4.tcp_keepalive_intvl: 15
+`;
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const sessions = new Set<string>();
+
+function tmux(...args: string[]): string {
+  const r = spawnSync('tmux', ['-L', TMUX_SOCKET, ...args], { encoding: 'utf8', timeout: 10_000 });
+  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr || r.error?.message}`);
+  return r.stdout;
+}
+
+/** The visible 120x40 screen, trailing blanks trimmed. */
+function screen(session: string): string {
+  return tmux('capture-pane', '-p', '-t', session)
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .trimEnd();
+}
+
+/** Named keys (Enter, Down, NPage) or, with literal, text typed in one write (as a fast typist). */
+function keys(session: string, ...k: string[]): void {
+  tmux('send-keys', '-t', session, ...k);
+}
+function typeText(session: string, text: string): void {
+  tmux('send-keys', '-t', session, '-l', text);
+}
+
+/** Poll the screen until `ok` holds: bounded by count and time; the last screen in the error. */
+async function waitScreen(
+  session: string,
+  ok: (s: string) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+  onScreen?: (s: string) => void,
+): Promise<string> {
+  const started = Date.now();
+  let last = '';
+  for (let i = 0; i < 600 && Date.now() - started < timeoutMs; i++) {
+    last = screen(session);
+    onScreen?.(last);
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
+}
+
+/** Start `sysfleet apply` in a fresh 120x40 tmux session; the shell prints SFEXIT=<code> after. */
+function startApply(lab: Lab, work: string, name: string, extra: string[]): string {
+  const session = `${name}-${process.pid}`;
+  const argv = [
+    'node',
+    BIN,
+    'apply',
+    '-i',
+    lab.inventoryPath,
+    '--known-hosts',
+    lab.knownHostsPath,
+    join(work, 'playbook.yaml'),
+    ...extra,
+  ];
+  const stateDir = join(work, `state-${name}`);
+  // Single-quoted words: the paths are ours (temp dir, lab dir), no quote inside them.
+  const cmd = `env -u NO_COLOR -u CI TERM=xterm-256color SYSFLEET_STATE_DIR='${stateDir}' ${argv.map((a) => `'${a}'`).join(' ')}; echo SFEXIT=$?; sleep 300`;
+  sessions.add(session);
+  tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', REPO, cmd);
+  return session;
+}
+
+async function keepaliveTimes(lab: Lab): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const h of lab.hosts) {
+    const r = await lab.exec(h.name, ['sysctl', '-n', KEY_TIME], { timeoutMs: 10_000 });
+    out.set(h.name, r.stdout.trim());
+  }
+  return out;
+}
+
+/** The `▸` row's host name, e.g. "h07". */
+function selectedRow(s: string): string | undefined {
+  return /^▸ (\S+)/m.exec(s)?.[1];
+}
+
+describe.skipIf(!labAvailable || !hasTmux)('terminal UI end to end (tmux, built binary)', () => {
+  let lab: Lab;
+  let work: string;
+
+  beforeAll(async () => {
+    if (!existsSync(BIN)) throw new Error(`${BIN} missing: run \`npm run build\` first`);
+    work = mkdtempSync(join(tmpdir(), 'sf-tui-e2e-'));
+    writeFileSync(join(work, 'playbook.yaml'), PLAYBOOK);
+    lab = await labUp({ name: 'tuie2e', hosts: HOSTS });
+  });
+
+  afterAll(async () => {
+    for (const s of sessions) spawnSync('tmux', ['-L', TMUX_SOCKET, 'kill-session', '-t', s]);
+    await lab?.down();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('n at the plan review applies nothing', async () => {
+    const before = await keepaliveTimes(lab);
+    expect(new Set(before.values())).toEqual(new Set(['7200']));
+    const s = startApply(lab, work, 'decline', []);
+    const review = await waitScreen(s, (x) => x.includes('y/N'), 'the plan review', 60_000);
+    expect(review).toContain(`Plan for apply tui-e2e: ${HOSTS} hosts, ${HOSTS} would change`);
+    expect(review).toContain(
+      `${HOSTS} hosts: tcp_keepalive_intvl 75 → 15, tcp_keepalive_time 7200 → 120`,
+    );
+    expect(review).toContain(`Apply to ${HOSTS} hosts? y/N`);
+    keys(s, 'n');
+    const end = await waitScreen(s, (x) => /SFEXIT=\d+/.test(x), 'the exit');
+    expect(end).toContain('declined: nothing changed');
+    expect(end).toContain('not applied.');
+    expect(end).toContain('SFEXIT=0');
+    expect(await keepaliveTimes(lab)).toEqual(before);
+    for (const h of lab.hosts)
+      expect(existsSync(join(h.backing.etcSysctlD, '60-tui-e2e.conf'))).toBe(false);
+  });
+
+  it('y, then scroll, detail, filter and abort during the live rollout', async () => {
+    for (const h of SLOW) await lab.latency(h, SLOW_MS);
+    const s = startApply(lab, work, 'rollout', ['--canary', String(CANARY), '--batch', String(BATCH)]);
+    const review = await waitScreen(s, (x) => x.includes('y/N'), 'the plan review', 90_000);
+    expect(review).toContain(
+      `${HOSTS} hosts: tcp_keepalive_intvl 75 → 15, tcp_keepalive_time 7200 → 120`,
+    );
+    keys(s, 'y');
+
+    // Hosts waiting for a later wave are not "in flight": never more than a wave at once.
+    let maxInFlight = 0;
+    const watch = (x: string) => {
+      const m = /(\d+) in flight/.exec(x);
+      if (m) maxInFlight = Math.max(maxInFlight, Number(m[1]));
+    };
+    const live = await waitScreen(
+      s,
+      (x) => /^\d+ changed/m.test(x) && x.includes('wave 2 of'),
+      'the canary done and wave 2 running',
+      60_000,
+      watch,
+    );
+    expect(live).toContain('confirmed: applying');
+    expect(live).toMatch(/sysfleet apply {2}run \S+ {2}playbook tui-e2e {2}wave 2 of 6/);
+    expect(live).toContain('↑↓ move');
+
+    // Scroll: arrows move the selection, PgDn moves it by a page.
+    const first = selectedRow(live);
+    expect(first).toBeDefined();
+    keys(s, 'Down', 'Down');
+    const moved = await waitScreen(s, (x) => selectedRow(x) !== first, 'the selection to move');
+    keys(s, 'NPage');
+    await waitScreen(
+      s,
+      (x) => selectedRow(x) !== selectedRow(moved),
+      'PgDn to move the selection',
+      10_000,
+      watch,
+    );
+
+    // Filter to one changed canary host (typed in one write, as a paste), open its details.
+    typeText(s, '/h01');
+    await waitScreen(s, (x) => x.includes('/h01▏'), 'the filter being typed');
+    keys(s, 'Enter');
+    const filtered = await waitScreen(
+      s,
+      (x) => x.includes(`filter "h01": 1 of ${HOSTS}`),
+      'the filter applied',
+      10_000,
+      watch,
+    );
+    expect(filtered).not.toMatch(/^ {2}h02 /m);
+    keys(s, 'Enter');
+    const detail = await waitScreen(s, (x) => x.includes('h01 · changed'), 'the detail pane');
+    expect(detail).toMatch(/tcp_keepalive_time +7200 → 120/);
+    expect(detail).toMatch(/tcp_keepalive_intvl +75 → 15/);
+    keys(s, 'Escape'); // clears the filter
+    await waitScreen(s, (x) => !x.includes('filter "h01"'), 'the filter cleared');
+
+    // Abort: hosts in flight finish, hosts not started are skipped.
+    const atAbort = screen(s);
+    expect(atAbort).toMatch(/\d+ pending/);
+    keys(s, 'a');
+    const end = await waitScreen(s, (x) => /SFEXIT=\d+/.test(x), 'the run to stop', 60_000);
+    expect(maxInFlight).toBeGreaterThan(0);
+    expect(maxInFlight).toBeLessThanOrEqual(BATCH);
+
+    // The summary is the last frame and stays on screen after the program exited.
+    expect(end).toMatch(/sysfleet apply run \S+ finished in \S+ — exit 2/);
+    expect(end).toContain('stopped (interrupted).');
+    expect(end).toContain('SFEXIT=2');
+    const counts = /^(\d+) changed {2}(\d+) skipped {2}of 20 hosts$/m.exec(end);
+    expect(counts, `summary counts in:\n${end}`).not.toBeNull();
+    const changed = Number(counts?.[1]);
+    const skipped = Number(counts?.[2]);
+    expect(changed + skipped).toBe(HOSTS);
+    expect(skipped).toBeGreaterThan(0);
+    expect(end).not.toContain('failed');
+
+    // The kernel agrees with the screen: exactly the hosts reported changed were changed, the
+    // last wave's hosts were never touched.
+    const after = await keepaliveTimes(lab);
+    expect([...after.values()].filter((v) => v === '120').length).toBe(changed);
+    expect([...after.values()].filter((v) => v === '7200').length).toBe(skipped);
+    expect(after.get('h01')).toBe('120');
+    expect(after.get('h20')).toBe('7200');
+  });
+});
