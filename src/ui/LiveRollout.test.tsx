@@ -256,6 +256,12 @@ describe('LiveRollout with 5 000 hosts', () => {
     expect(listLines(frame)).toHaveLength(ROWS - 6);
   });
 
+  it('filters when "/424" arrives in one write (fast typing, paste)', async () => {
+    const r = mount(storeWith(scenario(N, fate), ROWS));
+    const frame = await press(r, '/424', ENTER);
+    expect(frame).toContain('filter "424": 15 of 5000');
+  });
+
   it('filters by outcome too: "failed" lists the five failures', async () => {
     const r = mount(storeWith(scenario(N, fate), ROWS));
     const frame = await press(r, '/', 'failed', ENTER);

@@ -8,7 +8,7 @@ import { Box, Text, useInput } from 'ink';
 import { DetailPane } from './DetailPane.js';
 import { truncate } from './format.js';
 import { HostList } from './HostList.js';
-import { keyCommand, type LiveCallbacks } from './keys.js';
+import { keyCommands, type LiveCallbacks } from './keys.js';
 import { ProgressHeader } from './ProgressHeader.js';
 import type { UiState } from './state.js';
 import type { RunStore } from './store.js';
@@ -56,7 +56,7 @@ export interface LiveRolloutProps {
 
 export function LiveRollout({ state, store, callbacks }: LiveRolloutProps) {
   useInput((input, key) => {
-    const cmd = keyCommand(store.getState(), input, key);
+    const cmd = keyCommands(store.getState(), input, key);
     for (const action of cmd.actions) store.dispatch(action);
     for (const call of cmd.calls) callbacks[call]();
   });

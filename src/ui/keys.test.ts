@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scenario } from './fixtures.js';
-import { keyCommand } from './keys.js';
+import { keyCommand, keyCommands } from './keys.js';
 import { initialUiState, reduce, type UiState } from './state.js';
 
 const running = (): UiState =>
@@ -92,5 +92,35 @@ describe('keyCommand', () => {
   it('ignores keys once the run finished', () => {
     const s = scenario(2, () => 'changed', { finished: true }).reduce(reduce, initialUiState());
     expect(keyCommand(s, 'q', {})).toEqual({ actions: [], calls: [] });
+  });
+});
+
+describe('keyCommands: several keys in one input (fast typing, a paste, tmux send-keys)', () => {
+  it('"/web" opens the filter and types "web"', () => {
+    const cmd = keyCommands(running(), '/web', {});
+    expect(cmd.actions.reduce(reduce, running()).filterDraft).toBe('web');
+    expect(cmd.calls).toEqual([]);
+  });
+
+  it('"/web\\r" applies the filter', () => {
+    const s = keyCommands(running(), '/web\r', {}).actions.reduce(reduce, running());
+    expect(s.filter).toBe('web');
+    expect(s.filterDraft).toBeUndefined();
+  });
+
+  it('"jjj" moves three rows, "pa" pauses and aborts', () => {
+    expect(keyCommands(running(), 'jjj', {}).actions).toEqual([
+      { type: 'ui-select', delta: 1 },
+      { type: 'ui-select', delta: 1 },
+      { type: 'ui-select', delta: 1 },
+    ]);
+    expect(keyCommands(running(), 'pa', {}).calls).toEqual(['onPause', 'onAbort']);
+  });
+
+  it('one key, or one with modifiers, is keyCommand unchanged', () => {
+    expect(keyCommands(running(), 'j', {})).toEqual(keyCommand(running(), 'j', {}));
+    expect(keyCommands(running(), 'c', { ctrl: true })).toEqual(
+      keyCommand(running(), 'c', { ctrl: true }),
+    );
   });
 });

@@ -7,7 +7,7 @@
  * `a` abort, `r` roll this run back (asks), `q`/Ctrl-C quit (asks while hosts are in flight).
  */
 import type { Key } from 'ink';
-import type { UiAction, UiState } from './state.js';
+import { reduce, type UiAction, type UiState } from './state.js';
 
 export type UiCallback = 'onPause' | 'onAbort' | 'onRollback' | 'onQuit';
 
@@ -85,4 +85,24 @@ export function keyCommand(state: UiState, input: string, key: Partial<Key>): Ke
     default:
       return NONE;
   }
+}
+
+/**
+ * Several keys can arrive as one input: fast typing, a paste, `tmux send-keys`. Carry plain text
+ * out key by key, each against the state the previous key left (so "/web" opens the filter and
+ * types "web", "jjj" moves three rows); a `\r` in it is Enter. Anything else is one key.
+ */
+export function keyCommands(state: UiState, input: string, key: Partial<Key>): KeyCommand {
+  const chars = [...input];
+  const plain = chars.every((ch) => ch === '\r' || (ch >= ' ' && ch !== '\u007f'));
+  if (chars.length < 2 || !plain || key.ctrl || key.meta) return keyCommand(state, input, key);
+  const out: KeyCommand = { actions: [], calls: [] };
+  let s = state;
+  for (const ch of chars) {
+    const cmd = ch === '\r' ? keyCommand(s, '\r', { return: true }) : keyCommand(s, ch, {});
+    out.actions.push(...cmd.actions);
+    out.calls.push(...cmd.calls);
+    s = cmd.actions.reduce(reduce, s);
+  }
+  return out;
 }
