@@ -154,7 +154,12 @@ describe.skipIf(!labAvailable || !hasTmux)('terminal UI end to end (tmux, built 
 
   it('y, then scroll, detail, filter and abort during the live rollout', async () => {
     for (const h of SLOW) await lab.latency(h, SLOW_MS);
-    const s = startApply(lab, work, 'rollout', ['--canary', String(CANARY), '--batch', String(BATCH)]);
+    const s = startApply(lab, work, 'rollout', [
+      '--canary',
+      String(CANARY),
+      '--batch',
+      String(BATCH),
+    ]);
     const review = await waitScreen(s, (x) => x.includes('y/N'), 'the plan review', 90_000);
     expect(review).toContain(
       `${HOSTS} hosts: tcp_keepalive_intvl 75 → 15, tcp_keepalive_time 7200 → 120`,
