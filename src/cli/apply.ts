@@ -166,8 +166,11 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
       hosts: toChange.map((h) => h.name),
       waves,
     });
+    // Facts and plans from the planning pass, not its phases: a host waiting for its wave is
+    // pending, not "planned" (which the UI counts as in flight).
     for (const e of buffered)
-      if (toChange.some((h) => h.name === (e as { host?: string }).host)) sink.emit(e);
+      if (e.type !== 'host-phase' && toChange.some((h) => h.name === (e as { host?: string }).host))
+        sink.emit(e);
 
     const planned = new Map<string, HostCheckResult>(results.map((r) => [r.host, r]));
     const res = await applyFleet(
