@@ -8,7 +8,7 @@ import { buildGatherScript, parseGatherOutput } from '../facts/index.js';
 import { loadInventory } from '../model/load-inventory.js';
 import { expandLimitFiles } from '../model/load-limit.js';
 import { loadSshConfig } from '../model/load-ssh-config.js';
-import { resolveConnection } from '../model/connection.js';
+import { inventoryLookup, isSkipped, resolveConnection } from '../model/connection.js';
 import { selectHosts } from '../model/host-pattern.js';
 import { loadPlaybook, targetsForHost } from '../model/playbook.js';
 import type { Inventory, Playbook } from '../model/types.js';
@@ -32,9 +32,11 @@ export async function loadFleet(opts: HostOptions, playbookPath?: string): Promi
     loadSshConfig(opts.sshConfig),
   ]);
   const pattern = opts.limit ? await expandLimitFiles(opts.limit) : undefined;
-  const selected = selectHosts(inventory, pattern);
+  const selected = selectHosts(inventory, pattern).filter((h) => !isSkipped(h));
+  const lookup = inventoryLookup(inventory);
   const hosts = selected.map((h) => {
-    const connection = resolveConnection(h, sshConfig);
+    // A jump host named in the inventory is reached at its own ansible_host/port/user/key.
+    const connection = resolveConnection(h, sshConfig, lookup);
     if (opts.become) connection.become = true;
     return {
       name: h.name,

@@ -209,3 +209,27 @@ describe('jump specs', () => {
     expect(jumpFromSshArgs('-o ProxyCommand="nc -X 5 -x proxy:1080 %h %p"')).toBeUndefined();
   });
 });
+
+describe('known_hosts files from the inventory', () => {
+  it('ansible_ssh_common_args -o UserKnownHostsFile wins over ssh_config', () => {
+    const c = resolveConnection(
+      host('h1', {
+        ansible_host: '127.0.0.1',
+        ansible_ssh_common_args:
+          '-o UserKnownHostsFile=/lab/known_hosts -o StrictHostKeyChecking=yes',
+      }),
+      emptySshConfig(),
+    );
+    expect(c.knownHostsFiles).toEqual(['/lab/known_hosts']);
+  });
+  it('several files, `-oName value` form, and ~ expansion', () => {
+    const c = resolveConnection(
+      host('h1', { ansible_ssh_extra_args: "'-oUserKnownHostsFile ~/a /b'" }),
+      { ...emptySshConfig(), home: '/home/me' },
+    );
+    expect(c.knownHostsFiles).toEqual(['/home/me/a', '/b']);
+  });
+  it('none given: undefined (the transport uses ~/.ssh/known_hosts)', () => {
+    expect(resolveConnection(host('h1'), emptySshConfig()).knownHostsFiles).toBeUndefined();
+  });
+});

@@ -7,7 +7,13 @@
  * including their own ProxyJump. Pure: the ssh_config comes in parsed (load-ssh-config.ts).
  */
 import { ModelErrors, type ModelError } from './errors.js';
-import { jumpFromSshArgs, JumpSpecError, parseJumpChain, type JumpSpec } from './jump.js';
+import {
+  jumpFromSshArgs,
+  sshOptionFromArgs,
+  JumpSpecError,
+  parseJumpChain,
+  type JumpSpec,
+} from './jump.js';
 import { emptySshConfig, expandSshPath, sshConfigFor, type SshConfig } from './ssh-config.js';
 import type { HostConnection, InventoryHost, JumpHost } from './types.js';
 
@@ -164,8 +170,12 @@ export function resolveConnection(
       become,
       becomeUser,
     };
-    if (c.userKnownHostsFiles)
-      conn.knownHostsFiles = c.userKnownHostsFiles.map((p) => expandSshPath(p, tokens));
+    // Inventory ssh args win over ssh_config, as in Ansible (the lab's inventory sets this).
+    const argsKnownHosts =
+      sshOptionFromArgs(str(v['ansible_ssh_common_args']) ?? '', 'UserKnownHostsFile') ??
+      sshOptionFromArgs(str(v['ansible_ssh_extra_args']) ?? '', 'UserKnownHostsFile');
+    const knownHosts = argsKnownHosts ? argsKnownHosts.split(/\s+/) : c.userKnownHostsFiles;
+    if (knownHosts) conn.knownHostsFiles = knownHosts.map((p) => expandSshPath(p, tokens));
     return conn;
   } catch (e) {
     if (e instanceof JumpSpecError)

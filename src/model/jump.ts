@@ -110,3 +110,18 @@ export function jumpFromSshArgs(args: string): JumpSpec[] | undefined {
   }
   return undefined;
 }
+
+/**
+ * The value of one `-o Name=value` option in an ssh argument string (first one wins, as in
+ * OpenSSH); undefined when absent. Used for UserKnownHostsFile in ansible_ssh_common_args.
+ */
+export function sshOptionFromArgs(args: string, name: string): string | undefined {
+  const t = shlexSplit(args);
+  for (let i = 0; i < t.length; i++) {
+    const a = t[i]!;
+    const opt = a === '-o' ? t[++i] : a.startsWith('-o') ? a.slice(2) : undefined;
+    const m = opt === undefined ? null : /^\s*(\w+)\s*[= ]\s*(.*)$/.exec(opt);
+    if (m && m[1]!.toLowerCase() === name.toLowerCase()) return m[2]!.trim();
+  }
+  return undefined;
+}
