@@ -15,9 +15,9 @@
 export const HOST_MOUNT_SCRIPT = String.raw`set -euo pipefail
 H=$1
 ip link set lo up
-for m in $(awk '{print $5}' /proc/self/mountinfo | grep '^/run/' | sort -r); do
-  umount -n -l "$m" 2>/dev/null || true
-done
+# drop them all in a single call: a busy machine has many netns files under /run/netns
+copies=$(awk '{print $5}' /proc/self/mountinfo | grep '^/run/' | sort -r || true)
+if [ -n "$copies" ]; then umount -n -l $copies 2>/dev/null || true; fi
 ensure_dir() {
   local d=$1 p
   p=$(dirname "$d")

@@ -166,28 +166,41 @@ function prepareHostFiles(
   });
 }
 
+/**
+ * `unshare --mount=<file>` binds the new namespace's file while that namespace is still a
+ * propagation peer of ours (it goes private only afterwards). Where the machine's mounts are
+ * shared (systemd; reproduced with / rshared) that bind sometimes fails with EINVAL: unshare then
+ * stops before running the script, so nothing was mounted and trying again is safe (bounded).
+ */
 async function buildMountNamespace(host: Omit<LabHost, 'port'>, uid: number): Promise<void> {
-  writeFileSync(host.mntnsPath, '');
-  const r = await run(
-    'nsenter',
-    [
-      `--net=${host.netnsPath}`,
-      '--',
-      'unshare',
-      `--mount=${host.mntnsPath}`,
-      '--propagation',
-      'private',
-      '--',
-      'bash',
-      '-s',
-      host.dir,
-      LAB_USER,
-      String(uid),
-    ],
-    { stdin: HOST_MOUNT_SCRIPT, timeoutMs: 30_000 },
-  );
-  if (r.code !== 0 || !r.stdout.includes('ok')) {
-    throw new Error(`building the mount namespace of ${host.name} failed: ${r.stderr.trim()}`);
+  const attempts = 6;
+  for (let attempt = 1; ; attempt++) {
+    writeFileSync(host.mntnsPath, '');
+    const r = await run(
+      'nsenter',
+      [
+        `--net=${host.netnsPath}`,
+        '--',
+        'unshare',
+        `--mount=${host.mntnsPath}`,
+        '--propagation',
+        'private',
+        '--',
+        'bash',
+        '-s',
+        host.dir,
+        LAB_USER,
+        String(uid),
+      ],
+      { stdin: HOST_MOUNT_SCRIPT, timeoutMs: 30_000 },
+    );
+    if (r.code === 0 && r.stdout.includes('ok')) return;
+    const bindRace =
+      /^unshare: mount .* failed: Invalid argument$/m.test(r.stderr) && r.stdout === '';
+    if (!bindRace || attempt >= attempts) {
+      throw new Error(`building the mount namespace of ${host.name} failed: ${r.stderr.trim()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
   }
 }
 
@@ -277,7 +290,7 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
   await runOk('ip', ['-batch', '-'], {
     stdin: all.map((h) => `netns add ${h.netns}\n`).join(''),
   });
-  await mapLimit(all, parallelism, (h) => buildMountNamespace(h, machine.uid));
+  await mapLimit(all, 4, (h) => buildMountNamespace(h, machine.uid));
 
   writeFileSync(
     join(dir, 'lab.json'),
