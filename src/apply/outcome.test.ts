@@ -52,6 +52,28 @@ describe('rollbackOutcome', () => {
     expect(r.error).toBeUndefined();
   });
 
+  it('a file kept by a --keys filter is named as kept, not as changed since', () => {
+    const r = rollbackOutcome({
+      host: 'h',
+      runId: RUN,
+      state: 'partial',
+      keys: [
+        { key: 'net.ipv4.tcp_keepalive_time', action: 'restored', before: '120', after: '7200' },
+      ],
+      files: [
+        {
+          path: '/etc/sysctl.d/60-x.conf',
+          action: 'skipped',
+          error: 'key filter leaves 3 key(s) of this run in place; the file is kept',
+        },
+      ],
+    });
+    expect(r.outcome).toBe('rolled_back');
+    expect(r.error).toBe(
+      '/etc/sysctl.d/60-x.conf kept (key filter leaves 3 key(s) of this run in place; the file is kept)',
+    );
+  });
+
   it('partial with nothing restored is skipped', () => {
     const text =
       '@@sf\trkey\tkey=a.b\taction=changed_since\tbefore=5\twant=1\n@@sf\tfinal\tstate=partial\treason=x\n';

@@ -54,17 +54,27 @@ export function rollbackOutcome(r: HostRollbackResult): HostDoneFields {
     default:
       outcome = 'failed';
   }
-  const skipped = [
+  const changedSince = [
     ...r.keys
       .filter((k) => k.action === 'changed_since')
       .map((k) => `${k.key} (now ${k.before ?? '?'})`),
-    ...r.files
-      .filter((f) => f.action === 'changed_since' || f.action === 'skipped')
-      .map((f) => f.path),
+    ...r.files.filter((f) => f.action === 'changed_since').map((f) => f.path),
+  ];
+  // Files kept on the control node's decision (a --keys filter): --force would not change that.
+  const kept = r.files
+    .filter((f) => f.action === 'skipped')
+    .map((f) => `${f.path} kept${f.error ? ` (${f.error})` : ''}`);
+  const partial = [
+    ...(changedSince.length > 0
+      ? [
+          `left alone, changed since the run: ${changedSince.join(', ')}; use --force to restore them`,
+        ]
+      : []),
+    ...kept,
   ];
   const error =
     r.state === 'partial'
-      ? `left alone, changed since the run: ${skipped.join(', ')}; use --force to restore them`
+      ? partial.join('; ') || r.reason
       : r.state === 'rolled_back' || r.state === 'unchanged'
         ? undefined
         : r.reason;

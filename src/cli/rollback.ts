@@ -179,12 +179,15 @@ function printSummary(
     `rollback of ${runId}: ${by('rolled_back').length} restored, ${by('unchanged').length} already restored, ` +
       `${by('skipped').length} skipped, ${by('failed').length} failed, ${by('unreachable').length} unreachable`,
   );
-  for (const r of results.filter((x) => !['rolled_back', 'unchanged'].includes(x.outcome))) {
+  // A partial rollback is `rolled_back` with an error naming what was left alone: list it too.
+  for (const r of results.filter(
+    (x) => !['rolled_back', 'unchanged'].includes(x.outcome) || x.error,
+  )) {
     out.push(`  ${r.host}: ${r.outcome}${r.error ? ` — ${r.error}` : ''}`);
   }
   const retry = retryCommand(runId, results, opts.inventory);
   if (retry) out.push(`retry the unreachable: ${retry}${opts.fromHosts ? ' --from-hosts' : ''}`);
-  if (by('skipped').some((r) => r.error?.includes('changed since'))) {
+  if (results.some((r) => r.error?.includes('changed since'))) {
     out.push(
       'keys changed again since the run were left alone; add --force to restore them anyway',
     );
