@@ -15,7 +15,7 @@ import {
 import type { SnapshotStore } from '../apply/index.js';
 import { runSignal } from '../run/clock.js';
 import { applyFleet, planFleet, type ApplyDeps, type HostApplyRecord } from '../run/apply.js';
-import type { HostCheckResult } from '../run/check.js';
+import type { CheckDeps, HostCheckResult } from '../run/check.js';
 import type { RunEvent } from '../run/events.js';
 import { computeWaves, parseCountSpec } from '../run/waves.js';
 import { buildPlanReview } from '../ui/review.js';
@@ -90,15 +90,24 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
     throw new Error(`no hosts match${opts.limit ? ` --limit ${opts.limit}` : ''}`);
   const store = openStore(opts.stateDir);
   const interrupt = interruptController();
+  // Two signals: Ctrl-C / the UI's `a` stop NEW hosts (`signal`), while connections and hosts
+  // already applying live until the deadline (`deadline`), so an in-flight host finishes and its
+  // real outcome is recorded instead of "connection closed" on a host that changed anyway.
+  const deadline = runSignal(opts.deadline * 1000);
   const signal = runSignal(opts.deadline * 1000, interrupt.signal);
   const warn = (l: string) => process.stderr.write(`${l}\n`);
-  const transport = makeTransport(opts, signal, warn, await askSecrets(opts));
+  const transport = makeTransport(opts, deadline, warn, await askSecrets(opts));
   const runId = newRunId();
   const buffered: RunEvent[] = [];
   try {
     if (mode !== 'events') warn(`planning ${fleet.hosts.length} host(s)…`);
     const planEmit = (e: RunEvent) => buffered.push(e);
-    const { results, connections } = await planFleet(fleet.hosts, checkDeps(transport, playbook), {
+    const planDeps: CheckDeps = {
+      ...checkDeps(transport, playbook),
+      // A connection made to plan a host is kept for its apply: tie it to the deadline only.
+      connect: (target) => transport.connect(target, deadline),
+    };
+    const { results, connections } = await planFleet(fleet.hosts, planDeps, {
       forks: opts.forks,
       commandTimeoutMs: opts.commandTimeout * 1000,
       signal,
@@ -177,7 +186,7 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
       toChange,
       planned,
       connections,
-      applyDeps(transport, playbook, store, runId, opts),
+      applyDeps(transport, playbook, store, runId, opts, deadline),
       {
         runId,
         forks: opts.forks,
@@ -238,20 +247,22 @@ function applyDeps(
   store: SnapshotStore,
   runId: string,
   opts: ApplyCliOptions,
+  deadline: AbortSignal,
 ): ApplyDeps {
   const base = checkDeps(transport, playbook);
   const timeoutMs = opts.commandTimeout * 1000;
   return {
     ...base,
     findings: (_host, plan) => plan.findings,
-    applyHost: async (conn, host, plan, ctx) =>
+    applyHost: async (conn, host, plan) =>
       applyOutcome(
         await applyHost(conn, plan, {
           runId,
           store,
           become: host.connection.become,
           timeoutMs,
-          signal: ctx.signal,
+          // Not ctx.signal (which Ctrl-C aborts): a host that started applying finishes.
+          signal: deadline,
           by: operator(),
         }),
       ),
