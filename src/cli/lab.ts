@@ -68,7 +68,11 @@ export function registerLab(program: Command): void {
             : {}),
         });
         for (const line of describe(l, false)) print(line);
-        print(`up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        print(`up in ${((Date.now() - started) / 1000).toFixed(1)} s; try:`);
+        print(`  sysfleet check -i ${l.inventoryPath} playbooks/nat-keepalive.yaml`);
+        print(`  export ${l.state.sudoPasswordEnv}="$(cat ${l.state.sudoPasswordPath})"`);
+        print(`  sysfleet check -i ${l.becomeInventoryPath} playbooks/nat-keepalive.yaml`);
+        print(`  sysfleet lab down --name ${l.name}`);
       },
     );
 
