@@ -15,6 +15,7 @@ import {
   fleetState,
   hostFinal,
   labArgs,
+  labName,
   runIdOf,
   storedRun,
   type ControlNode,
@@ -34,7 +35,7 @@ function withLab(name: string, hosts: number) {
     before: Record<string, HostState>;
   };
   beforeAll(async () => {
-    ctx.lab = await labUp({ name, hosts });
+    ctx.lab = await labUp({ name: labName(name), hosts });
     ctx.ctl = await controlNode(ctx.lab);
     ctx.names = ctx.lab.hosts.map((h) => h.name);
     ctx.before = await fleetState(ctx.lab, ctx.names);

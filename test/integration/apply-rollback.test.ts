@@ -12,6 +12,7 @@ import {
   controlNode,
   fleetState,
   labArgs,
+  labName,
   runIdOf,
   storedRun,
   type ControlNode,
@@ -28,7 +29,7 @@ describe.skipIf(!labAvailable)('apply then rollback on 50 hosts', () => {
   let before: Record<string, HostState>;
 
   beforeAll(async () => {
-    lab = await labUp({ name: 'aprb50', hosts: HOSTS });
+    lab = await labUp({ name: labName('aprb50'), hosts: HOSTS });
     ctl = await controlNode(lab);
     names = lab.hosts.map((h) => h.name);
     before = await fleetState(lab, names);

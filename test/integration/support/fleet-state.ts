@@ -39,6 +39,16 @@ export const PLAYBOOK = resolve('test/fixtures/playbooks/apply-lab.yaml');
 /** The file apply-lab.yaml persists to (its `persist:` name). */
 export const PERSIST_FILE = '/etc/sysctl.d/60-sysfleet-apply-lab.conf';
 
+/**
+ * A lab name unique to this test process: other engineers run the same test files at the same
+ * time (a full integration run next to a single file), and lab names are global on the machine.
+ */
+export function labName(base: string): string {
+  const name = `${base}${process.pid.toString(36)}`;
+  if (!/^[a-z0-9]{1,16}$/.test(name)) throw new Error(`lab name too long: ${name}`);
+  return name;
+}
+
 /** A test's private control node: state dir, HOME with the lab's known_hosts as ~/.ssh/known_hosts. */
 export interface ControlNode {
   dir: string;
