@@ -9,6 +9,7 @@ describe('parseArgs', () => {
       runs: 3,
       ansible: true,
       countConnections: true,
+      keep: false,
       help: false,
     });
   });

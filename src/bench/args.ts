@@ -16,11 +16,13 @@ export interface BenchArgs {
   countConnections: boolean;
   /** Where the raw measurements go as JSON (besides the table on stdout). */
   json?: string;
+  /** Keep the temp dir (logs of every measured command, strace output). */
+  keep: boolean;
   help: boolean;
 }
 
 export const USAGE = `usage: npm run bench -- [--hosts 50,200] [--scale 500,1000 | --no-scale] [--runs 3]
-                        [--no-ansible] [--no-count-connections] [--json FILE]
+                        [--no-ansible] [--no-count-connections] [--json FILE] [--keep]
 Brings up a lab per fleet size (loopback only), prepares drift, and measures sysfleet check,
 apply --yes and rollback latest against Ansible (ansible.posix.sysctl, forks = N) and a bare
 ssh2 floor. Needs root (the lab); takes minutes.`;
@@ -46,6 +48,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     runs: 3,
     ansible: true,
     countConnections: true,
+    keep: false,
     help: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -74,6 +77,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         out.runs = n;
         break;
       }
+      case '--keep':
+        out.keep = true;
+        break;
       case '--no-ansible':
         out.ansible = false;
         break;

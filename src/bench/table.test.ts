@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { comparisonTable, failures, memoryPerHost, type Sample } from './table.js';
+
+const s = (p: Partial<Sample> & Pick<Sample, 'tool' | 'op' | 'wallS'>): Sample => ({
+  hosts: 50,
+  run: 1,
+  cpuS: 1,
+  rssKiB: 102_400,
+  treePssKiB: 0,
+  ok: true,
+  ...p,
+});
+
+describe('comparisonTable', () => {
+  it('puts the ratios of the medians in the row, from successful runs only', () => {
+    const table = comparisonTable([
+      s({ tool: 'sysfleet', op: 'check', wallS: 1 }),
+      s({ tool: 'sysfleet', op: 'check', wallS: 3, run: 2 }),
+      s({ tool: 'sysfleet', op: 'check', wallS: 2, run: 3 }),
+      s({ tool: 'sysfleet', op: 'check', wallS: 99, run: 4, ok: false }),
+      s({ tool: 'ansible', op: 'check', wallS: 50 }),
+      s({ tool: 'floor', op: 'check', wallS: 1.6 }),
+    ]);
+    const row = table.split('\n').find((l) => l.startsWith('| 50 | check'));
+    expect(row).toContain('| 2.00 (1.00–3.00) | 50.00 | 1.60 |');
+    expect(row).toContain('| 0.040× | 1.25× |');
+  });
+  it('leaves a missing tool as a dash rather than a ratio of nothing', () => {
+    const table = comparisonTable([
+      s({ tool: 'sysfleet', op: 'rollback', wallS: 2 }),
+      s({ tool: 'floor', op: 'rollback', wallS: 1 }),
+    ]);
+    expect(table).toContain('| 50 | rollback | 2.00 | — | 1.00 | — | 2.00× |');
+  });
+});
+
+describe('memoryPerHost', () => {
+  it('gives the growth per host, not the total divided by N', () => {
+    const table = memoryPerHost([
+      s({ tool: 'sysfleet', op: 'check', wallS: 1, hosts: 100, rssKiB: 80_000 + 100 * 150 }),
+      s({ tool: 'sysfleet', op: 'check', wallS: 1, hosts: 500, rssKiB: 80_000 + 500 * 150 }),
+    ]);
+    expect(table).toContain('| check | 100, 500 | 150 | — |');
+  });
+});
+
+describe('failures', () => {
+  it('names every run left out and why', () => {
+    expect(
+      failures([s({ tool: 'ansible', op: 'apply', wallS: 1, ok: false, note: 'exit 4' })]),
+    ).toEqual(['N=50 ansible apply run 1: exit 4']);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * The bench's tables (pure, Markdown): per fleet size and operation, wall / CPU / RSS of each
+ * tool as median (min–max), and the ratios sysfleet/Ansible and sysfleet/floor from the same run.
+ */
+import { ratio, slope, summarize, type Summary } from './stats.js';
+
+export type Tool = 'sysfleet' | 'ansible' | 'floor';
+export type Op = 'check' | 'apply' | 'rollback';
+
+export interface Sample {
+  hosts: number;
+  tool: Tool;
+  op: Op;
+  run: number;
+  wallS: number;
+  cpuS: number;
+  rssKiB: number;
+  treePssKiB: number;
+  /** Exit code as expected and the hosts in the state the operation promises. */
+  ok: boolean;
+  note?: string;
+}
+
+const OPS: Op[] = ['check', 'apply', 'rollback'];
+
+function pick(samples: readonly Sample[], hosts: number, tool: Tool, op: Op): Sample[] {
+  return samples.filter((s) => s.hosts === hosts && s.tool === tool && s.op === op && s.ok);
+}
+
+function fmt(s: Summary | undefined, digits: number, scale = 1): string {
+  if (!s) return '—';
+  const f = (v: number): string => (v / scale).toFixed(digits);
+  return s.n === 1 ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+}
+
+function fmtRatio(r: number | undefined): string {
+  return r === undefined ? '—' : `${r < 0.1 ? r.toFixed(3) : r.toFixed(2)}×`;
+}
+
+function stat(
+  samples: Sample[],
+  field: 'wallS' | 'cpuS' | 'rssKiB' | 'treePssKiB',
+): Summary | undefined {
+  return summarize(samples.map((s) => s[field]));
+}
+
+export function comparisonTable(samples: readonly Sample[]): string {
+  const sizes = [...new Set(samples.map((s) => s.hosts))].sort((a, b) => a - b);
+  const head = [
+    '| N | op | sysfleet wall s | Ansible wall s | floor wall s | sysfleet/Ansible | sysfleet/floor | sysfleet CPU s | Ansible CPU s (tree) | floor CPU s | sysfleet RSS MiB | Ansible RSS MiB (largest proc / tree PSS) | floor RSS MiB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  const rows: string[] = [];
+  for (const n of sizes) {
+    for (const op of OPS) {
+      const sf = pick(samples, n, 'sysfleet', op);
+      const an = pick(samples, n, 'ansible', op);
+      const fl = pick(samples, n, 'floor', op);
+      if (sf.length + an.length + fl.length === 0) continue;
+      rows.push(
+        `| ${n} | ${op} | ${fmt(stat(sf, 'wallS'), 2)} | ${fmt(stat(an, 'wallS'), 2)} | ${fmt(stat(fl, 'wallS'), 2)} | ` +
+          `${fmtRatio(ratio(stat(sf, 'wallS'), stat(an, 'wallS')))} | ${fmtRatio(ratio(stat(sf, 'wallS'), stat(fl, 'wallS')))} | ` +
+          `${fmt(stat(sf, 'cpuS'), 2)} | ${fmt(stat(an, 'cpuS'), 1)} | ${fmt(stat(fl, 'cpuS'), 2)} | ` +
+          `${fmt(stat(sf, 'rssKiB'), 0, 1024)} | ${an.length ? `${fmt(stat(an, 'rssKiB'), 0, 1024)} / ${fmt(stat(an, 'treePssKiB'), 0, 1024)}` : '—'} | ` +
+          `${fmt(stat(fl, 'rssKiB'), 0, 1024)} |`,
+      );
+    }
+  }
+  return [...head, ...rows].join('\n');
+}
+
+/** Control-node memory per host: slope of sysfleet's peak RSS over N, per operation. */
+export function memoryPerHost(samples: readonly Sample[]): string {
+  const lines = [
+    '| op | sizes | sysfleet peak RSS per host (slope), KiB | floor per host, KiB |',
+    '|---|---|---|---|',
+  ];
+  for (const op of OPS) {
+    const points = (tool: Tool): { x: number; y: number }[] => {
+      const sizes = [
+        ...new Set(samples.filter((s) => s.tool === tool && s.op === op).map((s) => s.hosts)),
+      ];
+      return sizes.flatMap((n) => {
+        const s = stat(pick(samples, n, tool, op), 'rssKiB');
+        return s ? [{ x: n, y: s.median }] : [];
+      });
+    };
+    const sf = points('sysfleet');
+    if (sf.length < 2) continue;
+    const per = slope(sf);
+    const fl = slope(points('floor'));
+    lines.push(
+      `| ${op} | ${sf.map((p) => p.x).join(', ')} | ${per === undefined ? '—' : per.toFixed(0)} | ${fl === undefined ? '—' : fl.toFixed(0)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Runs that did not count (wrong exit code, hosts not in the promised state), with why. */
+export function failures(samples: readonly Sample[]): string[] {
+  return samples
+    .filter((s) => !s.ok)
+    .map((s) => `N=${s.hosts} ${s.tool} ${s.op} run ${s.run}: ${s.note ?? 'failed'}`);
+}
