@@ -3,29 +3,13 @@
  * one-exec gather that check uses, without judging anything.
  */
 import { Command } from 'commander';
+import { INCIDENT_SYSCTLS } from '../model/known-sysctls.js';
 import type { Target } from '../model/types.js';
 import { runCheck } from '../run/check.js';
 import { runSignal } from '../run/clock.js';
 import { checkDeps, loadFleet, makeTransport } from './fleet.js';
 import { interruptController } from './interrupt.js';
 import { addHostOptions, type HostOptions } from './options.js';
-
-/** The keys of the incidents sysfleet knows (docs/incidents.md), read when no playbook is given. */
-export const DEFAULT_FACT_KEYS = [
-  'net.ipv4.tcp_keepalive_time',
-  'net.ipv4.tcp_keepalive_intvl',
-  'net.ipv4.tcp_keepalive_probes',
-  'net.ipv4.tcp_tw_reuse',
-  'net.ipv4.tcp_tw_recycle',
-  'net.ipv4.ip_local_port_range',
-  'net.ipv4.tcp_fin_timeout',
-  'net.ipv4.tcp_max_tw_buckets',
-  'net.core.somaxconn',
-  'net.ipv4.tcp_max_syn_backlog',
-  'net.ipv4.tcp_syncookies',
-  'net.netfilter.nf_conntrack_max',
-  'vm.zone_reclaim_mode',
-];
 
 interface FactsOptions extends HostOptions {
   playbook?: string;
@@ -48,7 +32,7 @@ export function registerFacts(program: Command): void {
             .split(',')
             .map((k) => k.trim())
             .filter(Boolean)
-        : DEFAULT_FACT_KEYS;
+        : INCIDENT_SYSCTLS;
       const anyValue: Target = { kind: 'one_of', values: [], set: '' };
       const hosts = fleet.hosts.map((h) =>
         opts.playbook ? h : { ...h, targets: Object.fromEntries(keys.map((k) => [k, anyValue])) },

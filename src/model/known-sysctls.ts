@@ -5,6 +5,23 @@
  */
 import { isGlobalKey } from './sysctl.js';
 
+/** The keys of the incidents in docs/incidents.md: what `sysfleet facts` reads by default. */
+export const INCIDENT_SYSCTLS: readonly string[] = [
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+  'net.ipv4.tcp_tw_reuse',
+  'net.ipv4.tcp_tw_recycle',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_max_tw_buckets',
+  'net.core.somaxconn',
+  'net.ipv4.tcp_max_syn_backlog',
+  'net.ipv4.tcp_syncookies',
+  'net.netfilter.nf_conntrack_max',
+  'vm.zone_reclaim_mode',
+];
+
 export const KNOWN_SYSCTLS: readonly string[] = [
   // Incident 1: keepalive
   'net.ipv4.tcp_keepalive_time',
