@@ -19,7 +19,6 @@ import type { CheckDeps, HostCheckResult } from '../run/check.js';
 import type { RunEvent } from '../run/events.js';
 import { computeWaves, parseCountSpec } from '../run/waves.js';
 import { buildPlanReview } from '../ui/review.js';
-import { renderPlanReview } from '../ui/render.js';
 import { formatGroup } from '../ui/group.js';
 import { askSecrets, checkDeps, loadFleet, makeTransport, operator } from './fleet.js';
 import { interruptController } from './interrupt.js';
@@ -130,7 +129,15 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
       process.stdout.write('nothing to change.\n');
       return results.some((r) => r.error) ? 3 : 0;
     }
-    if (!opts.yes && !(await renderPlanReview(review, { title: `apply ${playbook.name}` }))) {
+    if (
+      !opts.yes &&
+      // Loaded here: ink and react are for the terminal only (see output.ts).
+      !(await (
+        await import('../ui/render.js')
+      ).renderPlanReview(review, {
+        title: `apply ${playbook.name}`,
+      }))
+    ) {
       process.stdout.write('not applied.\n');
       return 0;
     }
