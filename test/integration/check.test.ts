@@ -168,23 +168,28 @@ describe.skipIf(!labAvailable)('sysfleet check on a prepared 50-host lab', () =>
   it('ends the blackholed host as UNKNOWN (timeout) and bounds the run by --timeout', async () => {
     const bh = report.hosts.find((h) => h.host === S.blackholed)!;
     expect(bh.error?.message).toContain(`within ${TIMEOUT_S * 1000} ms`);
-    // The whole run waited for the blackholed host, and for nothing longer than its timeout plus
-    // the work on the other hosts (~1 s), not for the 120 s deadline.
+    // The bound follows the option, per host, from the run's own events (free of the node
+    // start-up time, which other engineers' lab tests on this machine can stretch to seconds).
+    const ev = await check(['--limit', `h02,${S.blackholed}`, '--timeout', '1', '--events']);
+    expect(ev.code).toBe(3);
+    const events = ev.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; host?: string; [k: string]: unknown });
+    const done = events.find((e) => e.type === 'host-done' && e.host === S.blackholed);
+    expect(done).toMatchObject({ outcome: 'unreachable' });
+    expect(done?.['durationMs']).toBeGreaterThanOrEqual(1000);
+    expect(done?.['durationMs']).toBeLessThan(1000 + 1500);
+    // The whole run waited for the blackholed host's timeout and not longer than that plus the
+    // rest: the same fleet without it, measured now (not the 120 s deadline, not timeouts in
+    // series).
+    const rest = await check(['--limit', `all:!${S.blackholed}`, '--timeout', String(TIMEOUT_S)]);
+    expect(rest.code).toBe(2);
+    console.log(
+      `check, ${HOSTS} hosts: ${full.wallMs.toFixed(0)} ms; without the blackholed host: ${rest.wallMs.toFixed(0)} ms`,
+    );
     expect(full.wallMs).toBeGreaterThanOrEqual(TIMEOUT_S * 1000);
-    expect(full.wallMs).toBeLessThan(TIMEOUT_S * 1000 + 5000);
-    // The bound follows the option: alone, with --timeout 1.
-    const alone = await check([
-      '--limit',
-      S.blackholed,
-      '--timeout',
-      '1',
-      '--json',
-      out('bh.json'),
-    ]);
-    expect(alone.code).toBe(3);
-    expect(readReport(out('bh.json')).hosts[0]).toMatchObject({ error: { kind: 'timeout' } });
-    expect(alone.wallMs).toBeGreaterThanOrEqual(1000);
-    expect(alone.wallMs).toBeLessThan(1000 + 4000);
+    expect(full.wallMs).toBeLessThan(TIMEOUT_S * 1000 + rest.wallMs + 3000);
   });
 
   it('runs no command on the host whose key changed', async () => {
