@@ -20,6 +20,22 @@ export function outcomeCounts(run: RunRecord): string {
   return [...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no hosts';
 }
 
+/**
+ * `runs` has --json and --state-dir of its own, and commander gives them to `runs` even when they
+ * follow a subcommand (`runs show X --json --state-dir D`): read them from either command.
+ */
+function withParent<T extends { stateDir?: string; json?: boolean }>(own: T, cmd: Command): T {
+  const parent = (cmd.parent?.opts() ?? {}) as { stateDir?: string; json?: boolean };
+  const stateDir = own.stateDir ?? parent.stateDir;
+  return {
+    ...own,
+    ...(stateDir !== undefined ? { stateDir } : {}),
+    ...(own.json !== undefined || parent.json !== undefined
+      ? { json: Boolean(own.json || parent.json) }
+      : {}),
+  };
+}
+
 export function registerRuns(program: Command): void {
   const runs = program
     .command('runs')
@@ -54,7 +70,8 @@ export function registerRuns(program: Command): void {
     .argument('[run]', 'run id or "latest"', 'latest')
     .option('--state-dir <dir>', 'where runs are kept')
     .option('--json', 'print JSON', false)
-    .action(async (ref: string, opts: { stateDir?: string; json: boolean }) => {
+    .action(async (ref: string, own: { stateDir?: string; json: boolean }, cmd: Command) => {
+      const opts = withParent(own, cmd);
       const store = openStore(opts.stateDir);
       const loaded = await store.loadRun(await store.resolveRunId(ref));
       if (opts.json) {
@@ -90,7 +107,8 @@ export function registerRuns(program: Command): void {
     .argument('[run]', 'run id or "latest"', 'latest')
     .option('--state-dir <dir>', 'where runs are kept');
   addHostOptions(collect, { deadline: 300, inventoryOptional: true }).action(
-    async (ref: string, opts: HostOptions & { stateDir?: string }) => {
+    async (ref: string, own: HostOptions & { stateDir?: string }, cmd: Command) => {
+      const opts = withParent(own, cmd);
       const store = openStore(opts.stateDir);
       const runId = await store.resolveRunId(ref, 'apply');
       const { run } = await store.loadRun(runId);
