@@ -2,7 +2,7 @@
  * Proves the lab: real sshd per host reachable only on loopback with strict host key checking,
  * per-host net.* sysctls and sysctl.d dirs, lab-only sudo user, every fault knob, clean teardown.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -59,15 +59,38 @@ async function sockstatTw(lab: Lab, host: string): Promise<number> {
   return Number(m?.[1] ?? -1);
 }
 
-/** Everything a lab could leave behind, as seen from the machine. */
-async function leftovers(name: string, dir: string): Promise<string[]> {
+/** The network namespace inodes of a lab's hosts (take them before `down`). */
+function netnsInodes(lab: Lab): Set<number> {
+  return new Set(
+    [...lab.hosts, ...(lab.bastion ? [lab.bastion] : [])].map((h) => statSync(h.netnsPath).ino),
+  );
+}
+
+/**
+ * Everything a lab could leave behind, as seen from the machine: its namespaces, mounts under its
+ * dir, processes running its scripts or living in its network namespaces, and the dir itself.
+ * (Command lines merely mentioning the dir are not enough: another lab's host setup lists every
+ * /run mount, ours included, in its own private namespace.)
+ */
+async function leftovers(lab: Lab, inodes: Set<number>): Promise<string[]> {
+  const { name, dir } = lab;
   const found: string[] = [];
   const ns = await run('ip', ['netns', 'list']);
   found.push(...ns.stdout.split('\n').filter((l) => l.startsWith(`sf-${name}-`)));
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
   found.push(...mounts.split('\n').filter((l) => l.includes(dir)));
-  const ps = await run('ps', ['-eo', 'pid,args']);
-  found.push(...ps.stdout.split('\n').filter((l) => l.includes(dir)));
+  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      if (args.includes(`${dir}/agent.mjs`) || args.includes(`${dir}/sockets.mjs`)) {
+        found.push(`${pid} ${args}`);
+      }
+      const net = /net:\[(\d+)\]/.exec(readlinkSync(`/proc/${pid}/ns/net`));
+      if (net && inodes.has(Number(net[1]))) found.push(`${pid} in the lab netns: ${args}`);
+    } catch {
+      // the process ended while we looked
+    }
+  }
   if (existsSync(dir)) found.push(dir);
   return found;
 }
@@ -232,9 +255,18 @@ describe.skipIf(!labAvailable)('lab of 5 hosts', () => {
 
   it('down leaves no namespace, process, mount or file; a second down is harmless', async () => {
     const pid = await lab.closeWait('h01', 5);
-    const { name, dir } = lab;
+    const busy = ssh(lab, 'h02', 'sleep 30');
+    const inodes = netnsInodes(lab);
+    const h02 = new Set([statSync(lab.host('h02').netnsPath).ino]);
+    const sleeping = async (): Promise<boolean> =>
+      (await leftovers(lab, h02)).some((l) => l.includes('in the lab netns: sleep 30'));
+    for (let i = 0; i < 100 && !(await sleeping()); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await sleeping()).toBe(true);
     await lab.down();
-    expect(await leftovers(name, dir)).toEqual([]);
+    expect(await leftovers(lab, inodes)).toEqual([]);
+    expect((await busy).code).not.toBe(0);
     expect(existsSync(`/proc/${pid}`)).toBe(false);
     await lab.down();
   });
@@ -329,7 +361,8 @@ describe.skipIf(!labAvailable)('sysfleet lab (CLI)', () => {
     expect(status).not.toContain(lab.sudoPassword());
     expect(await cli('lab', 'status', '--name', name, '--secrets')).toContain(lab.sudoPassword());
 
+    const inodes = netnsInodes(lab);
     await cli('lab', 'down', '--name', name);
-    expect(await leftovers(name, lab.dir)).toEqual([]);
+    expect(await leftovers(lab, inodes)).toEqual([]);
   });
 });
