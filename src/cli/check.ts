@@ -39,6 +39,7 @@ export function toReportHost(r: HostCheckResult): HostResult {
     host: r.host,
     address: r.address,
     error: r.error ?? { kind: 'error', message: 'no result' },
+    ...(r.reachable !== undefined ? { reachable: r.reachable } : {}),
   };
 }
 

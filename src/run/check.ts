@@ -30,6 +30,8 @@ export interface HostCheckResult {
   facts?: HostFacts;
   plan?: HostPlan;
   error?: HostError;
+  /** With an error: whether a connection was made (false: refused, timeout, host key, auth). */
+  reachable?: boolean;
   durationMs: number;
 }
 
@@ -96,7 +98,12 @@ export async function checkHost(
     opts.emit({ type: 'host-planned', at: now(), host: host.name, plan });
     return { ...base, facts, plan, durationMs: Date.now() - started };
   } catch (err) {
-    return { ...base, error: errorOf(err), durationMs: Date.now() - started };
+    return {
+      ...base,
+      error: errorOf(err),
+      reachable: conn !== undefined,
+      durationMs: Date.now() - started,
+    };
   } finally {
     if (conn) void conn.close().catch(() => undefined);
   }
