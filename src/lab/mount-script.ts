@@ -10,14 +10,16 @@
  * touched. /root is such an overlay too (the machine's files readable, writes kept per host);
  * /home and /tmp are fresh tmpfs. /run becomes a fresh tmpfs (with /run/sshd for sshd's privsep
  * and /run/sysctl.d bound from the host dir) after dropping this namespace's copies of the
- * machine's /run mounts (other hosts' netns files would otherwise be pinned here).
+ * machine's namespace files under /run (other hosts' netns would otherwise be pinned here).
  */
 export const HOST_MOUNT_SCRIPT = String.raw`set -euo pipefail
 H=$1
 ip link set lo up
-# drop them all in a single call: a busy machine has many netns files under /run/netns
-copies=$(awk '{print $5}' /proc/self/mountinfo | grep '^/run/' | sort -r || true)
-if [ -n "$copies" ]; then umount -n -l $copies 2>/dev/null || true; fi
+# a lazy unmount detaches the whole /run/netns subtree at once (one per file was O(n^2) with
+# hundreds of namespaces on the machine); then any other nsfs copies under /run (docker, snapd)
+umount -n -l /run/netns 2>/dev/null || true
+others=$(awk '$5 ~ "^/run/" && / - nsfs / {print $5}' /proc/self/mountinfo)
+if [ -n "$others" ]; then umount -n -l $others 2>/dev/null || true; fi
 ensure_dir() {
   local d=$1 p
   p=$(dirname "$d")
