@@ -164,9 +164,10 @@ async function main(): Promise<void> {
   const cleanup = async () => {
     if (cleaned) return;
     cleaned = true;
+    // Synchronous steps first: a signal during labUp may end the process before labDown settles.
     spawnSync('tmux', ['-L', TMUX_SOCKET, 'kill-server']);
-    await labDown(name);
     rmSync(dir, { recursive: true, force: true });
+    await labDown(name);
   };
   const onSignal = () => void cleanup().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
