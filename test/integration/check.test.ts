@@ -46,7 +46,10 @@ import type { CheckReport } from '../../src/report/types.js';
 
 const PLAYBOOK = fileURLToPath(new URL('../fixtures/playbooks/check-lab.yaml', import.meta.url));
 const MARKER = '/tmp/sf-check-test-command-ran';
-const TIMEOUT_S = 3;
+// Connect timeout of every run: long enough that a lab host's handshake never hits it while
+// other engineers' lab tests load this 2-core machine (load average 60 seen: handshakes near
+// 3 s), so only the blackholed host times out.
+const TIMEOUT_S = 8;
 const UNREACHABLE = [S.stopped, S.blackholed, S.rotated] as const;
 
 let lab: Lab;
@@ -179,7 +182,7 @@ describe.skipIf(!labAvailable)('sysfleet check on a prepared 50-host lab', () =>
     const done = events.find((e) => e.type === 'host-done' && e.host === S.blackholed);
     expect(done).toMatchObject({ outcome: 'unreachable' });
     expect(done?.['durationMs']).toBeGreaterThanOrEqual(1000);
-    expect(done?.['durationMs']).toBeLessThan(1000 + 1500);
+    expect(done?.['durationMs']).toBeLessThan(1000 + 3000);
     // The whole run waited for the blackholed host's timeout and not longer than that plus the
     // rest: the same fleet without it, measured now (not the 120 s deadline, not timeouts in
     // series).
@@ -315,7 +318,15 @@ describe.skipIf(!labAvailable)('sysfleet check on a prepared 50-host lab', () =>
   it('exits as docs/exit-codes.md says', async () => {
     const code = async (limit: string, extra: string[] = []) => {
       const json = out(`exit-${limit.replace(/\W/g, '_')}.json`);
-      const r = await check(['--limit', limit, '--timeout', '2', '--json', json, ...extra]);
+      const r = await check([
+        '--limit',
+        limit,
+        '--timeout',
+        String(TIMEOUT_S),
+        '--json',
+        json,
+        ...extra,
+      ]);
       expect(readReport(json).exitCode, limit).toBe(r.code);
       return r.code;
     };
@@ -362,8 +373,10 @@ describe.skipIf(!labAvailable)('sysfleet check on a prepared 50-host lab', () =>
     expect(without.code).toBe(3);
     const none = readReport(out('become-none.json'));
     expect(none.hosts[0]).toMatchObject({ host: 'h02', outcome: 'compliant' });
+    expect(none.summary).toMatchObject({ unknown: pw.length, unreachable: 0 });
     for (const h of none.hosts.slice(1)) {
       expect(h.outcome, h.host).toBe('unknown');
+      expect(h.reachable, h.host).toBe(true); // connected: sudo refused, not a network problem
       expect(h.error?.kind, h.host).toBe('become');
       expect(h.error?.message).toMatch(
         new RegExp(`sudo requires a password on ${h.host}.*SYSFLEET_BECOME_PASSWORD`),
