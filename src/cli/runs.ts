@@ -134,8 +134,23 @@ export function registerRuns(program: Command): void {
                 become: h.connection.become,
                 timeoutMs: opts.commandTimeout * 1000,
               });
-              if (c.result) await store.saveResult(runId, h.name, c.result);
-              process.stdout.write(`${h.name}: ${c.result?.state ?? c.state}\n`);
+              // No result but a snapshot: the host never heard `go` (it changes nothing then).
+              const result =
+                c.result ??
+                (c.snapshot
+                  ? {
+                      host: h.name,
+                      runId,
+                      state: 'failed' as const,
+                      reason: 'the host never received go: nothing was changed',
+                      keys: [],
+                      files: [],
+                    }
+                  : undefined);
+              if (result) await store.saveResult(runId, h.name, result);
+              process.stdout.write(
+                `${h.name}: ${result ? `${result.state}${c.result || !result.reason ? '' : ` — ${result.reason}`}` : c.state}\n`,
+              );
             } finally {
               await conn.close();
             }
