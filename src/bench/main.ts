@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labUp, type Lab } from '../lab/index.js';
+import { labDown, labUp, type Lab } from '../lab/index.js';
 import { USAGE, parseArgs } from './args.js';
 import { connectionsPerHost, runSize, type ConnectionReport } from './run-size.js';
 import { comparisonTable, failures, memoryPerHost, type Sample } from './table.js';
@@ -16,9 +16,15 @@ const log = (line: string): void =>
   void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 let current: Lab | undefined;
+/** A lab still coming up: a signal then must remove it by name. */
+let pending: string | undefined;
 async function teardown(): Promise<void> {
   const lab = current;
   current = undefined;
+  if (!lab && pending) {
+    log(`lab ${pending} down (interrupted while coming up)`);
+    await labDown(pending);
+  }
   if (lab) {
     log(`lab ${lab.name} down`);
     await lab.down();
@@ -33,9 +39,11 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 async function withLab<T>(hosts: number, f: (lab: Lab) => Promise<T>): Promise<T | undefined> {
   const started = Date.now();
   let lab: Lab;
+  const name = `bench${process.pid % 100000}n${hosts}`.slice(0, 16);
+  pending = name;
   try {
     lab = await labUp({
-      name: `bench${process.pid % 100000}n${hosts}`.slice(0, 16),
+      name,
       hosts,
       sudoPasswordHosts: 0,
       owner: 'bench',
@@ -47,6 +55,7 @@ async function withLab<T>(hosts: number, f: (lab: Lab) => Promise<T>): Promise<T
     return undefined;
   }
   current = lab;
+  pending = undefined;
   log(`lab ${lab.name}: ${hosts} hosts up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   try {
     return await f(lab);
