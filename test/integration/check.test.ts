@@ -106,6 +106,7 @@ afterAll(async () => {
 
 describe.skipIf(!labAvailable)('sysfleet check on a prepared 50-host lab', () => {
   it('starts from the fleet the test prepared', () => {
+    expect(hostNames().filter((h) => lab.host(h).sudo === 'password')).toEqual(passwordSudoHosts());
     for (const host of hostNames()) {
       const want = { ...RIGHT, ...(host === S.runtimeDrift ? { [TIME]: '7200' } : {}) };
       expect(before[host]!.runtime, host).toEqual(want);
