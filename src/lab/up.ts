@@ -173,7 +173,7 @@ function prepareHostFiles(
  * stops before running the script, so nothing was mounted and trying again is safe (bounded).
  */
 async function buildMountNamespace(host: Omit<LabHost, 'port'>, uid: number): Promise<void> {
-  const attempts = 6;
+  const attempts = 10;
   for (let attempt = 1; ; attempt++) {
     writeFileSync(host.mntnsPath, '');
     const r = await run(
@@ -200,7 +200,7 @@ async function buildMountNamespace(host: Omit<LabHost, 'port'>, uid: number): Pr
     if (!bindRace || attempt >= attempts) {
       throw new Error(`building the mount namespace of ${host.name} failed: ${r.stderr.trim()}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 100 * attempt));
   }
 }
 
