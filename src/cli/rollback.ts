@@ -162,6 +162,21 @@ async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> 
   }
 }
 
+/** The options a retry of this rollback must repeat to reach and treat the hosts the same way. */
+export function repeatArgs(opts: RollbackCliOptions): string[] {
+  const args: string[] = [];
+  for (const f of opts.knownHosts) args.push('--known-hosts', f);
+  if (opts.key) args.push('--key', opts.key);
+  if (opts.sshConfig) args.push('--ssh-config', opts.sshConfig);
+  if (opts.hostKeyChecking !== 'strict') args.push('--host-key-checking', opts.hostKeyChecking);
+  if (opts.become) args.push('--become');
+  if (opts.stateDir) args.push('--state-dir', opts.stateDir);
+  for (const k of opts.keys) args.push('--keys', k);
+  if (opts.force) args.push('--force');
+  if (opts.fromHosts) args.push('--from-hosts');
+  return args;
+}
+
 function exitCode(results: readonly HostApplyRecord[]): number {
   if (results.some((r) => r.outcome === 'failed')) return 2;
   if (results.some((r) => r.outcome === 'unreachable' || r.outcome === 'skipped')) return 3;
@@ -185,8 +200,8 @@ function printSummary(
   )) {
     out.push(`  ${r.host}: ${r.outcome}${r.error ? ` — ${r.error}` : ''}`);
   }
-  const retry = retryCommand(runId, results, opts.inventory);
-  if (retry) out.push(`retry the unreachable: ${retry}${opts.fromHosts ? ' --from-hosts' : ''}`);
+  const retry = retryCommand(runId, results, opts.inventory, repeatArgs(opts));
+  if (retry) out.push(`retry the unreachable: ${retry}`);
   if (results.some((r) => r.error?.includes('changed since'))) {
     out.push(
       'keys changed again since the run were left alone; add --force to restore them anyway',

@@ -86,6 +86,8 @@ export function retryCommand(
   runId: string,
   records: readonly HostApplyRecord[],
   inventoryArgs: string[],
+  /** Further options of the original command to repeat (known_hosts, key, --keys ...). */
+  extraArgs: string[] = [],
 ): string | undefined {
   const missed = records.filter(
     (r) =>
@@ -94,7 +96,8 @@ export function retryCommand(
   );
   if (missed.length === 0) return undefined;
   const inv = inventoryArgs.map((i) => `-i ${shellQuote(i)}`).join(' ');
-  return `sysfleet rollback ${runId}${inv ? ` ${inv}` : ''} --limit ${shellQuote(missed.map((r) => r.host).join(','))}`;
+  const extra = extraArgs.map(shellQuote).join(' ');
+  return `sysfleet rollback ${runId}${inv ? ` ${inv}` : ''}${extra ? ` ${extra}` : ''} --limit ${shellQuote(missed.map((r) => r.host).join(','))}`;
 }
 
 function shellQuote(s: string): string {
