@@ -95,7 +95,7 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
   const deadline = runSignal(opts.deadline * 1000);
   const signal = runSignal(opts.deadline * 1000, interrupt.signal);
   const warn = (l: string) => process.stderr.write(`${l}\n`);
-  const transport = makeTransport(opts, deadline, warn, await askSecrets(opts));
+  const transport = makeTransport(opts, deadline, warn, await askSecrets(opts), fleet.hosts);
   const runId = newRunId();
   const buffered: RunEvent[] = [];
   try {

@@ -89,7 +89,7 @@ async function check(playbookPath: string, opts: CheckOptions): Promise<number> 
   const interrupt = interruptController();
   const signal = runSignal(opts.deadline * 1000, interrupt.signal);
   const sink = eventSink(opts, { quiet: opts.nagios, quietWhenPlain: true });
-  const transport = makeTransport(opts, signal, sink.warn, await askSecrets(opts));
+  const transport = makeTransport(opts, signal, sink.warn, await askSecrets(opts), fleet.hosts);
   const runId = newRunId();
   const startedAt = new Date().toISOString();
   sink.emit({

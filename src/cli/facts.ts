@@ -39,7 +39,13 @@ export function registerFacts(program: Command): void {
       );
       const interrupt = interruptController();
       const signal = runSignal(opts.deadline * 1000, interrupt.signal);
-      const transport = makeTransport(opts, signal, (l) => process.stderr.write(`${l}\n`));
+      const transport = makeTransport(
+        opts,
+        signal,
+        (l) => process.stderr.write(`${l}\n`),
+        process.env,
+        fleet.hosts,
+      );
       try {
         const results = await runCheck(hosts, checkDeps(transport, fleet.playbook), {
           forks: opts.forks,

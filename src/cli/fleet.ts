@@ -14,7 +14,13 @@ import { loadPlaybook, targetsForHost } from '../model/playbook.js';
 import type { Inventory, Playbook } from '../model/types.js';
 import { planHost } from '../plan/index.js';
 import type { CheckDeps, RunHost } from '../run/check.js';
-import { createTransport, envSecrets, SECRET_ENV, type Transport } from '../transport/index.js';
+import {
+  createTransport,
+  envSecrets,
+  SECRET_ENV,
+  type SecretSource,
+  type Transport,
+} from '../transport/index.js';
 import { ttySecretPrompt } from '../transport/tty-prompt.js';
 import type { HostOptions } from './options.js';
 
@@ -74,6 +80,7 @@ export function makeTransport(
   signal: AbortSignal,
   warn: (line: string) => void,
   secretEnv: Record<string, string | undefined> = process.env,
+  hosts: readonly RunHost[] = [],
 ): Transport {
   if (opts.hostKeyChecking === 'off') {
     warn('WARNING: host key checking is OFF: sysfleet cannot tell these hosts from impostors.');
@@ -87,7 +94,7 @@ export function makeTransport(
     ...(opts.knownHosts.length ? { knownHostsFiles: opts.knownHosts } : {}),
     ...(opts.key ? { keyFiles: [opts.key] } : {}),
     connectTimeoutMs: opts.timeout * 1000,
-    secrets: envSecrets(secretEnv),
+    secrets: hostSecrets(envSecrets(secretEnv), secretEnv, hosts),
     signal,
     onEvent: (e) => {
       if (e.type === 'host-key-unverified')
@@ -98,6 +105,29 @@ export function makeTransport(
         warn(`NOTE: ${e.host}: new host key ${e.fingerprint} recorded in ${e.file}`);
     },
   });
+}
+
+/**
+ * A host's own `sysfleet_become_password_env` wins over SYSFLEET_BECOME_PASSWORD / the prompt, so
+ * groups with different sudo passwords can share one run; the inventory only names the variable.
+ */
+export function hostSecrets(
+  base: SecretSource,
+  env: Record<string, string | undefined>,
+  hosts: readonly RunHost[],
+): SecretSource {
+  const named = new Map(
+    hosts.flatMap((h) =>
+      h.connection.becomePasswordEnv ? [[h.name, h.connection.becomePasswordEnv] as const] : [],
+    ),
+  );
+  return {
+    get(request) {
+      const name = request.kind === 'become-password' ? named.get(request.host) : undefined;
+      const value = name ? env[name] : undefined;
+      return value ? Promise.resolve(value) : base.get(request);
+    },
+  };
 }
 
 export function checkDeps(transport: Transport, playbook: Playbook | undefined): CheckDeps {

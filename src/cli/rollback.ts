@@ -77,7 +77,7 @@ async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> 
   const interrupt = interruptController();
   const signal = runSignal(opts.deadline * 1000, interrupt.signal);
   const warn = (l: string) => process.stderr.write(`${l}\n`);
-  const transport = makeTransport(opts, signal, warn, await askSecrets(opts));
+  const transport = makeTransport(opts, signal, warn, await askSecrets(opts), fleet.hosts);
   const timeoutMs = opts.commandTimeout * 1000;
   const by = operator();
   try {

@@ -124,7 +124,13 @@ export function registerRuns(program: Command): void {
       const hosts = fleet.hosts.filter((h) => unknown.includes(h.name));
       const interrupt = interruptController();
       const signal = runSignal(opts.deadline * 1000, interrupt.signal);
-      const transport = makeTransport(opts, signal, (l) => process.stderr.write(`${l}\n`));
+      const transport = makeTransport(
+        opts,
+        signal,
+        (l) => process.stderr.write(`${l}\n`),
+        process.env,
+        fleet.hosts,
+      );
       try {
         await runPool(hosts, opts.forks, async (h) => {
           try {

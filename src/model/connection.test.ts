@@ -233,3 +233,13 @@ describe('known_hosts files from the inventory', () => {
     expect(resolveConnection(host('h1'), emptySshConfig()).knownHostsFiles).toBeUndefined();
   });
 });
+
+describe('sysfleet_become_password_env', () => {
+  it('names the variable, never holds the value', () => {
+    const c = resolveConnection(
+      host('h1', { sysfleet_become_password_env: 'SUDO_DB' }),
+      emptySshConfig(),
+    );
+    expect(c.becomePasswordEnv).toBe('SUDO_DB');
+  });
+});

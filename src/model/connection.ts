@@ -176,6 +176,8 @@ export function resolveConnection(
       sshOptionFromArgs(str(v['ansible_ssh_extra_args']) ?? '', 'UserKnownHostsFile');
     const knownHosts = argsKnownHosts ? argsKnownHosts.split(/\s+/) : c.userKnownHostsFiles;
     if (knownHosts) conn.knownHostsFiles = knownHosts.map((p) => expandSshPath(p, tokens));
+    const pwEnv = str(v['sysfleet_become_password_env']);
+    if (pwEnv) conn.becomePasswordEnv = pwEnv;
     return conn;
   } catch (e) {
     if (e instanceof JumpSpecError)

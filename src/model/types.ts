@@ -57,6 +57,8 @@ export interface HostConnection {
   becomeUser: string;
   /** ssh_config UserKnownHostsFile, if set there. */
   knownHostsFiles?: string[];
+  /** `sysfleet_become_password_env`: the environment variable holding this host's sudo password. */
+  becomePasswordEnv?: string;
 }
 
 /** A sysctl key in canonical dotted form, e.g. `net.ipv4.tcp_keepalive_time`. */
