@@ -17,6 +17,20 @@
 # test checks they all go to /dev/null).
 SYSFLEET_MAX_LINES=2000
 SYSFLEET_PROC_CAP=200000
+SYSFLEET_TAB='	'
+SYSFLEET_CR=$(printf '\r')
+
+# Cost: this runs on every host of every check, so it uses shell builtins (read, case, printf)
+# wherever it can. A whole gather starts about four programs (uname, sha256sum, ss, readlink for
+# symlinks), not one per key or per file: on a 2-core control node hosting a lab, and on busy
+# hosts, process starts are what a gather costs.
+
+# Print a file line by line with builtins only (no cat).
+sysfleet_cat() {
+  while IFS= read -r sysfleet_l || [ -n "$sysfleet_l" ]; do
+    printf '%s\n' "$sysfleet_l"
+  done <"$1"
+}
 
 sysfleet_kernel() {
   echo '@@kernel'
@@ -28,7 +42,11 @@ sysfleet_os_release() {
   echo '@@os-release'
   for f in /etc/os-release /usr/lib/os-release; do
     if [ -r "$f" ]; then
-      grep -E '^(ID|VERSION_ID|PRETTY_NAME)=' "$f" 2>/dev/null | sed 's/^/= /'
+      while IFS= read -r line || [ -n "$line" ]; do
+        case $line in
+          ID=* | VERSION_ID=* | PRETTY_NAME=*) printf '= %s\n' "$line" ;;
+        esac
+      done <"$f"
       return 0
     fi
   done
@@ -36,7 +54,8 @@ sysfleet_os_release() {
 
 sysfleet_loader() {
   echo '@@loader'
-  pid1=$(cat /proc/1/comm 2>/dev/null)
+  pid1=
+  { read -r pid1 </proc/1/comm; } 2>/dev/null
   printf 'pid1\t%s\n' "$pid1"
   for f in /lib/systemd/systemd-sysctl /usr/lib/systemd/systemd-sysctl; do
     if [ -x "$f" ]; then
@@ -46,20 +65,100 @@ sysfleet_loader() {
   done
 }
 
-# One canonical dotted key per line on stdin. Dots and slashes swap to make the path, as in
-# systemd-sysctl: net.ipv4.conf.eth0/100.rp_filter is /proc/sys/net/ipv4/conf/eth0.100/rp_filter.
+# Dotted key -> /proc/sys path. Dots and slashes swap, as in systemd-sysctl:
+# net.ipv4.conf.eth0/100.rp_filter is /proc/sys/net/ipv4/conf/eth0.100/rp_filter.
+sysfleet_path() {
+  case $1 in
+    */*) sysfleet_p="/proc/sys/$(printf '%s' "$1" | tr './' '/.')" ;;
+    *)
+      sysfleet_p=/proc/sys
+      sysfleet_rest=$1
+      while :; do
+        case $sysfleet_rest in
+          *.*)
+            sysfleet_p="$sysfleet_p/${sysfleet_rest%%.*}"
+            sysfleet_rest=${sysfleet_rest#*.}
+            ;;
+          *)
+            sysfleet_p="$sysfleet_p/$sysfleet_rest"
+            break
+            ;;
+        esac
+      done
+      ;;
+  esac
+}
+
+# /proc/sys files must be read in one read(2): the kernel answers a read at a non-zero offset with
+# EOF, and the shells' `read` builtin reads byte by byte. So every value is read by ONE grep over
+# all the files (`path:line` per line), kept in SYSFLEET_VALUES, and looked up with builtins.
+SYSFLEET_EXTRA='/proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max /proc/sys/net/ipv4/ip_local_port_range'
+SYSFLEET_VALUES=
+
+# Look up path $1 in SYSFLEET_VALUES into sysfleet_v: every line, fields joined by single spaces
+# (the kernel prints tabs between the numbers of multi-value keys). Fails when it was not read.
+sysfleet_value() {
+  sysfleet_v=
+  sysfleet_found=
+  while IFS= read -r sysfleet_l; do
+    case $sysfleet_l in
+      "$1:"*)
+        sysfleet_v="$sysfleet_v ${sysfleet_l#"$1:"}"
+        sysfleet_found=1
+        ;;
+    esac
+  done <<SYSFLEET_V
+$SYSFLEET_VALUES
+SYSFLEET_V
+  [ -n "$sysfleet_found" ] || return 1
+  set -f
+  # shellcheck disable=SC2086
+  set -- $sysfleet_v
+  set +f
+  sysfleet_v="$*"
+}
+
+# One canonical dotted key per line on stdin.
 sysfleet_sysctls() {
   echo '@@sysctl'
+  set --
   while IFS= read -r k; do
     [ -n "$k" ] || continue
-    p="/proc/sys/$(printf '%s' "$k" | tr './' '/.')"
-    if [ ! -e "$p" ]; then
+    sysfleet_path "$k"
+    if [ ! -e "$sysfleet_p" ]; then
       printf 'absent\t%s\n' "$k"
-    elif [ -d "$p" ]; then
+    elif [ -d "$sysfleet_p" ]; then
       printf 'unreadable\t%s\tis a directory\n' "$k"
-    elif v=$(cat "$p" 2>/dev/null </dev/null); then
-      # Multi-line values become one line: fields joined by single spaces.
-      printf 'value\t%s\t%s\n' "$k" "$(printf '%s\n' "$v" | tr '\t\n' '  ' | sed 's/  */ /g; s/^ //; s/ $//')"
+    else
+      set -- "$@" "$k" "$sysfleet_p"
+    fi
+  done
+  sysfleet_n=$#
+  # One grep reads every value (in a subshell: its "$@" becomes the paths alone).
+  SYSFLEET_VALUES=$(
+    i=0
+    listed=' '
+    while [ "$i" -lt "$sysfleet_n" ]; do
+      set -- "$@" "$2"
+      listed="$listed$2 "
+      shift 2
+      i=$((i + 2))
+    done
+    for x in $SYSFLEET_EXTRA; do
+      case $listed in *" $x "*) continue ;; esac
+      [ -e "$x" ] && set -- "$@" "$x"
+    done
+    [ $# -gt 0 ] && grep -H '' -- "$@" 2>/dev/null </dev/null
+    :
+  )
+  sysfleet_i=0
+  while [ "$sysfleet_i" -lt "$sysfleet_n" ]; do
+    k=$1
+    p=$2
+    shift 2
+    sysfleet_i=$((sysfleet_i + 2))
+    if sysfleet_value "$p"; then
+      printf 'value\t%s\t%s\n' "$k" "$sysfleet_v"
     else
       e=$(cat "$p" 2>&1 >/dev/null </dev/null | head -n 1 | tr '\t' ' ')
       printf 'unreadable\t%s\t%s\n' "$k" "${e:-read failed}"
@@ -67,7 +166,28 @@ sysfleet_sysctls() {
   done
 }
 
+# The meaningful lines of one sysctl file (no comments, no blank lines), with builtins only.
+sysfleet_lines() {
+  n=0
+  lineno=0
+  while IFS= read -r line || [ -n "$line" ]; do
+    lineno=$((lineno + 1))
+    line=${line%"$SYSFLEET_CR"}
+    t=${line#"${line%%[! $SYSFLEET_TAB]*}"}
+    case $t in
+      '' | '#'* | ';'*) continue ;;
+    esac
+    n=$((n + 1))
+    if [ "$n" -gt "$SYSFLEET_MAX_LINES" ]; then
+      printf 'truncated\t%s\n' "$lineno"
+      break
+    fi
+    printf 'L\t%s\t%s\n' "$lineno" "$line"
+  done <"$1"
+}
+
 # Print one sysctl configuration file: path, dir, symlink target, sha256, meaningful lines.
+# $3: the output of one sha256sum over every file (looked up here, no process per file).
 sysfleet_file() {
   f=$1
   d=$2
@@ -79,59 +199,95 @@ sysfleet_file() {
     printf 'error\tnot readable\n'
     return 0
   fi
-  if command -v sha256sum >/dev/null 2>&1; then
-    s=$(sha256sum <"$f" 2>/dev/null | cut -d ' ' -f 1)
-    [ -n "$s" ] && printf 'sha256\t%s\n' "$s"
-  fi
-  awk -v max="$SYSFLEET_MAX_LINES" '
-    { sub(/\r$/, "") }
-    /^[ \t]*$/ { next }
-    /^[ \t]*[#;]/ { next }
-    { n++; if (max < n) { print "truncated\t" NR; exit } ; print "L\t" NR "\t" $0 }
-  ' "$f" 2>/dev/null </dev/null
+  while IFS= read -r sysfleet_h; do
+    case $sysfleet_h in
+      *"  $f") printf 'sha256\t%s\n' "${sysfleet_h%%  *}" && break ;;
+    esac
+  done <<SYSFLEET_SUMS
+$3
+SYSFLEET_SUMS
+  sysfleet_lines "$f" 2>/dev/null </dev/null
 }
 
 sysfleet_files() {
   echo '@@files'
+  # First pass: which files, in which directory (a directory reached twice through symlinks is
+  # read once). Names are kept as positional parameters, so any file name is safe.
   seen=' '
+  set --
   for d in /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d; do
     [ -d "$d" ] || continue
     real=$(cd "$d" 2>/dev/null && pwd -P)
     case "$seen" in
       *" $real "*)
-        printf 'same\t%s\t%s\n' "$d" "$real"
+        set -- "$@" "same" "$d" "$real"
         continue
         ;;
     esac
     seen="$seen$real "
-    printf 'dir\t%s\n' "$d"
+    set -- "$@" "dir" "$d" ""
     for f in "$d"/*.conf; do
       [ -e "$f" ] || [ -L "$f" ] || continue
-      sysfleet_file "$f" "$d"
+      set -- "$@" "file" "$f" "$d"
     done
   done
   if [ -e /etc/sysctl.conf ] || [ -L /etc/sysctl.conf ]; then
-    sysfleet_file /etc/sysctl.conf /etc/sysctl.conf
+    set -- "$@" "file" /etc/sysctl.conf /etc/sysctl.conf
   fi
+  sums=$(sysfleet_sums "$@")
+  while [ $# -ge 3 ]; do
+    case $1 in
+      same) printf 'same\t%s\t%s\n' "$2" "$3" ;;
+      dir) printf 'dir\t%s\n' "$2" ;;
+      file) sysfleet_file "$2" "$3" "$sums" ;;
+    esac
+    shift 3
+  done
+}
+
+# $@: (kind, path, dir) triples. Prints one sha256sum's output for every readable regular file.
+sysfleet_sums() {
+  command -v sha256sum >/dev/null 2>&1 || return 0
+  sysfleet_n=$#
+  sysfleet_i=0
+  # Rotate the triples out and the readable files in: afterwards "$@" is just the files.
+  while [ "$sysfleet_i" -lt "$sysfleet_n" ]; do
+    kind=$1
+    path=$2
+    shift 3
+    if [ "$kind" = file ] && [ -f "$path" ] && [ -r "$path" ]; then
+      set -- "$@" "$path"
+    fi
+    sysfleet_i=$((sysfleet_i + 3))
+  done
+  [ $# -gt 0 ] && sha256sum -- "$@" 2>/dev/null </dev/null
+  return 0
 }
 
 sysfleet_raw() {
   echo "@@$1"
-  [ -r "$2" ] && cat "$2" 2>/dev/null </dev/null
+  [ -r "$2" ] && sysfleet_cat "$2" 2>/dev/null </dev/null
   return 0
-}
-
-sysfleet_count_state() {
-  # $1: ss state name. Prints the number of sockets (ss prints one header line).
-  ss -tan state "$1" 2>/dev/null </dev/null | awk '1 < NR { n++ } END { print n + 0 }'
 }
 
 sysfleet_tcpstates() {
   echo '@@tcpstates'
-  if command -v ss >/dev/null 2>&1 && ss -tan state close-wait >/dev/null 2>&1 </dev/null; then
+  # One ss for both states: with two `state` filters it prints a State column to count by.
+  if command -v ss >/dev/null 2>&1 &&
+    sysfleet_ss=$(ss -tan state close-wait state syn-recv 2>/dev/null </dev/null); then
+    cw=0
+    sr=0
+    while read -r st _; do
+      case $st in
+        CLOSE-WAIT) cw=$((cw + 1)) ;;
+        SYN-RECV) sr=$((sr + 1)) ;;
+      esac
+    done <<SYSFLEET_SS
+$sysfleet_ss
+SYSFLEET_SS
     printf 'source\tss\n'
-    printf 'close_wait\t%s\n' "$(sysfleet_count_state close-wait)"
-    printf 'syn_recv\t%s\n' "$(sysfleet_count_state syn-recv)"
+    printf 'close_wait\t%s\n' "$cw"
+    printf 'syn_recv\t%s\n' "$sr"
   else
     printf 'source\tproc\n'
     cat /proc/net/tcp /proc/net/tcp6 2>/dev/null </dev/null | awk -v cap="$SYSFLEET_PROC_CAP" '
@@ -149,11 +305,10 @@ sysfleet_small() {
   echo '@@conntrack'
   for n in count max; do
     f=/proc/sys/net/netfilter/nf_conntrack_$n
-    [ -r "$f" ] && printf '%s\t%s\n' "$n" "$(cat "$f" 2>/dev/null </dev/null)"
+    sysfleet_value "$f" && printf '%s\t%s\n' "$n" "$sysfleet_v"
   done
   echo '@@portrange'
-  [ -r /proc/sys/net/ipv4/ip_local_port_range ] &&
-    tr '\t' ' ' </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null
+  sysfleet_value /proc/sys/net/ipv4/ip_local_port_range && printf '%s\n' "$sysfleet_v"
   echo '@@numa'
   n=0
   for d in /sys/devices/system/node/node[0-9]*; do
