@@ -166,6 +166,9 @@ async function main(): Promise<void> {
     cleaned = true;
     // Synchronous steps first: a signal during labUp may end the process before labDown settles.
     spawnSync('tmux', ['-L', TMUX_SOCKET, 'kill-server']);
+    // The server leaves its socket file behind.
+    const uid = process.getuid?.() ?? 0;
+    rmSync(join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${uid}`, TMUX_SOCKET), { force: true });
     rmSync(dir, { recursive: true, force: true });
     await labDown(name);
   };

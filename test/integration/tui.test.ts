@@ -129,6 +129,9 @@ describe.skipIf(!labAvailable || !hasTmux)('terminal UI end to end (tmux, built 
 
   afterAll(async () => {
     for (const s of sessions) spawnSync('tmux', ['-L', TMUX_SOCKET, 'kill-session', '-t', s]);
+    // The server exits with its last session but leaves its socket file behind.
+    const uid = process.getuid?.() ?? 0;
+    rmSync(join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${uid}`, TMUX_SOCKET), { force: true });
     await lab?.down();
     if (work) rmSync(work, { recursive: true, force: true });
   });
