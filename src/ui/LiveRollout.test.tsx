@@ -49,7 +49,9 @@ async function frameWhere(
   r: ReturnType<typeof render>,
   ok: (frame: string) => boolean,
 ): Promise<string> {
-  for (let i = 0; i < 100; i++) {
+  // Bounded by time, not by count: on a loaded CI machine ink's first frame can take >0.5 s.
+  const deadline = Date.now() + 5000;
+  for (let i = 0; i < 10_000 && Date.now() < deadline; i++) {
     const f = r.lastFrame() ?? '';
     if (ok(f)) return f;
     await new Promise((res) => setTimeout(res, 5));
