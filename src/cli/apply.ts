@@ -22,6 +22,7 @@ import { buildPlanReview } from '../ui/review.js';
 import { formatGroup } from '../ui/group.js';
 import { askSecrets, checkDeps, loadFleet, makeTransport, operator } from './fleet.js';
 import { interruptController } from './interrupt.js';
+import { loadUi } from './load-ui.js';
 import { addHostOptions, type HostOptions } from './options.js';
 import { eventSink, outputMode, type OutputOptions } from './output.js';
 
@@ -131,9 +132,8 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
     }
     if (
       !opts.yes &&
-      // Loaded here: ink and react are for the terminal only (see output.ts).
       !(await (
-        await import('../ui/render.js')
+        await loadUi()
       ).renderPlanReview(review, {
         title: `apply ${playbook.name}`,
       }))

@@ -3,6 +3,7 @@
  * TTY, or one JSON event per line with --events. All three read the same RunEvent stream.
  */
 import type { RunEvent } from '../run/events.js';
+import { loadUi } from './load-ui.js';
 import { createJsonlPrinter } from '../ui/jsonl.js';
 import type { LiveCallbacks } from '../ui/keys.js';
 import { createPlainPrinter } from '../ui/plain.js';
@@ -50,9 +51,8 @@ export function eventSink(
     return { emit: createPlainPrinter(process.stderr), warn, close: async () => undefined };
   if (mode === 'quiet') return { emit: () => undefined, warn, close: async () => undefined };
   const store = createRunStore();
-  // ink and react cost ~0.45 s of CPU and ~35 MiB to load: only the terminal UI pays for them
-  // (a cron check or --plain run never does). Events dispatched meanwhile wait in the store.
-  const handle = import('../ui/render.js').then((ui) =>
+  // Events dispatched while the UI loads wait in the store.
+  const handle = loadUi().then((ui) =>
     ui.renderLiveRollout(store, { ...noCallbacks, ...cfg.callbacks }),
   );
   return {

@@ -96,7 +96,8 @@ function startApply(lab: Lab, work: string, name: string, extra: string[]): stri
   ];
   const stateDir = join(work, `state-${name}`);
   // Single-quoted words: the paths are ours (temp dir, lab dir), no quote inside them.
-  const cmd = `env -u NO_COLOR -u CI TERM=xterm-256color SYSFLEET_STATE_DIR='${stateDir}' ${argv.map((a) => `'${a}'`).join(' ')}; echo SFEXIT=$?; sleep 300`;
+  // CI=true stays set on purpose: on a terminal the live view must draw even then (load-ui.ts).
+  const cmd = `env -u NO_COLOR CI=true TERM=xterm-256color SYSFLEET_STATE_DIR='${stateDir}' ${argv.map((a) => `'${a}'`).join(' ')}; echo SFEXIT=$?; sleep 300`;
   sessions.add(session);
   tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', REPO, cmd);
   return session;
