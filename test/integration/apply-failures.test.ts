@@ -5,48 +5,23 @@
  * the reason reported; the others applied, or — after --auto-rollback — restored.
  */
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   PERSIST_FILE,
   PLAYBOOK,
   PLAYBOOK_VALUES,
   cli,
-  controlNode,
   fleetState,
   hostFinal,
   labArgs,
-  labName,
   runIdOf,
   storedRun,
-  type ControlNode,
-  type HostState,
+  withLab,
 } from './support/fleet-state.js';
-import { labAvailable, labUp, type Lab } from './support/lab.js';
+import { labAvailable } from './support/lab.js';
 
 const EINVAL_H03 = resolve('test/fixtures/playbooks/apply-lab-einval-h03.yaml');
 const EINVAL_H03_H04 = resolve('test/fixtures/playbooks/apply-lab-einval-h03-h04.yaml');
-
-/** A lab of `hosts` hosts with its own control node and the state before any test touched it. */
-function withLab(name: string, hosts: number) {
-  const ctx = {} as {
-    lab: Lab;
-    ctl: ControlNode;
-    names: string[];
-    before: Record<string, HostState>;
-  };
-  beforeAll(async () => {
-    ctx.lab = await labUp({ name: labName(name), hosts });
-    ctx.ctl = await controlNode(ctx.lab);
-    ctx.names = ctx.lab.hosts.map((h) => h.name);
-    ctx.before = await fleetState(ctx.lab, ctx.names);
-  }, 60_000);
-  afterAll(async () => {
-    await ctx.lab?.sysctlDirReadOnly('h02', false).catch(() => undefined);
-    await ctx.lab?.down();
-    await ctx.ctl?.cleanup();
-  }, 60_000);
-  return ctx;
-}
 
 describe.skipIf(!labAvailable)('a host refuses a value (EINVAL)', () => {
   const t = withLab('apfeinval', 6);
@@ -80,7 +55,7 @@ describe.skipIf(!labAvailable)('a host refuses a value (EINVAL)', () => {
 });
 
 describe.skipIf(!labAvailable)('read-only /etc/sysctl.d on one host', () => {
-  const t = withLab('apfro', 4);
+  const t = withLab('apfro', 4, (lab) => lab.sysctlDirReadOnly('h02', false));
 
   it('changes nothing on that host and says why; the others applied', async () => {
     const { lab, ctl, names, before } = t;

@@ -5,49 +5,27 @@
  * that, run verbatim once the host is back, restores it). Judged outside sysfleet.
  */
 import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   BIN,
   PLAYBOOK,
   PLAYBOOK_VALUES,
   PERSIST_FILE,
   cli,
-  controlNode,
   fleetState,
   labArgs,
-  labName,
   runIdOf,
   runtimeValues,
+  withLab,
   type ControlNode,
-  type HostState,
 } from './support/fleet-state.js';
-import { labAvailable, labUp, type Lab } from './support/lab.js';
+import { labAvailable, type Lab } from './support/lab.js';
 
 const KEEPALIVE = [
   'net.ipv4.tcp_keepalive_time',
   'net.ipv4.tcp_keepalive_intvl',
   'net.ipv4.tcp_keepalive_probes',
 ];
-
-function withLab(name: string, hosts: number) {
-  const ctx = {} as {
-    lab: Lab;
-    ctl: ControlNode;
-    names: string[];
-    before: Record<string, HostState>;
-  };
-  beforeAll(async () => {
-    ctx.lab = await labUp({ name: labName(name), hosts });
-    ctx.ctl = await controlNode(ctx.lab);
-    ctx.names = ctx.lab.hosts.map((h) => h.name);
-    ctx.before = await fleetState(ctx.lab, ctx.names);
-  }, 60_000);
-  afterAll(async () => {
-    await ctx.lab?.down();
-    await ctx.ctl?.cleanup();
-  }, 60_000);
-  return ctx;
-}
 
 async function applyAll(lab: Lab, ctl: ControlNode): Promise<string> {
   const r = await cli(ctl, ['apply', ...labArgs(lab), PLAYBOOK, '--yes', '--plain']);

@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import { copyFile, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Lab } from './lab.js';
+import { afterAll, beforeAll } from 'vitest';
+import { labUp, type Lab } from './lab.js';
 
 /** The built CLI (`npm run build`); SYSFLEET_BIN overrides it (e.g. a private build dir). */
 export const BIN = process.env['SYSFLEET_BIN'] ?? resolve('dist/cli/main.js');
@@ -264,4 +265,30 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, everyMs));
   }
   return false;
+}
+
+/**
+ * A lab of `hosts` hosts for one describe block, with its own control node and every host's
+ * state before any test touched it; torn down after the block (also when a test failed).
+ * `beforeDown` undoes fault knobs that would stop `lab down` (e.g. a read-only sysctl dir).
+ */
+export function withLab(name: string, hosts: number, beforeDown?: (lab: Lab) => Promise<unknown>) {
+  const ctx = {} as {
+    lab: Lab;
+    ctl: ControlNode;
+    names: string[];
+    before: Record<string, HostState>;
+  };
+  beforeAll(async () => {
+    ctx.lab = await labUp({ name: labName(name), hosts });
+    ctx.ctl = await controlNode(ctx.lab);
+    ctx.names = ctx.lab.hosts.map((h) => h.name);
+    ctx.before = await fleetState(ctx.lab, ctx.names);
+  }, 60_000);
+  afterAll(async () => {
+    if (ctx.lab && beforeDown) await beforeDown(ctx.lab).catch(() => undefined);
+    await ctx.lab?.down();
+    await ctx.ctl?.cleanup();
+  }, 60_000);
+  return ctx;
 }
