@@ -13,15 +13,13 @@ import {
   newRunId,
 } from '../apply/index.js';
 import type { SnapshotStore } from '../apply/index.js';
-import { runSignal } from '../run/clock.js';
 import { applyFleet, planFleet, type ApplyDeps, type HostApplyRecord } from '../run/apply.js';
 import type { CheckDeps, HostCheckResult } from '../run/check.js';
 import type { RunEvent } from '../run/events.js';
 import { computeWaves, parseCountSpec } from '../run/waves.js';
 import { buildPlanReview } from '../ui/review.js';
 import { formatGroup } from '../ui/group.js';
-import { askSecrets, checkDeps, loadFleet, makeTransport, operator } from './fleet.js';
-import { interruptController } from './interrupt.js';
+import { checkDeps, loadFleet, makeTransport, operator, startRun } from './fleet.js';
 import { loadUi } from './load-ui.js';
 import { addHostOptions, type HostOptions } from './options.js';
 import { eventSink, outputMode, type OutputOptions } from './output.js';
@@ -89,14 +87,12 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
   if (fleet.hosts.length === 0)
     throw new Error(`no hosts match${opts.limit ? ` --limit ${opts.limit}` : ''}`);
   const store = openStore(opts.stateDir);
-  const interrupt = interruptController();
-  // Two signals: Ctrl-C / the UI's `a` stop NEW hosts (`signal`), while connections and hosts
-  // already applying live until the deadline (`deadline`), so an in-flight host finishes and its
-  // real outcome is recorded instead of "connection closed" on a host that changed anyway.
-  const deadline = runSignal(opts.deadline * 1000);
-  const signal = runSignal(opts.deadline * 1000, interrupt.signal);
   const warn = (l: string) => process.stderr.write(`${l}\n`);
-  const transport = makeTransport(opts, deadline, warn, await askSecrets(opts), fleet.hosts);
+  // Ctrl-C / the UI's `a` stop NEW hosts (`run.stop`); connections and hosts already applying live
+  // until the deadline (`run.deadline`), so an in-flight host finishes and its real outcome is
+  // recorded instead of "connection closed" on a host that changed anyway.
+  const run = await startRun(opts, fleet.hosts, warn);
+  const { interrupt, transport, deadline, stop: signal } = run;
   const runId = newRunId();
   const buffered: RunEvent[] = [];
   try {
@@ -237,8 +233,7 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
       process.stdout.write(`undo with: sysfleet rollback ${runId}\n`);
     return code;
   } finally {
-    interrupt.dispose();
-    await transport.close();
+    await run.close();
   }
 }
 

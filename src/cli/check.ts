@@ -15,13 +15,11 @@ import {
 } from '../report/index.js';
 import type { HostResult } from '../report/index.js';
 import { runCheck, type HostCheckResult } from '../run/check.js';
-import { runSignal } from '../run/clock.js';
 import type { RunEvent } from '../run/events.js';
 import { VERSION } from '../version.js';
-import { askSecrets, checkDeps, loadFleet, makeTransport } from './fleet.js';
+import { checkDeps, loadFleet, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
 import { eventSink, type OutputOptions } from './output.js';
-import { interruptController } from './interrupt.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 interface CheckOptions extends HostOptions, OutputOptions {
@@ -86,10 +84,8 @@ async function check(playbookPath: string, opts: CheckOptions): Promise<number> 
   const playbook = fleet.playbook!;
   if (fleet.hosts.length === 0)
     throw new Error(`no hosts match${opts.limit ? ` --limit ${opts.limit}` : ''}`);
-  const interrupt = interruptController();
-  const signal = runSignal(opts.deadline * 1000, interrupt.signal);
   const sink = eventSink(opts, { quiet: opts.nagios, quietWhenPlain: true });
-  const transport = makeTransport(opts, signal, sink.warn, await askSecrets(opts), fleet.hosts);
+  const run = await startRun(opts, fleet.hosts, sink.warn);
   const runId = newRunId();
   const startedAt = new Date().toISOString();
   sink.emit({
@@ -103,16 +99,15 @@ async function check(playbookPath: string, opts: CheckOptions): Promise<number> 
   });
   let results: HostCheckResult[];
   try {
-    results = await runCheck(fleet.hosts, checkDeps(transport, playbook), {
+    results = await runCheck(fleet.hosts, checkDeps(run.transport, playbook), {
       forks: opts.forks,
       commandTimeoutMs: opts.commandTimeout * 1000,
-      signal,
+      signal: run.stop,
       emit: sink.emit,
       onResult: (r) => sink.emit(hostDone(r)),
     });
   } finally {
-    interrupt.dispose();
-    await transport.close();
+    await run.close();
   }
   const report = buildCheckReport({
     tool: { name: 'sysfleet', version: VERSION },

@@ -6,9 +6,7 @@ import { Command } from 'commander';
 import { INCIDENT_SYSCTLS } from '../model/known-sysctls.js';
 import type { Target } from '../model/types.js';
 import { runCheck } from '../run/check.js';
-import { runSignal } from '../run/clock.js';
-import { checkDeps, loadFleet, makeTransport } from './fleet.js';
-import { interruptController } from './interrupt.js';
+import { checkDeps, loadFleet, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
 
 interface FactsOptions extends HostOptions {
@@ -37,28 +35,19 @@ export function registerFacts(program: Command): void {
       const hosts = fleet.hosts.map((h) =>
         opts.playbook ? h : { ...h, targets: Object.fromEntries(keys.map((k) => [k, anyValue])) },
       );
-      const interrupt = interruptController();
-      const signal = runSignal(opts.deadline * 1000, interrupt.signal);
-      const transport = makeTransport(
-        opts,
-        signal,
-        (l) => process.stderr.write(`${l}\n`),
-        process.env,
-        fleet.hosts,
-      );
+      const run = await startRun(opts, fleet.hosts, (l) => process.stderr.write(`${l}\n`));
       try {
-        const results = await runCheck(hosts, checkDeps(transport, fleet.playbook), {
+        const results = await runCheck(hosts, checkDeps(run.transport, fleet.playbook), {
           forks: opts.forks,
           commandTimeoutMs: opts.commandTimeout * 1000,
-          signal,
+          signal: run.stop,
           emit: () => undefined,
         });
         const out = Object.fromEntries(results.map((r) => [r.host, r.facts ?? { error: r.error }]));
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         process.exitCode = results.some((r) => r.error) ? 3 : 0;
       } finally {
-        interrupt.dispose();
-        await transport.close();
+        await run.close();
       }
     });
 }

@@ -14,6 +14,7 @@ import { loadPlaybook, targetsForHost } from '../model/playbook.js';
 import type { Inventory, Playbook } from '../model/types.js';
 import { planHost } from '../plan/index.js';
 import type { CheckDeps, RunHost } from '../run/check.js';
+import { runSignal } from '../run/clock.js';
 import {
   createTransport,
   envSecrets,
@@ -22,6 +23,7 @@ import {
   type Transport,
 } from '../transport/index.js';
 import { ttySecretPrompt } from '../transport/tty-prompt.js';
+import { interruptController, type Interrupt } from './interrupt.js';
 import type { HostOptions } from './options.js';
 
 export interface Fleet {
@@ -126,6 +128,43 @@ export function hostSecrets(
       const name = request.kind === 'become-password' ? named.get(request.host) : undefined;
       const value = name ? env[name] : undefined;
       return value ? Promise.resolve(value) : base.get(request);
+    },
+  };
+}
+
+/** What a command that talks to hosts holds for the length of its run. */
+export interface RunControl {
+  interrupt: Interrupt;
+  /** Ctrl-C (or the UI's `a`/`q`) or the deadline: no new host starts. */
+  stop: AbortSignal;
+  /**
+   * The deadline alone: connections, and work already under way on a host, live until it — so a
+   * Ctrl-C never cuts a host mid-change (or mid-restore) and its real outcome is recorded.
+   */
+  deadline: AbortSignal;
+  transport: Transport;
+  close(): Promise<void>;
+}
+
+/** Secrets first (before any handler or UI owns the terminal), then the signals and transport. */
+export async function startRun(
+  opts: HostOptions,
+  hosts: readonly RunHost[],
+  warn: (line: string) => void,
+): Promise<RunControl> {
+  const secretEnv = await askSecrets(opts);
+  const interrupt = interruptController();
+  const deadline = runSignal(opts.deadline * 1000);
+  const stop = runSignal(opts.deadline * 1000, interrupt.signal);
+  const transport = makeTransport(opts, deadline, warn, secretEnv, hosts);
+  return {
+    interrupt,
+    stop,
+    deadline,
+    transport,
+    close: async () => {
+      interrupt.dispose();
+      await transport.close();
     },
   };
 }

@@ -15,11 +15,9 @@ import {
 } from '../apply/index.js';
 import type { HostApplyRecord } from '../run/apply.js';
 import type { RunHost } from '../run/check.js';
-import { runSignal } from '../run/clock.js';
 import { runPool } from '../run/pool.js';
 import { retryCommand, runRollback, type RollbackDeps } from '../run/rollback.js';
-import { askSecrets, loadFleet, makeTransport, operator } from './fleet.js';
-import { interruptController } from './interrupt.js';
+import { loadFleet, makeTransport, operator, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
 import { eventSink, type OutputOptions } from './output.js';
 
@@ -74,16 +72,15 @@ async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> 
     throw new Error('--from-hosts needs the inventory (-i): the hosts are where the snapshots are');
   }
   const fleet = await loadFleet(opts);
-  const interrupt = interruptController();
-  const signal = runSignal(opts.deadline * 1000, interrupt.signal);
   const warn = (l: string) => process.stderr.write(`${l}\n`);
-  const transport = makeTransport(opts, signal, warn, await askSecrets(opts), fleet.hosts);
+  const run = await startRun(opts, fleet.hosts, warn);
+  const { interrupt, transport } = run;
   const timeoutMs = opts.commandTimeout * 1000;
   const by = operator();
   try {
     let hosts: RunHost[];
     if (opts.fromHosts) {
-      ({ runId, hosts } = await findOnHosts(ref, fleet.hosts, transport, opts, signal));
+      ({ runId, hosts } = await findOnHosts(ref, fleet.hosts, transport, opts, run.stop));
     } else {
       const touched = new Set(
         Object.values(records)
@@ -117,7 +114,8 @@ async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> 
       waves: [hosts.map((h) => h.name)],
     });
     const deps: RollbackDeps = {
-      connect: (target, s) => transport.connect(target, s),
+      // The connection lives until the deadline, not Ctrl-C: it carries a restore under way.
+      connect: (target) => transport.connect(target, run.deadline),
       rollbackHost: async (conn, host) => {
         const rec = records[host.name];
         const snapshot = opts.fromHosts
@@ -131,7 +129,9 @@ async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> 
           force: opts.force,
           become: host.connection.become,
           timeoutMs,
-          signal,
+          // A restore under way finishes after Ctrl-C (only the deadline cuts it): half a restore
+          // would leave the host neither as the run left it nor as it was.
+          signal: run.deadline,
         });
         if (!opts.fromHosts) await store.saveRollback(id, host.name, r);
         return rollbackOutcome(r);
@@ -140,7 +140,7 @@ async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> 
     const results = await runRollback(hosts, deps, {
       runId: id,
       forks: opts.forks,
-      signal,
+      signal: run.stop,
       emit: sink.emit,
     });
     const counts: Partial<Record<string, number>> = {};
@@ -157,8 +157,7 @@ async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> 
     printSummary(id, results, opts);
     return code;
   } finally {
-    interrupt.dispose();
-    await transport.close();
+    await run.close();
   }
 }
 

@@ -5,10 +5,8 @@
  */
 import { Command } from 'commander';
 import { collectResult, openStore, type RunRecord } from '../apply/index.js';
-import { runSignal } from '../run/clock.js';
 import { runPool } from '../run/pool.js';
-import { loadFleet, makeTransport } from './fleet.js';
-import { interruptController } from './interrupt.js';
+import { loadFleet, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
 
 /** Outcome counts of a run as "3 changed, 1 reverted". Pure. */
@@ -122,19 +120,11 @@ export function registerRuns(program: Command): void {
       if (opts.inventory.length === 0) opts.inventory = run.inventorySources;
       const fleet = await loadFleet(opts);
       const hosts = fleet.hosts.filter((h) => unknown.includes(h.name));
-      const interrupt = interruptController();
-      const signal = runSignal(opts.deadline * 1000, interrupt.signal);
-      const transport = makeTransport(
-        opts,
-        signal,
-        (l) => process.stderr.write(`${l}\n`),
-        process.env,
-        fleet.hosts,
-      );
+      const ctl = await startRun(opts, fleet.hosts, (l) => process.stderr.write(`${l}\n`));
       try {
-        await runPool(hosts, opts.forks, async (h) => {
+        const work = async (h: (typeof hosts)[number]) => {
           try {
-            const conn = await transport.connect(h.connection, signal);
+            const conn = await ctl.transport.connect(h.connection, ctl.deadline);
             try {
               const c = await collectResult(conn, runId, {
                 become: h.connection.become,
@@ -166,10 +156,10 @@ export function registerRuns(program: Command): void {
             );
             process.exitCode = 3;
           }
-        });
+        };
+        await runPool(hosts, opts.forks, work, { signal: ctl.stop });
       } finally {
-        interrupt.dispose();
-        await transport.close();
+        await ctl.close();
       }
     },
   );
