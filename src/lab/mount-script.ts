@@ -7,8 +7,9 @@
  *
  * Missing mount points (/var/lib/sysfleet, /usr/local/lib/sysctl.d on Debian) are created inside
  * an overlay of their parent whose upper dir lives in the host dir, so the machine's tree is never
- * touched. /root is such an overlay too (the machine's files readable, writes kept per host);
- * /home and /tmp are fresh tmpfs. /run becomes a fresh tmpfs (with /run/sshd for sshd's privsep
+ * touched. /root, /home and /tmp are fresh tmpfs: /root gets Debian's stock root dotfiles, never
+ * the machine's own (whose .bashrc may start dozens of processes per SSH session, e.g. pyenv init,
+ * and would make every lab login cost what no real fleet host costs). /run becomes a fresh tmpfs (with /run/sshd for sshd's privsep
  * and /run/sysctl.d bound from the host dir) after dropping this namespace's copies of the
  * machine's namespace files under /run (other hosts' netns would otherwise be pinned here).
  */
@@ -42,8 +43,10 @@ for f in passwd shadow group sudoers; do mount -n --bind "$H/etc/$f" "/etc/$f"; 
 bind "$H/etc/sudoers.d" /etc/sudoers.d
 mount -n -t tmpfs -o mode=0755 tmpfs /home
 mount -n -t tmpfs -o mode=1777 tmpfs /tmp
-mkdir -p "$H/ovl/_root/upper" "$H/ovl/_root/work"
-mount -n -t overlay overlay -o "lowerdir=/root,upperdir=$H/ovl/_root/upper,workdir=$H/ovl/_root/work" /root
+mount -n -t tmpfs -o mode=0700 tmpfs /root
+for f in bashrc profile; do
+  if [ -f "/usr/share/base-files/dot.$f" ]; then cp "/usr/share/base-files/dot.$f" "/root/.$f"; else : >"/root/.$f"; fi
+done
 mkdir -m 0750 "/home/$2"
 chown "$3:$3" "/home/$2"
 mount -n -t tmpfs -o mode=0755 tmpfs "$H/runfs"
