@@ -72,6 +72,17 @@ export function parseValue(
     });
     return undefined;
   }
+  const octal = v.split(' ').find((f) => /^[-+]?0[0-9]+$/.test(f));
+  if (octal !== undefined) {
+    const digits = octal.replace(/^[-+]/, '');
+    const asOctal = /^[0-7]+$/.test(digits) ? `as octal: ${parseInt(digits, 8)}` : 'as octal';
+    issues.push({
+      path,
+      message: `${JSON.stringify(octal)} has a leading zero: the kernel would read it ${asOctal}`,
+      hint: `write ${digits.replace(/^0+(?=\d)/, '')} if that is the number you mean`,
+    });
+    return undefined;
+  }
   return v;
 }
 

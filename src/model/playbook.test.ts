@@ -98,6 +98,20 @@ describe('parsePlaybook', () => {
       ).targets,
     ).toHaveProperty(['net.ipv4.tcp_keepalive_time']);
   });
+  it('refuses a leading zero, which the kernel reads as octal', () => {
+    const pb = (target: string) =>
+      `name: o\nwhy: values the kernel reads as octal\npersist: 60-o\ntargets:\n  ${target}\n`;
+    expect(() => parsePlaybook(pb('net.ipv4.tcp_keepalive_time: "0600"'), 'o.yaml')).toThrow(
+      /o\.yaml:5:32: net\.ipv4\.tcp_keepalive_time: "0600" has a leading zero: the kernel would read it as octal: 384 — write 600 if that is the number you mean$/m,
+    );
+    expect(() => parsePlaybook(pb('net.ipv4.ip_local_port_range: "1024 09999"'), 'p.yaml')).toThrow(
+      /"09999" has a leading zero: the kernel would read it as octal — write 9999 /,
+    );
+    expect(parsePlaybook(pb('net.ipv4.tcp_fin_timeout: "0"'), 'z.yaml').targets).toEqual({
+      'net.ipv4.tcp_fin_timeout': { kind: 'exact', value: '0' },
+    });
+  });
+
   it('reports every error at once, sorted by position', () => {
     try {
       parsePlaybook(
