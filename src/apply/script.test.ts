@@ -35,7 +35,7 @@ describe('renderApplyScript', () => {
   it('puts keys and values in a quoted heredoc and file content only as base64', () => {
     const s = renderApplyScript(base);
     expect(s).toContain(
-      "sf_data_keys() {\ncat <<'SF_DATA_EOF'\nnet.ipv4.tcp_keepalive_time|1|600\nnet.ipv4.ip_local_port_range|0|20000 60000\nSF_DATA_EOF\n}",
+      "sf_data_keys() {\nwhile IFS= read -r _sf_l; do printf '%s\\n' \"$_sf_l\"; done <<'SF_DATA_EOF'\nnet.ipv4.tcp_keepalive_time|1|600\nnet.ipv4.ip_local_port_range|0|20000 60000\nSF_DATA_EOF\n}",
     );
     expect(s).not.toContain('$(reboot)');
     expect(s).toContain(Buffer.from(base.persistFile!.content).toString('base64'));
@@ -43,15 +43,15 @@ describe('renderApplyScript', () => {
     expect(s).toContain("SF_BY='sre@ctl'");
   });
 
-  it('wraps long base64 at 76 columns', () => {
-    const content = 'net.core.somaxconn = 4096\n'.repeat(20);
+  it('puts the file content in single quotes as base64 only', () => {
+    const content = "net.core.somaxconn = 4096\n# it's $(id) `id`\n".repeat(20);
     const s = renderApplyScript({
       ...base,
       persistFile: { path: base.persistFile!.path, content },
     });
-    const body = s.split("sf_data_file() {\ncat <<'SF_DATA_EOF'\n")[1]!.split('\nSF_DATA_EOF')[0]!;
-    expect(body.split('\n').every((l) => l.length <= 76)).toBe(true);
-    expect(Buffer.from(body.replace(/\n/g, ''), 'base64').toString()).toBe(content);
+    const b64 = /\nsf_data_file\(\) \{ SF_J='([A-Za-z0-9+/=]*)'; \}\n/.exec(s)?.[1];
+    expect(Buffer.from(b64 ?? '', 'base64').toString()).toBe(content);
+    expect(s).not.toContain('$(id)');
   });
 
   it.each([
@@ -126,7 +126,8 @@ describe('renderRollbackScript', () => {
     expect(s).toContain(
       '1|/etc/sysctl.d/60-a.conf|present|640|0|4|1\n2|/etc/sysctl.d/60-b.conf|absent||||0\n',
     );
-    expect(s).toContain("sf_data_rfile_snap_1() {\ncat <<'SF_DATA_EOF'\nIyBvbGQK\nSF_DATA_EOF");
+    expect(s).toContain("sf_data_rfile_snap_1() { SF_J='IyBvbGQK'; }\n");
+    expect(s).toContain("sf_data_rfile_snap_2() { SF_J=''; }\n");
     expect(s).toContain('SF_FORCE=1');
   });
 
@@ -173,7 +174,9 @@ describe('host program sources', () => {
     SH_READ_SNAPSHOT,
   };
   it.each(Object.entries(sources))('%s uses no bashisms we can spot', (_name, src) => {
-    expect(src).not.toMatch(/\[\[|\$\{|function |local |<<<|\$'|\[ [^\]\n]* == /);
+    expect(src).not.toMatch(/\[\[|function |local |<<<|\$'|\[ [^\]\n]* == /);
+    // POSIX expansions only: ${x#p} ${x%%p} ${x:+w} ...; not ${x/a/b} ${x:1:2} ${!x} ${x^^} ${x[0]}
+    expect(src).not.toMatch(/\$\{!|\$\{#?[A-Za-z_][A-Za-z0-9_]*(\/|:[0-9 ]|\^|,|\[)/);
     expect(src).not.toContain('SF_PROGRAM_EOF');
   });
 });

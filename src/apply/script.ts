@@ -31,17 +31,15 @@ const WORK_TIMEOUT_SEC = 600;
 
 export type ProgramMode = 'apply' | 'rollback';
 
+/** A data function printing LINES (validated, no quote can end the heredoc early), builtins only. */
 function heredocFn(name: string, lines: string[]): string {
   const body = lines.map((l) => `${l}\n`).join('');
-  return `${name}() {\ncat <<'SF_DATA_EOF'\n${body}SF_DATA_EOF\n}\n`;
+  return `${name}() {\nwhile IFS= read -r _sf_l; do printf '%s\\n' "$_sf_l"; done <<'SF_DATA_EOF'\n${body}SF_DATA_EOF\n}\n`;
 }
 
-/** base64 in lines of 76 characters (short lines keep every shell's heredoc handling happy). */
-function wrap64(b64: string): string[] {
-  checkBase64(b64);
-  const out: string[] = [];
-  for (let i = 0; i < b64.length; i += 76) out.push(b64.slice(i, i + 76));
-  return out;
+/** A data function setting SF_J to base64 (validated: nothing in it can end the quotes). */
+function base64Fn(name: string, b64: string): string {
+  return `${name}() { SF_J='${checkBase64(b64)}'; }\n`;
 }
 
 function header(mode: ProgramMode, runId: string, by: string, extra: string[]): string {
@@ -69,7 +67,7 @@ function boot(mode: ProgramMode, runId: string, program: string): string {
   const prog = `/var/lib/sysfleet/work/${runId}.${mode}.sh`;
   return `sf_boot() {
 umask 077
-mkdir -p /var/lib/sysfleet/work 2>/dev/null
+mkdir -p '/var/lib/sysfleet/work/${runId}.${mode}.d' /var/lib/sysfleet/snapshots /var/lib/sysfleet/results 2>/dev/null
 cat >'${prog}.tmp' 2>/dev/null <<'SF_PROGRAM_EOF'
 ${program}SF_PROGRAM_EOF
 if [ $? -ne 0 ]; then
@@ -103,7 +101,7 @@ export function renderApplyScript(req: ApplyRequest): string {
   const data =
     header('apply', runId, req.by, [`SF_GO_TIMEOUT=${goTimeout}`, `SF_FILE=${sq(filePath)}`]) +
     heredocFn('sf_data_keys', keyLines) +
-    heredocFn('sf_data_file', wrap64(fileB64));
+    base64Fn('sf_data_file', fileB64);
   return boot('apply', runId, data + SH_LIB + SH_APPLY + SH_RUNNER);
 }
 
@@ -129,12 +127,12 @@ export function renderRollbackScript(req: RollbackRequest): string {
       fileLines.push(
         `${n}|${snapshot.path}|present|${snapshot.mode}|${snapshot.uid}|${snapshot.gid}|${hasRun}`,
       );
-      fileFns += heredocFn(`sf_data_rfile_snap_${n}`, wrap64(snapshot.contentBase64));
+      fileFns += base64Fn(`sf_data_rfile_snap_${n}`, snapshot.contentBase64);
     } else {
       fileLines.push(`${n}|${snapshot.path}|absent||||${hasRun}`);
-      fileFns += heredocFn(`sf_data_rfile_snap_${n}`, []);
+      fileFns += base64Fn(`sf_data_rfile_snap_${n}`, '');
     }
-    fileFns += heredocFn(`sf_data_rfile_run_${n}`, wrap64(runContentBase64 ?? ''));
+    fileFns += base64Fn(`sf_data_rfile_run_${n}`, runContentBase64 ?? '');
   });
   const data =
     header('rollback', runId, req.by, [`SF_FORCE=${req.force ? 1 : 0}`]) +

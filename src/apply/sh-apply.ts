@@ -1,16 +1,20 @@
+import { sh } from './sh-tag.js';
+
 /**
  * The apply program (POSIX sh). Data comes from script.ts as shell functions:
- *   sf_data_keys  lines `key|runtime(1/0)|value`   sf_data_file  base64 of the new file content
+ *   sf_data_keys  lines `key|runtime(1/0)|value`   sf_data_file  sets SF_J to the new file content (base64)
  *   SF_FILE       the one file to write ('' for none)   SF_GO_TIMEOUT  seconds to wait for `go`
  *
  * prepare (attached): snapshot runtime values and the file (content, mode, owner or absence) to
  * snapshots/<run>.snap (temp, fsync, rename) and to stdout, then wait for `go` on stdin.
- * work (detached): write the file atomically, then each runtime value with read-back; on the
- * first failure restore what was changed, verify, and end `reverted` with the reason.
+ * work (detached): write the file atomically, then the runtime values (stopping at the first write
+ * the kernel refuses), then read every written value back at once (one process, see sh-lib.ts);
+ * on any failure restore what was changed, verify, and end `reverted` with the reason of the
+ * first failing key.
  */
-export const SH_APPLY = String.raw`
+export const SH_APPLY = sh`
 sf_snapshot_body() {
-  sf_emit snap-begin "run=$SF_RUN" "time=$(date +%s)" "by=$SF_BY"
+  sf_emit snap-begin "run=$SF_RUN" "time=$SF_NOW" "by=$SF_BY"
   while IFS='|' read -r _k _r _v; do
     sf_read_key "$_k"
     printf '%s|%s|%s\n' "$_k" "$SF_ST" "$SF_V" >>"$SF_W/before"
@@ -21,10 +25,11 @@ sf_snapshot_body() {
     esac
   done <"$SF_W/keys"
   if [ -n "$SF_FILE" ]; then
-    _nb="new_b64=$(sf_data_file | tr -d '\n')"
+    sf_data_file; _nb="new_b64=$SF_J"
     if [ "$SF_FS" = present ]; then
+      sf_b64 "$SF_W/before.file"
       sf_emit snap-file "path=$SF_FILE" state=present "mode=$SF_FMODE" "uid=$SF_FUID" \
-        "gid=$SF_FGID" "b64=$(sf_b64 "$SF_W/before.file")" "$_nb"
+        "gid=$SF_FGID" "b64=$SF_B64" "$_nb"
     else
       sf_emit snap-file "path=$SF_FILE" state=absent "$_nb"
     fi
@@ -53,6 +58,7 @@ sf_prepare() {
     sf_final state=failed "reason=this host already has a snapshot for run $SF_RUN (a retry of the same run?); collect its result instead; nothing was changed"
     return 1
   fi
+  sf_read_keys_of "$SF_W/keys"
   if ! sf_snapshot_body >"$_snap.tmp" 2>"$SF_W/err"; then
     rm -f "$_snap.tmp"
     sf_final state=failed "reason=cannot write snapshot $_snap: $(sf_errtext "$SF_W/err"); nothing was changed"
@@ -89,7 +95,8 @@ sf_prepare() {
 }
 
 sf_apply_file() {
-  sf_data_file | tr -d '\n' >"$SF_W/want.b64"
+  sf_data_file; _want=$SF_J
+  printf '%s\n' "$_want" >"$SF_W/want.b64"
   if ! base64 -d <"$SF_W/want.b64" >"$SF_W/want.file" 2>"$SF_W/err"; then
     SF_ERR="cannot decode file content: $(sf_errtext "$SF_W/err")"
     sf_emit file "path=$SF_FILE" action=failed "error=$SF_ERR"; return 1
@@ -99,15 +106,14 @@ sf_apply_file() {
     SF_ERR="$SF_FILE is not a regular file; refusing to replace it"
     sf_emit file "path=$SF_FILE" action=failed "error=$SF_ERR"; return 1
   fi
-  if [ "$SF_FS" = present ] && [ "$SF_FMODE" = 644 ] \
-    && [ "$(sf_b64 "$SF_FILE")" = "$(cat "$SF_W/want.b64")" ]; then
+  if [ "$SF_FS" = present ] && [ "$SF_FMODE" = 644 ] && sf_same_content "$SF_FILE" "$_want"; then
     sf_emit file "path=$SF_FILE" action=same; return 0
   fi
   if ! sf_put_file "$SF_W/want.file" "$SF_FILE" 644 "$SF_FUID" "$SF_FGID"; then
     sf_emit file "path=$SF_FILE" action=failed "error=$SF_ERR"; return 1
   fi
   SF_FILE_WRITTEN=1
-  if [ "$(sf_b64 "$SF_FILE")" != "$(cat "$SF_W/want.b64")" ]; then
+  if ! sf_same_content "$SF_FILE" "$_want"; then
     SF_ERR="$SF_FILE: content read back differs from what was written"
     sf_emit file "path=$SF_FILE" action=failed "error=$SF_ERR"; return 1
   fi
@@ -115,45 +121,80 @@ sf_apply_file() {
   sf_emit file "path=$SF_FILE" action=written
 }
 
+# sf_mark_written KEY BEFORE_STATE BEFORE : after a failed write or read-back, restore KEY too
+# unless what was read back (SF_ST, SF_V) proves the kernel still holds the value from before
+sf_mark_written() {
+  if [ "$2" = value ] && [ "$SF_ST:$SF_V" != "value:$3" ]; then
+    printf '%s\n' "$1" >>"$SF_W/written"
+  fi
+}
+
+# Phase 1 decides and writes each key (records in act: key|action|want|before|before-state|error),
+# stopping at the first write the kernel refuses. Phase 2 reads every written key back at once
+# and reports all keys in playbook order; the first failing key (in that order) is the reason.
 sf_apply_keys() {
+  sf_read_keys_of "$SF_W/keys"
+  _stop=$SF_FAIL; _intr=; _put=
+  : >"$SF_W/act"
   while IFS='|' read -r _k _r _v; do
-    if [ -n "$SF_FAIL" ]; then
-      sf_emit key "key=$_k" action=not_reached "want=$_v"; continue
+    if [ -z "$_stop" ] && [ "$SF_ABORT" = 1 ]; then
+      _intr="interrupted (SIGTERM/SIGINT) before $_k"; _stop=1
     fi
-    if [ "$SF_ABORT" = 1 ]; then
-      SF_FAIL="interrupted (SIGTERM/SIGINT) before $_k"
-      sf_emit key "key=$_k" action=not_reached "want=$_v"; continue
-    fi
-    if [ "$_r" != 1 ]; then
-      sf_emit key "key=$_k" action=skipped "want=$_v"; continue
-    fi
-    sf_read_key "$_k"; _b=$SF_V; _bst=$SF_ST
-    if [ "$SF_ST" = value ] && [ "$SF_V" = "$(sf_norm "$_v")" ]; then
-      sf_emit key "key=$_k" action=same "before=$_b" "after=$SF_V" "want=$_v"; continue
-    fi
-    if sf_write_key "$_k" "$_v"; then
-      printf '%s\n' "$_k" >>"$SF_W/written"
-      SF_CHANGED=1
-      sf_emit key "key=$_k" action=written "before=$_b" "after=$SF_V" "want=$_v"
+    if [ -n "$_stop" ]; then _a=not_reached
+    elif [ "$_r" != 1 ]; then _a=skipped
     else
-      # restore it too unless the read-back proves the failed write changed nothing
-      if [ "$_bst" = value ] && [ "$SF_ST:$SF_V" != "value:$_b" ]; then
-        printf '%s\n' "$_k" >>"$SF_W/written"
+      sf_read_key "$_k"; _b=$SF_V; _bst=$SF_ST
+      sf_norm "$_v"
+      if [ "$SF_ST" = value ] && [ "$SF_V" = "$SF_N" ]; then _a=same
+      elif sf_put_key "$_k" "$_v"; then _a=put; _put="$_put $_k"
+      else
+        # refused: read back anyway (a refused write can still have changed the value)
+        _we=$SF_ERR
+        sf_read_keys "$_k"
+        if sf_check_key "$_k" "$_v" "$_we"; then _a=put; _put="$_put $_k"
+        else
+          sf_mark_written "$_k" "$_bst" "$_b"
+          _stop=1
+          printf '%s|failed|%s|%s|%s|%s\n' "$_k" "$_v" "$_b" "$SF_V" "$SF_ERR" >>"$SF_W/act"
+          continue
+        fi
       fi
-      SF_FAIL="$_k: $SF_ERR"
-      sf_emit key "key=$_k" action=failed "before=$_b" "after=$SF_V" "want=$_v" "error=$SF_ERR"
     fi
+    printf '%s|%s|%s|%s|%s|\n' "$_k" "$_a" "$_v" "$_b" "$_bst" >>"$SF_W/act"
   done <"$SF_W/keys"
+  [ -n "$_put" ] && sf_read_keys $_put
+  while IFS='|' read -r _k _a _v _b _x _e; do
+    case $_a in
+      not_reached | skipped) sf_emit key "key=$_k" action=$_a "want=$_v" ;;
+      same) sf_emit key "key=$_k" action=same "before=$_b" "after=$_b" "want=$_v" ;;
+      failed)
+        [ -n "$SF_FAIL" ] || SF_FAIL="$_k: $_e"
+        sf_emit key "key=$_k" action=failed "before=$_b" "after=$_x" "want=$_v" "error=$_e" ;;
+      put)
+        if sf_check_key "$_k" "$_v"; then
+          printf '%s\n' "$_k" >>"$SF_W/written"
+          SF_CHANGED=1
+          sf_emit key "key=$_k" action=written "before=$_b" "after=$SF_V" "want=$_v"
+        else
+          sf_mark_written "$_k" "$_x" "$_b"
+          [ -n "$SF_FAIL" ] || SF_FAIL="$_k: $SF_ERR"
+          sf_emit key "key=$_k" action=failed "before=$_b" "after=$SF_V" "want=$_v" "error=$SF_ERR"
+        fi
+        ;;
+    esac
+  done <"$SF_W/act"
+  [ -n "$SF_FAIL" ] || SF_FAIL=$_intr
 }
 
 # Restore what this run changed (keys in reverse order, then the file) and verify each.
 sf_revert() {
-  _rf=
-  sed -n '1!G;h;$p' "$SF_W/written" >"$SF_W/written.rev"
-  while read -r _k; do
-    _line=$(awk -F '|' -v k="$_k" '$1 == k { print; exit }' "$SF_W/before")
-    _st=$(printf '%s\n' "$_line" | cut -d '|' -f 2)
-    _v=$(printf '%s\n' "$_line" | cut -d '|' -f 3-)
+  _rf=; _rev=
+  while read -r _k; do _rev="$_k $_rev"; done <"$SF_W/written"
+  for _k in $_rev; do
+    _st=; _v=
+    while IFS='|' read -r _bk _bs _bv; do
+      [ "$_bk" = "$_k" ] && { _st=$_bs; _v=$_bv; break; }
+    done <"$SF_W/before"
     if [ "$_st" != value ]; then
       sf_emit revert-key "key=$_k" action=revert_failed "error=no snapshot value ($_st)"
       _rf="$_rf $_k"; continue
@@ -164,9 +205,10 @@ sf_revert() {
       sf_emit revert-key "key=$_k" action=revert_failed "after=$SF_V" "error=$SF_ERR"
       _rf="$_rf $_k: $SF_ERR"
     fi
-  done <"$SF_W/written.rev"
+  done
   if [ "$SF_FILE_WRITTEN" = 1 ]; then
     read -r _fs _fm _fu _fg <"$SF_W/before.meta"
+    _old=; [ "$_fs" = absent ] || { sf_b64 "$SF_W/before.file"; _old=$SF_B64; }
     if [ "$_fs" = absent ]; then
       if sf_rm_file "$SF_FILE" && [ ! -e "$SF_FILE" ]; then
         sf_emit revert-file "path=$SF_FILE" action=removed
@@ -174,7 +216,7 @@ sf_revert() {
         sf_emit revert-file "path=$SF_FILE" action=revert_failed "error=$SF_ERR"; _rf="$_rf $SF_FILE: $SF_ERR"
       fi
     elif sf_put_file "$SF_W/before.file" "$SF_FILE" "$_fm" "$_fu" "$_fg" \
-      && [ "$(sf_b64 "$SF_FILE")" = "$(sf_b64 "$SF_W/before.file")" ] \
+      && sf_same_content "$SF_FILE" "$_old" \
       && [ "$(stat -c '%a %u %g' "$SF_FILE")" = "$_fm $_fu $_fg" ]; then
       sf_emit revert-file "path=$SF_FILE" action=restored
     else

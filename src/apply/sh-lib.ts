@@ -1,17 +1,27 @@
+import { sh } from './sh-tag.js';
+
 /**
  * POSIX sh functions shared by every host-side program (apply, rollback, collect, snapshots).
- * Runs under dash, bash and busybox sh. Kept as a String.raw constant (not a .sh file) so that
- * `tsc` ships it in dist/; consequence: the shell code never uses `${...}` or backquotes.
+ * Runs under dash, bash and busybox sh. Kept as a TypeScript constant (not a .sh file) so that
+ * `tsc` ships it in dist/; `sh` (sh-tag.ts) writes `${` as `$\{`.
+ *
+ * Cost: every process a program starts is paid on every host of every run, so per-key work uses
+ * builtins only. /proc/sys values are read by ONE grep over all the keys (the kernel answers a
+ * read(2) at a non-zero offset with EOF, and the shells' `read` reads byte by byte, so no builtin
+ * can read them) and looked up with builtins; writes use the builtin printf.
  *
  * Output protocol: one record per line, `@@sf<TAB>kind<TAB>name=value<TAB>...`; values never
  * contain tabs or newlines (sf_clean). Parsed by src/apply/lines.ts.
  */
-export const SH_LIB = String.raw`
+export const SH_LIB = sh`
 SF_DIR=/var/lib/sysfleet
 SF_LOCK=$SF_DIR/lock
 SF_HAVE_LOCK=0
 SF_LOCK_INFO=
+SF_VALUES=
 TAB=$(printf '\t')
+SF_NL='
+'
 
 # sf_emit KIND name=value... : one protocol record on stdout
 sf_emit() {
@@ -30,53 +40,128 @@ sf_errtext() {
   [ -n "$_e" ] || _e='unknown error'
   sf_clean "$_e"
 }
-# sf_norm VALUE : fields joined by one space, integers without leading zeros (numeric compare as text)
+# sf_norm VALUE : SF_N, VALUE's fields joined by one space, integers without leading zeros and
+# without a + sign, so that values compare as numbers when compared as text ("007" = "7", "-0" = "0").
 sf_norm() {
-  printf '%s\n' "$1" | awk '{ o = ""; for (i = 1; i <= NF; i++) { f = $i; s = "";
-    if (f ~ /^[-+]?[0-9]+$/) { if (f ~ /^-/) s = "-"; sub(/^[-+]/, "", f); sub(/^0+/, "", f);
-      if (f == "") { f = "0"; s = "" } f = s f }
-    o = (i == 1) ? f : o " " f } print o }'
+  SF_N=
+  set -f
+  for _f in $1; do
+    _s=; _d=$_f
+    case $_d in -*) _s=-; _d=$\{_d#-} ;; +*) _d=$\{_d#+} ;; esac
+    case $_d in
+      '' | *[!0-9]*) _s=; _d=$_f ;;
+      *)
+        while :; do case $_d in 0?*) _d=$\{_d#0} ;; *) break ;; esac; done
+        [ "$_d" = 0 ] && _s=
+        ;;
+    esac
+    SF_N="$SF_N$\{SF_N:+ }$_s$_d"
+  done
+  set +f
 }
-sf_key_path() { printf '/proc/sys/%s' "$(printf '%s' "$1" | tr . /)"; }
+# sf_key_path KEY : SF_P, the /proc/sys path of a dotted KEY (validated: no slashes, no globs)
+sf_key_path() {
+  _ifs=$IFS; IFS=.
+  set -- $1
+  IFS=/; SF_P="/proc/sys/$*"; IFS=$_ifs
+}
 
-# sf_read_key KEY : sets SF_ST (value|absent|unreadable), SF_V (normalized), SF_ERR
+# sf_read_keys KEY... : read the runtime values of every KEY with ONE grep into SF_VALUES
+# (lines "path:value"); sf_read_key then looks them up. Call it again to see later writes.
+sf_read_keys() {
+  SF_VALUES=$(
+    _n=$#
+    while [ "$_n" -gt 0 ]; do
+      sf_key_path "$1"; shift; _n=$((_n - 1))
+      [ -f "$SF_P" ] && set -- "$@" "$SF_P"
+    done
+    [ $# -gt 0 ] && grep -H '' -- "$@" 2>/dev/null </dev/null
+    :
+  )
+}
+# sf_read_keys_of FILE : sf_read_keys for the keys in the first |-field of each line of FILE
+sf_read_keys_of() {
+  set --
+  while IFS='|' read -r _k _rest; do set -- "$@" "$_k"; done <"$1"
+  sf_read_keys "$@"
+}
+
+# sf_lookup PATH : SF_LV, PATH's lines in SF_VALUES joined by spaces; fails when it has none
+sf_lookup() {
+  SF_LV=; _found=
+  while IFS= read -r _l; do
+    case $_l in "$1:"*) SF_LV="$SF_LV $\{_l#"$1:"}"; _found=1 ;; esac
+  done <<SF_VALUES_EOF
+$SF_VALUES
+SF_VALUES_EOF
+  [ -n "$_found" ]
+}
+
+# sf_read_key KEY : from the last sf_read_keys, SF_ST (value|absent|unreadable), SF_V
+# (normalized), SF_ERR. A file grep printed nothing for (empty, or unreadable) is read again by
+# cat, which tells the two apart and gives the errno text.
 sf_read_key() {
-  SF_P=$(sf_key_path "$1"); SF_V=; SF_ERR=
+  sf_key_path "$1"; SF_V=; SF_ERR=
   if [ ! -e "$SF_P" ]; then SF_ST=absent; return 0; fi
-  if SF_V=$(cat "$SF_P" 2>"$SF_W/err"); then
-    SF_ST=value; SF_V=$(sf_norm "$SF_V")
+  if sf_lookup "$SF_P"; then
+    SF_ST=value; sf_norm "$SF_LV"; SF_V=$SF_N
+  elif SF_V=$(cat "$SF_P" 2>"$SF_W/err"); then
+    SF_ST=value; sf_norm "$SF_V"; SF_V=$SF_N
   else
-    SF_ST=unreadable; SF_ERR=$(sf_errtext "$SF_W/err")
+    SF_ST=unreadable; SF_V=; SF_ERR=$(sf_errtext "$SF_W/err")
   fi
 }
 
-# sf_write_key KEY VALUE : write, read back, compare numerically; 0 when the kernel holds VALUE.
-# On failure SF_ERR says why (errno text, or what was read back). SF_V is the value read back.
-sf_write_key() {
-  SF_P=$(sf_key_path "$1"); SF_ERR=; _we=
+# sf_put_key KEY VALUE : write VALUE to the kernel (no read-back). 0 when the write was accepted;
+# else SF_ERR is the errno text. The builtin printf does the write; only when it fails does cat
+# write again to learn the errno text (the builtins of dash and busybox do not print it).
+sf_put_key() {
+  sf_key_path "$1"; SF_ERR=
   if [ ! -e "$SF_P" ]; then
-    SF_ERR='No such file or directory (key not present on this kernel)'; SF_V=; return 1
+    SF_ERR='No such file or directory (key not present on this kernel)'; return 1
   fi
-  # builtin printf loses errno text in dash/busybox; cat reports it ("write error: Invalid argument")
-  if ! printf '%s\n' "$2" | cat 2>"$SF_W/err" >"$SF_P"; then
-    _we=$(sf_errtext "$SF_W/err")
+  { printf '%s\n' "$2" >"$SF_P"; } 2>/dev/null && return 0
+  if printf '%s\n' "$2" | cat 2>"$SF_W/err" >"$SF_P"; then
+    return 0
   fi
+  SF_ERR=$(sf_errtext "$SF_W/err"); return 1
+}
+
+# sf_check_key KEY VALUE [WRITE_ERROR] : after sf_read_keys, 0 when the kernel holds VALUE (compared
+# as numbers); else SF_ERR says why (the write's errno text, or what was read back). SF_V: read back.
+sf_check_key() {
   sf_read_key "$1"
   if [ "$SF_ST" != value ]; then
-    SF_ERR=$_we; [ -n "$SF_ERR" ] || SF_ERR="cannot read back: $SF_ST"; return 1
+    SF_ERR=$3; [ -n "$SF_ERR" ] || SF_ERR="cannot read back: $SF_ST"; return 1
   fi
-  if [ "$SF_V" != "$(sf_norm "$2")" ]; then
-    SF_ERR=$_we; [ -n "$SF_ERR" ] || SF_ERR="read back '$SF_V', wanted '$2'"; return 1
+  sf_norm "$2"
+  if [ "$SF_V" != "$SF_N" ]; then
+    SF_ERR=$3; [ -n "$SF_ERR" ] || SF_ERR="read back '$SF_V', wanted '$2'"; return 1
   fi
   SF_ERR=; return 0
+}
+
+# sf_write_key KEY VALUE : write, read back, compare; 0 when the kernel holds VALUE. One key at a
+# time (for restores); the main paths write every key first and read them all back at once.
+sf_write_key() {
+  _we=
+  sf_put_key "$1" "$2" || _we=$SF_ERR
+  sf_read_keys "$1"
+  sf_check_key "$1" "$2" "$_we"
 }
 
 # sf_sync PATH : fsync a file or directory (sync FILE where supported, else a global sync)
 sf_sync() { sync "$1" 2>/dev/null || sync; }
 
-# sf_b64 FILE : base64 of FILE on one line
-sf_b64() { base64 <"$1" | tr -d '\n'; }
-
+# sf_b64 FILE : SF_B64, the base64 of FILE on one line (one process)
+sf_b64() {
+  SF_B64=
+  set -f
+  for _l in $(base64 <"$1"); do SF_B64=$SF_B64$_l; done
+  set +f
+}
+# sf_same_content FILE B64 : 0 when FILE's content is B64
+sf_same_content() { sf_b64 "$1"; [ "$SF_B64" = "$2" ]; }
 # sf_file_state PATH : SF_FS (absent|present|other), SF_FMODE, SF_FUID, SF_FGID
 sf_file_state() {
   SF_FMODE=; SF_FUID=; SF_FGID=
@@ -92,7 +177,7 @@ sf_file_state() {
 # the same dir, fsync, chmod, chown, rename, fsync dir). SF_ERR on failure; no temp file survives.
 sf_put_file() {
   _s=$1; shift
-  _d=$(dirname "$1"); _t="$_d/.$(basename "$1").sysfleet-$SF_RUN.tmp"
+  _d=$\{1%/*}; _t="$_d/.$\{1##*/}.sysfleet-$SF_RUN.tmp"
   if ! cat "$_s" 2>"$SF_W/err" >"$_t"; then
     SF_ERR="cannot write $_t: $(sf_errtext "$SF_W/err")"; rm -f "$_t" 2>/dev/null; return 1
   fi
@@ -109,38 +194,57 @@ sf_put_file() {
 # sf_rm_file PATH : remove PATH durably; SF_ERR on failure
 sf_rm_file() {
   if ! rm -f "$1" 2>"$SF_W/err"; then SF_ERR="cannot remove $1: $(sf_errtext "$SF_W/err")"; return 1; fi
-  sf_sync "$(dirname "$1")"; return 0
+  sf_sync "$\{1%/*}"; return 0
 }
 
-# sf_starttime PID : the process start time (clock ticks since boot), to tell a reused pid apart
-sf_starttime() { sed -e 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d ' ' -f 20; }
+# sf_starttime PID : SF_START, the process start time (clock ticks since boot), to tell a reused
+# pid apart; empty when PID is gone. /proc/PID/stat reads fine byte by byte (unlike /proc/sys).
+sf_starttime() {
+  SF_START=; _l=
+  { read -r _l <"/proc/$1/stat"; } 2>/dev/null || return 0
+  _l=$\{_l##*) }
+  set -f
+  set -- $_l
+  set +f
+  [ $# -ge 20 ] && { shift 19; SF_START=$1; }
+  return 0
+}
 
-# sf_lock_field INFO NAME : one field of a lock record "run=..;by=..;pid=..;start=..;time=..;mode=.."
-sf_lock_field() { printf '%s\n' "$1" | tr ';' '\n' | sed -n -e "s/^$2=//p" | head -n 1; }
+# sf_lock_field INFO NAME : SF_LF, one field of a lock record "run=..;by=..;pid=..;start=..;time=..;mode=.."
+sf_lock_field() {
+  SF_LF=; _lr=";$1"
+  case $_lr in *";$2="*) _lr=$\{_lr#*";$2="}; SF_LF=$\{_lr%%;*} ;; esac
+}
 
 sf_holder_fields() {
-  printf 'run=%s\tby=%s\tpid=%s\ttime=%s\tmode=%s' "$(sf_lock_field "$1" run)" \
-    "$(sf_lock_field "$1" by)" "$(sf_lock_field "$1" pid)" "$(sf_lock_field "$1" time)" \
-    "$(sf_lock_field "$1" mode)"
+  _hf=
+  for _n in run by pid time mode; do
+    sf_lock_field "$1" $_n; _hf="$_hf$\{_hf:+$TAB}$_n=$SF_LF"
+  done
+  printf '%s' "$_hf"
 }
 
 # sf_lock_alive INFO : 0 when the holder process still runs (same pid and same start time)
 sf_lock_alive() {
-  _pid=$(sf_lock_field "$1" pid); _st=$(sf_lock_field "$1" start)
+  sf_lock_field "$1" pid; _pid=$SF_LF
+  sf_lock_field "$1" start; _st=$SF_LF
   case $_pid in ''|*[!0-9]*) return 1 ;; esac
   kill -0 "$_pid" 2>/dev/null || [ -d "/proc/$_pid" ] || return 1
   [ -z "$_st" ] && return 0
-  [ "$(sf_starttime "$_pid")" = "$_st" ]
+  sf_starttime "$_pid"
+  [ "$SF_START" = "$_st" ]
 }
 
-sf_lock_info() { # PID
-  printf 'run=%s;by=%s;pid=%s;start=%s;time=%s;mode=%s' "$SF_RUN" "$SF_BY" "$1" \
-    "$(sf_starttime "$1")" "$(date +%s)" "$SF_MODE"
+# sf_lock_info PID : SF_LOCK_NEW, the lock record for PID; SF_NOW, the host's time (one date)
+sf_lock_info() {
+  SF_NOW=$(date +%s)
+  sf_starttime "$1"
+  SF_LOCK_NEW="run=$SF_RUN;by=$SF_BY;pid=$1;start=$SF_START;time=$SF_NOW;mode=$SF_MODE"
 }
 
 # sf_lock PID : take the host lock for PID (atomic symlink). 0 taken; 1 held by a live holder.
 sf_lock() {
-  SF_LOCK_INFO=$(sf_lock_info "$1")
+  sf_lock_info "$1"; SF_LOCK_INFO=$SF_LOCK_NEW
   _i=0
   while [ $_i -lt 5 ]; do
     _i=$((_i + 1))
@@ -164,23 +268,26 @@ sf_lock() {
 
 # sf_lock_handover PID : re-point our lock at another process of ours (the detached worker)
 sf_lock_handover() {
-  _new=$(sf_lock_info "$1")
-  ln -s "$_new" "$SF_LOCK.new.$$" && mv -f "$SF_LOCK.new.$$" "$SF_LOCK"
-  rm -f "$SF_LOCK.new.$$"
-  SF_LOCK_INFO=$_new; SF_HAVE_LOCK=1
+  sf_lock_info "$1"
+  ln -s "$SF_LOCK_NEW" "$SF_LOCK.new.$$" && mv -f "$SF_LOCK.new.$$" "$SF_LOCK" \
+    || rm -f "$SF_LOCK.new.$$"
+  SF_LOCK_INFO=$SF_LOCK_NEW; SF_HAVE_LOCK=1
+}
+
+# sf_lock_is_ours : 0 when the lock still names us
+sf_lock_is_ours() {
+  [ "$SF_HAVE_LOCK" = 1 ] && [ "$(readlink "$SF_LOCK" 2>/dev/null)" = "$SF_LOCK_INFO" ]
 }
 
 # sf_unlock : release the lock only if it is still ours
 sf_unlock() {
-  if [ "$SF_HAVE_LOCK" = 1 ] && [ "$(readlink "$SF_LOCK" 2>/dev/null)" = "$SF_LOCK_INFO" ]; then
-    rm -f "$SF_LOCK"
-  fi
+  sf_lock_is_ours && rm -f "$SF_LOCK"
   SF_HAVE_LOCK=0
 }
 
 # sf_need_tools : fail early, before any lock or change, when the host lacks a tool
 sf_need_tools() {
-  for _t in awk base64 cat chmod chown cut dirname basename head ln mkdir mv readlink rm sed stat sync tr date; do
+  for _t in base64 cat chmod chown date grep head ln mkdir mv readlink rm sed stat sync tr; do
     command -v "$_t" >/dev/null 2>&1 || { sf_final state=failed "reason=missing tool on host: $_t"; return 1; }
   done
 }

@@ -10,7 +10,8 @@ sf_collect() {
     cat "$_res"
   elif [ -f "$_res.part" ]; then
     _cur=$(readlink "$SF_LOCK" 2>/dev/null)
-    if [ "$(sf_lock_field "$_cur" run)" = "$SF_RUN" ] && sf_lock_alive "$_cur"; then
+    sf_lock_field "$_cur" run
+    if [ "$SF_LF" = "$SF_RUN" ] && sf_lock_alive "$_cur"; then
       sf_emit collect state=running
     else
       sf_emit collect state=interrupted

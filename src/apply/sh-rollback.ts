@@ -1,43 +1,69 @@
+import { sh } from './sh-tag.js';
+
 /**
  * The rollback program (POSIX sh). Data comes from script.ts as shell functions:
  *   sf_data_rkeys   lines `key|snapstate|hasrun(1/0)|runvalue|snapvalue`
  *   sf_data_rfiles  lines `n|path|snapstate|mode|uid|gid|hasrun(1/0)`
- *   sf_data_rfile_snap_<n> / sf_data_rfile_run_<n>  base64 of the snapshot / run content
+ *   sf_data_rfile_snap_<n> / sf_data_rfile_run_<n>  set SF_J to the snapshot / run content (base64)
  *   SF_FORCE        1: restore even what changed again since the run
  *
  * A key is restored only when its runtime value is still the run's value (else `changed_since`,
  * unless forced); a value already equal to the snapshot is `already`. Files likewise, by content.
  * Idempotent: a second rollback finds everything `already` and ends `unchanged`.
  */
-export const SH_ROLLBACK = String.raw`
+export const SH_ROLLBACK = sh`
 sf_prepare() { sf_emit go-received; return 0; }
 
+# Phase 1 decides and writes each key (records in ract: key|action|want|before|error); phase 2
+# reads every written key back at once (one process) and reports the keys in order.
 sf_rb_keys() {
   sf_data_rkeys >"$SF_W/rkeys"
+  sf_read_keys_of "$SF_W/rkeys"
+  _put=
+  : >"$SF_W/ract"
   while IFS='|' read -r _k _st _hr _rv _sv; do
-    if [ "$_st" != value ]; then
-      sf_emit rkey "key=$_k" action=not_in_snapshot; continue
-    fi
-    sf_read_key "$_k"; _cur=$SF_V
-    if [ "$SF_ST" != value ]; then
-      sf_emit rkey "key=$_k" action=failed "want=$_sv" "error=cannot read the current value ($SF_ST)"
-      SF_NFAIL=$((SF_NFAIL + 1)); continue
-    fi
-    if [ "$_cur" = "$(sf_norm "$_sv")" ]; then
-      sf_emit rkey "key=$_k" action=already "before=$_cur" "after=$_cur" "want=$_sv"; continue
-    fi
-    if [ "$SF_FORCE" != 1 ] && { [ "$_hr" != 1 ] || [ "$_cur" != "$(sf_norm "$_rv")" ]; }; then
-      sf_emit rkey "key=$_k" action=changed_since "before=$_cur" "want=$_sv"
-      SF_NSKIP=$((SF_NSKIP + 1)); continue
-    fi
-    if sf_write_key "$_k" "$_sv"; then
-      sf_emit rkey "key=$_k" action=restored "before=$_cur" "after=$SF_V" "want=$_sv"
-      SF_NDONE=$((SF_NDONE + 1))
+    _cur=; _e=
+    if [ "$_st" != value ]; then _a=not_in_snapshot
     else
-      sf_emit rkey "key=$_k" action=failed "before=$_cur" "after=$SF_V" "want=$_sv" "error=$SF_ERR"
-      SF_NFAIL=$((SF_NFAIL + 1))
+      sf_read_key "$_k"; _cur=$SF_V
+      if [ "$SF_ST" != value ]; then _a=unreadable; _e="cannot read the current value ($SF_ST)"
+      else
+        sf_norm "$_sv"; _snapn=$SF_N
+        sf_norm "$_rv"
+        if [ "$_cur" = "$_snapn" ]; then _a=already
+        elif [ "$SF_FORCE" != 1 ] && { [ "$_hr" != 1 ] || [ "$_cur" != "$SF_N" ]; }; then
+          _a=changed_since
+        else
+          # a refused write is read back too: the kernel may hold the value all the same
+          _a=put; sf_put_key "$_k" "$_sv" || _e=$SF_ERR
+          _put="$_put $_k"
+        fi
+      fi
     fi
+    printf '%s|%s|%s|%s|%s\n' "$_k" "$_a" "$_sv" "$_cur" "$_e" >>"$SF_W/ract"
   done <"$SF_W/rkeys"
+  [ -n "$_put" ] && sf_read_keys $_put
+  while IFS='|' read -r _k _a _sv _cur _e; do
+    case $_a in
+      not_in_snapshot) sf_emit rkey "key=$_k" action=not_in_snapshot ;;
+      unreadable)
+        sf_emit rkey "key=$_k" action=failed "want=$_sv" "error=$_e"
+        SF_NFAIL=$((SF_NFAIL + 1)) ;;
+      already) sf_emit rkey "key=$_k" action=already "before=$_cur" "after=$_cur" "want=$_sv" ;;
+      changed_since)
+        sf_emit rkey "key=$_k" action=changed_since "before=$_cur" "want=$_sv"
+        SF_NSKIP=$((SF_NSKIP + 1)) ;;
+      put)
+        if sf_check_key "$_k" "$_sv" "$_e"; then
+          sf_emit rkey "key=$_k" action=restored "before=$_cur" "after=$SF_V" "want=$_sv"
+          SF_NDONE=$((SF_NDONE + 1))
+        else
+          sf_emit rkey "key=$_k" action=failed "before=$_cur" "after=$SF_V" "want=$_sv" "error=$SF_ERR"
+          SF_NFAIL=$((SF_NFAIL + 1))
+        fi
+        ;;
+    esac
+  done <"$SF_W/ract"
 }
 
 # sf_rb_file N PATH SNAPSTATE MODE UID GID HASRUN
@@ -49,8 +75,8 @@ sf_rb_file() {
     sf_emit rfile "path=$_p" action=failed "error=$_p is not a regular file now; left alone"
     SF_NFAIL=$((SF_NFAIL + 1)); return 0
   fi
-  [ "$SF_FS" = present ] && _cur=$(sf_b64 "$_p")
-  [ "$_hr" = 1 ] && _run=$(sf_data_rfile_run_$_n | tr -d '\n')
+  [ "$SF_FS" = present ] && { sf_b64 "$_p"; _cur=$SF_B64; }
+  [ "$_hr" = 1 ] && { sf_data_rfile_run_$_n; _run=$SF_J; }
   if [ "$_st" = absent ]; then
     if [ "$SF_FS" = absent ]; then sf_emit rfile "path=$_p" action=already; return 0; fi
     if [ "$SF_FORCE" != 1 ] && { [ "$_hr" != 1 ] || [ "$_cur" != "$_run" ]; }; then
@@ -63,8 +89,7 @@ sf_rb_file() {
     fi
     return 0
   fi
-  sf_data_rfile_snap_$_n | tr -d '\n' >"$SF_W/snap.b64"
-  _snap=$(cat "$SF_W/snap.b64")
+  sf_data_rfile_snap_$_n; _snap=$SF_J
   if [ "$SF_FS" = present ] && [ "$_cur" = "$_snap" ] && [ "$SF_FMODE $SF_FUID $SF_FGID" = "$_m $_u $_g" ]; then
     sf_emit rfile "path=$_p" action=already; return 0
   fi
@@ -72,12 +97,13 @@ sf_rb_file() {
     && { [ "$_hr" != 1 ] || [ "$_cur" != "$_run" ]; }; then
     sf_emit rfile "path=$_p" action=changed_since; SF_NSKIP=$((SF_NSKIP + 1)); return 0
   fi
+  printf '%s\n' "$_snap" >"$SF_W/snap.b64"
   if ! base64 -d <"$SF_W/snap.b64" >"$SF_W/snap.file" 2>"$SF_W/err"; then
     sf_emit rfile "path=$_p" action=failed "error=cannot decode snapshot content"
     SF_NFAIL=$((SF_NFAIL + 1)); return 0
   fi
   if sf_put_file "$SF_W/snap.file" "$_p" "$_m" "$_u" "$_g" \
-    && [ "$(sf_b64 "$_p")" = "$_snap" ] && [ "$(stat -c '%a %u %g' "$_p")" = "$_m $_u $_g" ]; then
+    && sf_same_content "$_p" "$_snap" && [ "$(stat -c '%a %u %g' "$_p")" = "$_m $_u $_g" ]; then
     sf_emit rfile "path=$_p" action=restored; SF_NDONE=$((SF_NDONE + 1))
   else
     [ -n "$SF_ERR" ] || SF_ERR='content or mode read back differs'

@@ -1,3 +1,5 @@
+import { sh } from './sh-tag.js';
+
 /**
  * The two-phase shape every changing program (apply, rollback) shares, in POSIX sh:
  *
@@ -9,7 +11,7 @@
  *
  * Programs define sf_prepare and sf_work; src/apply/script.ts assembles lib + runner + program.
  */
-export const SH_RUNNER = String.raw`
+export const SH_RUNNER = sh`
 SF_W=$SF_DIR/work/$SF_RUN.$SF_MODE.d
 SF_PROG=$SF_DIR/work/$SF_RUN.$SF_MODE.sh
 SF_RES=$SF_DIR/results/$SF_RUN.$SF_MODE.result
@@ -36,7 +38,8 @@ sf_fg() {
   trap '' HUP PIPE
   trap 'exit 143' TERM; trap 'exit 130' INT
   sf_need_tools || return 0
-  if ! mkdir -p "$SF_W" "$SF_DIR/snapshots" "$SF_DIR/results" 2>/dev/null; then
+  if ! { [ -d "$SF_W" ] && [ -d "$SF_DIR/snapshots" ] && [ -d "$SF_DIR/results" ]; } \
+    && ! mkdir -p "$SF_W" "$SF_DIR/snapshots" "$SF_DIR/results" 2>/dev/null; then
     sf_final state=failed "reason=cannot create directories under $SF_DIR"; return 0
   fi
   SF_PHASE=lock
@@ -49,7 +52,7 @@ sf_fg() {
 
 # Start the worker detached, then wait (bounded) for its result file and stream it back.
 sf_start_worker() {
-  rm -f "$SF_RES" "$SF_RES.part"
+  if [ -e "$SF_RES" ] || [ -e "$SF_RES.part" ]; then rm -f "$SF_RES" "$SF_RES.part"; fi
   if command -v setsid >/dev/null 2>&1; then
     setsid sh "$SF_PROG" work </dev/null >"$SF_RES.part" 2>&1 &
   elif command -v nohup >/dev/null 2>&1; then
@@ -83,8 +86,8 @@ sf_work_exit() {
   sf_sync "$SF_RES.part"
   mv -f "$SF_RES.part" "$SF_RES"
   sf_sync "$SF_DIR/results"
-  rm -rf "$SF_W"; rm -f "$SF_PROG"
-  sf_unlock
+  if sf_lock_is_ours; then rm -rf "$SF_W" "$SF_PROG" "$SF_LOCK"; else rm -rf "$SF_W" "$SF_PROG"; fi
+  SF_HAVE_LOCK=0
 }
 
 sf_worker() {

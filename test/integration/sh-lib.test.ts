@@ -1,0 +1,145 @@
+/**
+ * The shell library every host program uses (src/apply/sh-lib.ts), function by function, under
+ * dash, busybox sh and bash. Each case runs in a throwaway network namespace of its own
+ * (`unshare -n`), so the net.* writes below reach only that namespace, which ends with the shell.
+ * Needs root; skipped when not root outside CI, and FAILS in CI when not root or a shell is missing.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SH_LIB } from '../../src/apply/sh-lib.js';
+
+const root = typeof process.getuid === 'function' && process.getuid() === 0;
+const inCi = process.env.CI === 'true';
+const SHELLS: Record<string, string[] | undefined> = {
+  dash: ['/usr/bin/dash', '/bin/dash'].filter(existsSync).slice(0, 1),
+  busybox: ['/usr/bin/busybox', '/bin/busybox']
+    .filter(existsSync)
+    .slice(0, 1)
+    .map((b) => `${b} sh`),
+  bash: ['/usr/bin/bash', '/bin/bash'].filter(existsSync).slice(0, 1),
+};
+const work = mkdtempSync(join(tmpdir(), 'sf-shlib-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Run SH_LIB + SNIPPET under SHELL in a new netns; the `name=value` lines it prints. */
+function run(shell: string, snippet: string): Record<string, string> {
+  const [cmd, ...args] = shell.split(' ');
+  const r = spawnSync('unshare', ['-n', cmd!, ...args, '-s'], {
+    input: `SF_W='${work}'\n${SH_LIB}\n${snippet}\n`,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  expect(r.status, r.stderr).toBe(0);
+  const out: Record<string, string> = {};
+  for (const line of r.stdout.split('\n')) {
+    const i = line.indexOf('=');
+    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+const procSys = (key: string) => `/proc/sys/${key.replaceAll('.', '/')}`;
+
+describe.skipIf(!root && !inCi)('sh-lib functions (real shells)', () => {
+  it('has root and all three shells (required in CI)', () => {
+    expect(root).toBe(true);
+    for (const [name, found] of Object.entries(SHELLS)) expect(found?.length, name).toBe(1);
+  });
+
+  describe.each(Object.keys(SHELLS))('under %s', (name) => {
+    const shell = SHELLS[name]![0]!;
+
+    it('sf_norm: fields joined by one space, integers as numbers, nothing globbed', () => {
+      const cases: [string, string][] = [
+        ['007', '7'],
+        ['-0', '0'],
+        ['+5', '5'],
+        ['-007', '-7'],
+        ['000', '0'],
+        ['4096\t87380   6291456', '4096 87380 6291456'],
+        ['cubic', 'cubic'],
+        ['-', '-'],
+        ['', ''],
+        ['00 x0 0x10 1.50', '0 x0 0x10 1.50'],
+        ['*', '*'],
+      ];
+      const snippet = cases
+        .map(([v], i) => `sf_norm '${v}'; printf 'n${i}=%s\\n' "$SF_N"`)
+        .join('\n');
+      const out = run(shell, `cd /; ${snippet}`);
+      cases.forEach(([input, want], i) => expect(out[`n${i}`], JSON.stringify(input)).toBe(want));
+    });
+
+    it('sf_key_path and sf_lock_field', () => {
+      const out = run(
+        shell,
+        `sf_key_path net.ipv4.conf.all.rp_filter; echo "p=$SF_P"
+         sf_lock_field 'run=r1;by=a@b;pid=42;start=99;time=7;mode=apply' pid; echo "pid=$SF_LF"
+         sf_lock_field 'run=r1;by=a@b;pid=42;start=99;time=7;mode=apply' mode; echo "mode=$SF_LF"
+         sf_lock_field 'run=r1;by=a@b' start; echo "start=[$SF_LF]"`,
+      );
+      expect(out).toMatchObject({
+        p: '/proc/sys/net/ipv4/conf/all/rp_filter',
+        pid: '42',
+        mode: 'apply',
+        start: '[]',
+      });
+    });
+
+    it('sf_starttime: field 22 of /proc/PID/stat, read with builtins', () => {
+      const out = run(
+        shell,
+        `sleep 5 & p=$!; sf_starttime $p; echo "pid=$p"; echo "st=$SF_START"
+        cat /proc/$p/stat | sed 's/^.*) //' | cut -d ' ' -f 20 | sed 's/^/want=/'; kill $p`,
+      );
+      expect(out.st).toMatch(/^[0-9]+$/);
+      expect(out.st).toBe(out.want);
+      const gone = run(shell, 'sf_starttime 999999999; echo "st=[$SF_START]"');
+      expect(gone.st).toBe('[]');
+    });
+
+    it('sf_read_keys + sf_read_key: one grep, then value / absent / unreadable', () => {
+      const out = run(
+        shell,
+        `sf_read_keys net.ipv4.tcp_keepalive_time net.ipv4.tcp_rmem net.ipv4.no_such_key net.ipv4.conf net.ipv4.route.flush
+         for k in net.ipv4.tcp_keepalive_time net.ipv4.tcp_rmem net.ipv4.no_such_key net.ipv4.conf net.ipv4.route.flush; do
+           sf_read_key $k; echo "$k=$SF_ST|$SF_V|$SF_ERR"
+         done`,
+      );
+      const keepalive = readFileSync(procSys('net.ipv4.tcp_keepalive_time'), 'utf8').trim();
+      const rmem = readFileSync(procSys('net.ipv4.tcp_rmem'), 'utf8').trim().split(/\s+/);
+      expect(out['net.ipv4.tcp_keepalive_time']).toBe(`value|${keepalive}|`);
+      expect(out['net.ipv4.tcp_rmem']).toBe(`value|${rmem.join(' ')}|`);
+      expect(out['net.ipv4.no_such_key']).toBe('absent||');
+      expect(out['net.ipv4.conf']).toBe('unreadable||Is a directory');
+      expect(out['net.ipv4.route.flush']).toBe('unreadable||Permission denied');
+    });
+
+    it('sf_put_key / sf_write_key: builtin write, read back as numbers, errno text on refusal', () => {
+      const out = run(
+        shell,
+        `sf_write_key net.ipv4.tcp_keepalive_time 600; echo "ok=$?|$SF_V|$SF_ERR"
+         sf_write_key net.ipv4.tcp_keepalive_time '  601 '; echo "spaces=$?|$SF_V|$SF_ERR"
+         sf_write_key net.ipv4.tcp_keepalive_time 0600; echo "octal=$?|$SF_V|$SF_ERR"
+         sf_write_key net.ipv4.ip_local_port_range '60000 1000'; echo "einval=$?|$SF_V|$SF_ERR"
+         sf_write_key net.ipv4.no_such_key 1; echo "enoent=$?|$SF_V|$SF_ERR"
+         sf_put_key net.ipv4.tcp_fin_timeout 33; echo "put=$?"
+         sf_put_key net.ipv4.tcp_keepalive_intvl 44; echo "put2=$?"
+         sf_read_keys net.ipv4.tcp_fin_timeout net.ipv4.tcp_keepalive_intvl
+         sf_check_key net.ipv4.tcp_fin_timeout 33; echo "check=$?|$SF_V"
+         sf_check_key net.ipv4.tcp_keepalive_intvl 45; echo "mismatch=$?|$SF_V|$SF_ERR"`,
+      );
+      expect(out.ok).toBe('0|600|');
+      expect(out.spaces).toBe('0|601|');
+      // the kernel reads a leading zero as octal: read-back is what catches it (playbooks refuse it)
+      expect(out.octal).toBe("1|384|read back '384', wanted '0600'");
+      expect(out.einval).toMatch(/^1\|[0-9]+ [0-9]+\|Invalid argument$/);
+      expect(out.enoent).toMatch(/^1\|\|No such file or directory/);
+      expect(out).toMatchObject({ put: '0', put2: '0', check: '0|33' });
+      expect(out.mismatch).toBe("1|44|read back '44', wanted '45'");
+    });
+  });
+});
