@@ -81,8 +81,8 @@ sf_read_keys() {
 }
 # sf_read_keys_of FILE : sf_read_keys for the keys in the first |-field of each line of FILE
 sf_read_keys_of() {
-  set --
-  while IFS='|' read -r _k _rest; do set -- "$@" "$_k"; done <"$1"
+  _kf=$1; set --
+  while IFS='|' read -r _k _rest; do set -- "$@" "$_k"; done <"$_kf"
   sf_read_keys "$@"
 }
 

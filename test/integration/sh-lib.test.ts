@@ -101,16 +101,19 @@ describe.skipIf(!root && !inCi)('sh-lib functions (real shells)', () => {
       expect(gone.st).toBe('[]');
     });
 
-    it('sf_read_keys + sf_read_key: one grep, then value / absent / unreadable', () => {
+    it('sf_read_keys_of + sf_read_key: one grep, then value / absent / unreadable', () => {
       const out = run(
         shell,
-        `sf_read_keys net.ipv4.tcp_keepalive_time net.ipv4.tcp_rmem net.ipv4.no_such_key net.ipv4.conf net.ipv4.route.flush
+        `printf '%s|x|y\n' net.ipv4.tcp_keepalive_time net.ipv4.tcp_rmem net.ipv4.no_such_key net.ipv4.conf net.ipv4.route.flush >"$SF_W/keys"
+         sf_read_keys_of "$SF_W/keys"
+         sf_lookup /proc/sys/net/ipv4/tcp_rmem; echo "grep_read_rmem=$?"
          for k in net.ipv4.tcp_keepalive_time net.ipv4.tcp_rmem net.ipv4.no_such_key net.ipv4.conf net.ipv4.route.flush; do
            sf_read_key $k; echo "$k=$SF_ST|$SF_V|$SF_ERR"
          done`,
       );
       const keepalive = readFileSync(procSys('net.ipv4.tcp_keepalive_time'), 'utf8').trim();
       const rmem = readFileSync(procSys('net.ipv4.tcp_rmem'), 'utf8').trim().split(/\s+/);
+      expect(out.grep_read_rmem, 'the value came from the one grep, not a fallback').toBe('0');
       expect(out['net.ipv4.tcp_keepalive_time']).toBe(`value|${keepalive}|`);
       expect(out['net.ipv4.tcp_rmem']).toBe(`value|${rmem.join(' ')}|`);
       expect(out['net.ipv4.no_such_key']).toBe('absent||');
