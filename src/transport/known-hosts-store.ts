@@ -10,6 +10,8 @@ import { expandHome } from './auth.js';
 import {
   checkHostKey,
   formatKnownHostsLine,
+  knownHostsName,
+  KnownHostsIndex,
   knownKeyTypes,
   parseKnownHosts,
   type HostKeyVerdict,
@@ -21,6 +23,8 @@ export const DEFAULT_KNOWN_HOSTS = ['~/.ssh/known_hosts'];
 
 export class KnownHostsStore {
   private entries: KnownHostEntry[];
+  /** Rebuilt after an append; built on first use. */
+  private index: KnownHostsIndex | undefined;
   private appendChain: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -52,11 +56,16 @@ export class KnownHostsStore {
   }
 
   check(address: string, port: number, key: Buffer): HostKeyVerdict {
-    return checkHostKey(this.entries, address, port, key);
+    return checkHostKey(this.candidates(address, port), address, port, key);
   }
 
   knownTypes(address: string, port: number): string[] {
-    return knownKeyTypes(this.entries, address, port);
+    return knownKeyTypes(this.candidates(address, port), address, port);
+  }
+
+  private candidates(address: string, port: number): KnownHostEntry[] {
+    this.index ??= new KnownHostsIndex(this.entries);
+    return this.index.candidates(knownHostsName(address, port));
   }
 
   /** Record a new key in the first file; resolves once it is on disk. */
@@ -88,5 +97,6 @@ export class KnownHostsStore {
     const lineNo = (before + sep).split('\n').length;
     const parsed = parseKnownHosts(line, file).entries.map((e) => ({ ...e, line: lineNo }));
     this.entries.push(...parsed);
+    this.index = undefined;
   }
 }

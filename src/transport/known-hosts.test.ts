@@ -5,6 +5,7 @@ import {
   formatKnownHostsLine,
   hostFieldMatches,
   knownHostsName,
+  KnownHostsIndex,
   knownKeyTypes,
   parseKnownHosts,
 } from './known-hosts.js';
@@ -63,9 +64,21 @@ describe('host field matching', () => {
   });
 });
 
-describe('checkHostKey', () => {
+const plainIndex = new KnownHostsIndex(plain.entries);
+const hashedIndex = new KnownHostsIndex(hashed.entries);
+const viaIndex = {
+  plain: (host: string, port: number) => plainIndex.candidates(knownHostsName(host, port)),
+  hashed: (host: string, port: number) => hashedIndex.candidates(knownHostsName(host, port)),
+};
+const everyLine = { plain: () => plain.entries, hashed: () => hashed.entries };
+
+// Every verdict is checked twice: against every line, and against the index's candidates.
+describe.each([
+  ['every line', everyLine],
+  ['indexed', viaIndex],
+])('checkHostKey (%s)', (_how, lines) => {
   const check = (host: string, port: number, key: Buffer) =>
-    checkHostKey(plain.entries, host, port, key);
+    checkHostKey(lines.plain(host, port), host, port, key);
 
   it('knows a recorded key, by name and by an address on the same line', () => {
     expect(check('web1.example.com', 22, A)).toMatchObject({ status: 'known', entry: { line: 2 } });
@@ -116,14 +129,16 @@ describe('checkHostKey', () => {
   });
 
   it('works on hashed files', () => {
-    expect(checkHostKey(hashed.entries, 'hashed.example.com', 22, A).status).toBe('known');
-    expect(checkHostKey(hashed.entries, 'hashed.example.com', 2200, B).status).toBe('known');
-    expect(checkHostKey(hashed.entries, 'hashed.example.com', 22, B).status).toBe('changed');
-    expect(checkHostKey(hashed.entries, '127.0.0.1', 22, RSA).status).toBe('known');
+    const checkHashed = (host: string, port: number, key: Buffer) =>
+      checkHostKey(lines.hashed(host, port), host, port, key).status;
+    expect(checkHashed('hashed.example.com', 22, A)).toBe('known');
+    expect(checkHashed('hashed.example.com', 2200, B)).toBe('known');
+    expect(checkHashed('hashed.example.com', 22, B)).toBe('changed');
+    expect(checkHashed('127.0.0.1', 22, RSA)).toBe('known');
   });
 
   it('lists known key types to steer negotiation', () => {
-    expect(knownKeyTypes(plain.entries, 'multi.example.com', 22)).toEqual([
+    expect(knownKeyTypes(lines.plain('multi.example.com', 22), 'multi.example.com', 22)).toEqual([
       'ssh-ed25519',
       'ecdsa-sha2-nistp256',
     ]);
@@ -133,6 +148,16 @@ describe('checkHostKey', () => {
       'ssh-rsa',
     ]);
     expect(preferKnownAlgorithms([])[0]).toBe('ssh-ed25519');
+  });
+});
+
+describe('KnownHostsIndex', () => {
+  it('offers literal lines only to their names, pattern and hashed lines to every name', () => {
+    const lines = plainIndex.candidates('web1.example.com').map((e) => e.line);
+    expect(lines).toContain(2);
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
+    expect(plainIndex.candidates('[web1.example.com]:2200').map((e) => e.line)).not.toContain(2);
+    expect(hashedIndex.candidates('anything').length).toBe(hashed.entries.length);
   });
 });
 

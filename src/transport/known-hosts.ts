@@ -85,6 +85,7 @@ export function knownHostsName(host: string, port: number): string {
 
 /** OpenSSH's match_pattern: `*` any run, `?` any one character. */
 export function matchPattern(name: string, pattern: string): boolean {
+  if (!/[*?]/.test(pattern)) return name === pattern;
   const re = new RegExp(
     '^' +
       pattern
@@ -124,6 +125,41 @@ export function hostFieldMatches(field: string, name: string): boolean {
     }
   }
   return positive;
+}
+
+/**
+ * The entries that can match a name, found without testing every line: entries whose host field
+ * is only literal names are indexed by name; wildcard, negated and hashed fields are tested for
+ * every name, as OpenSSH does. With thousands of hosts in one known_hosts file, testing every
+ * line for every host was O(hosts x lines) regular expressions.
+ */
+export class KnownHostsIndex {
+  private readonly literal = new Map<string, number[]>();
+  private readonly patterned: number[] = [];
+
+  constructor(readonly entries: readonly KnownHostEntry[]) {
+    entries.forEach((e, i) => {
+      const names = e.hosts.toLowerCase().split(',');
+      if (e.hosts.startsWith('|') || names.some((n) => /[*?!]/.test(n))) {
+        this.patterned.push(i);
+        return;
+      }
+      for (const n of new Set(names)) {
+        if (n === '') continue;
+        const list = this.literal.get(n);
+        if (list) list.push(i);
+        else this.literal.set(n, [i]);
+      }
+    });
+  }
+
+  /** Entries that may match `name` (knownHostsName form), in file order. */
+  candidates(name: string): KnownHostEntry[] {
+    const lit = this.literal.get(name) ?? [];
+    const idx =
+      this.patterned.length === 0 ? lit : [...lit, ...this.patterned].sort((a, b) => a - b);
+    return idx.map((i) => this.entries[i]!);
+  }
 }
 
 export type HostKeyVerdict =
