@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import { formatDuration, truncate } from './format.js';
 import type { UiState } from './state.js';
-import { summarize } from './summary.js';
+import { summarize } from './run-summary.js';
 import { BUCKET_COLORS } from './theme.js';
 
 export function Summary({ state, maxFailures = 10 }: { state: UiState; maxFailures?: number }) {

@@ -23,4 +23,4 @@ export {
 } from './group.js';
 export { createPlainPrinter, formatEventPlain, summaryText } from './plain.js';
 export { createJsonlPrinter, formatEventJsonl, type LineSink } from './jsonl.js';
-export { summarize, type RunSummary } from './summary.js';
+export { summarize, type RunSummary } from './run-summary.js';

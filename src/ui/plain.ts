@@ -11,7 +11,7 @@ import { getHost } from './host-table.js';
 import { describeChange } from './group.js';
 import { hostsDone } from './view.js';
 import { initialUiState, reduce, type UiState } from './state.js';
-import { summarize } from './summary.js';
+import { summarize } from './run-summary.js';
 
 const MAX_KEYS_PER_LINE = 4;
 const MAX_FAILURES_LISTED = 20;
