@@ -19,6 +19,7 @@ SF_LOCK=$SF_DIR/lock
 SF_HAVE_LOCK=0
 SF_LOCK_INFO=
 SF_VALUES=
+SF_VALUES_NL=
 TAB=$(printf '\t')
 SF_NL='
 '
@@ -78,6 +79,7 @@ sf_read_keys() {
     [ $# -gt 0 ] && grep -H '' -- "$@" 2>/dev/null </dev/null
     :
   )
+  SF_VALUES_NL="$SF_NL$SF_VALUES$SF_NL"
 }
 # sf_read_keys_of FILE : sf_read_keys for the keys in the first |-field of each line of FILE
 sf_read_keys_of() {
@@ -86,15 +88,19 @@ sf_read_keys_of() {
   sf_read_keys "$@"
 }
 
-# sf_lookup PATH : SF_LV, PATH's lines in SF_VALUES joined by spaces; fails when it has none
+# sf_lookup PATH : SF_LV, PATH's lines in SF_VALUES joined by spaces; fails when it has none.
+# Parameter expansion only: a read loop over SF_VALUES would cost one read(2) per byte.
 sf_lookup() {
-  SF_LV=; _found=
-  while IFS= read -r _l; do
-    case $_l in "$1:"*) SF_LV="$SF_LV $\{_l#"$1:"}"; _found=1 ;; esac
-  done <<SF_VALUES_EOF
-$SF_VALUES
-SF_VALUES_EOF
-  [ -n "$_found" ]
+  SF_LV=
+  case $SF_VALUES_NL in *"$SF_NL$1:"*) ;; *) return 1 ;; esac
+  _r=$\{SF_VALUES_NL#*"$SF_NL$1:"}; _i=0
+  # grep prints a file's lines together: this line, then any that follow for the same path
+  while [ $_i -lt 1000 ]; do
+    _i=$((_i + 1))
+    SF_LV="$SF_LV $\{_r%%"$SF_NL"*}"
+    _r=$\{_r#*"$SF_NL"}
+    case $_r in "$1:"*) _r=$\{_r#"$1:"} ;; *) break ;; esac
+  done
 }
 
 # sf_read_key KEY : from the last sf_read_keys, SF_ST (value|absent|unreadable), SF_V

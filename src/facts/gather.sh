@@ -20,22 +20,19 @@ SYSFLEET_PROC_CAP=200000
 SYSFLEET_TAB='	'
 SYSFLEET_CR=$(printf '\r')
 
-# Cost: this runs on every host of every check, so it uses shell builtins (read, case, printf)
-# wherever it can. A whole gather starts about four programs (uname, sha256sum, ss, readlink for
-# symlinks), not one per key or per file: on a 2-core control node hosting a lab, and on busy
-# hosts, process starts are what a gather costs.
-
-# Print a file line by line with builtins only (no cat).
-sysfleet_cat() {
-  while IFS= read -r sysfleet_l || [ -n "$sysfleet_l" ]; do
-    printf '%s\n' "$sysfleet_l"
-  done <"$1"
-}
+# Cost: this runs on every host of every check, so it starts a fixed handful of programs (uname,
+# grep, awk, sha256sum, ss, readlink for symlinks), never one per key or per file: on a 2-core
+# control node hosting a lab, and on busy hosts, process starts are what a gather costs. The other
+# cost is the shells' `read`, which takes one read(2) per byte: fine for short files, but the
+# large /proc/net files go through one awk and values are looked up by parameter expansion.
 
 sysfleet_kernel() {
   echo '@@kernel'
-  printf 'release\t%s\n' "$(uname -r 2>/dev/null)"
-  printf 'machine\t%s\n' "$(uname -m 2>/dev/null)"
+  # one uname for both (a release never contains a space)
+  # shellcheck disable=SC2046
+  set -- $(uname -r -m 2>/dev/null)
+  printf 'release\t%s\n' "$1"
+  printf 'machine\t%s\n' "$2"
 }
 
 sysfleet_os_release() {
@@ -94,23 +91,31 @@ sysfleet_path() {
 # all the files (`path:line` per line), kept in SYSFLEET_VALUES, and looked up with builtins.
 SYSFLEET_EXTRA='/proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max /proc/sys/net/ipv4/ip_local_port_range'
 SYSFLEET_VALUES=
+SYSFLEET_VALUES_NL=
 
 # Look up path $1 in SYSFLEET_VALUES into sysfleet_v: every line, fields joined by single spaces
 # (the kernel prints tabs between the numbers of multi-value keys). Fails when it was not read.
+# Parameter expansion only: a `read` loop over the values would cost one read(2) per byte.
+SYSFLEET_NL='
+'
 sysfleet_value() {
   sysfleet_v=
-  sysfleet_found=
-  while IFS= read -r sysfleet_l; do
-    case $sysfleet_l in
-      "$1:"*)
-        sysfleet_v="$sysfleet_v ${sysfleet_l#"$1:"}"
-        sysfleet_found=1
-        ;;
+  case $SYSFLEET_VALUES_NL in
+    *"$SYSFLEET_NL$1:"*) ;;
+    *) return 1 ;;
+  esac
+  sysfleet_r=${SYSFLEET_VALUES_NL#*"$SYSFLEET_NL$1:"}
+  # grep prints a file's lines together: take this line, then any that follow for the same path
+  sysfleet_vn=0
+  while [ "$sysfleet_vn" -lt 1000 ]; do
+    sysfleet_vn=$((sysfleet_vn + 1))
+    sysfleet_v="$sysfleet_v ${sysfleet_r%%"$SYSFLEET_NL"*}"
+    sysfleet_r=${sysfleet_r#*"$SYSFLEET_NL"}
+    case $sysfleet_r in
+      "$1:"*) sysfleet_r=${sysfleet_r#"$1:"} ;;
+      *) break ;;
     esac
-  done <<SYSFLEET_V
-$SYSFLEET_VALUES
-SYSFLEET_V
-  [ -n "$sysfleet_found" ] || return 1
+  done
   set -f
   # shellcheck disable=SC2086
   set -- $sysfleet_v
@@ -151,6 +156,7 @@ sysfleet_sysctls() {
     [ $# -gt 0 ] && grep -H '' -- "$@" 2>/dev/null </dev/null
     :
   )
+  SYSFLEET_VALUES_NL="$SYSFLEET_NL$SYSFLEET_VALUES$SYSFLEET_NL"
   sysfleet_i=0
   while [ "$sysfleet_i" -lt "$sysfleet_n" ]; do
     k=$1
@@ -264,9 +270,16 @@ sysfleet_sums() {
   return 0
 }
 
-sysfleet_raw() {
-  echo "@@$1"
-  [ -r "$2" ] && sysfleet_cat "$2" 2>/dev/null </dev/null
+# The /proc/net counter files, each as a section named after it, printed by ONE awk: the shell's
+# `read` would take one read(2) per byte (several thousand for /proc/net/netstat).
+sysfleet_raws() {
+  set --
+  for f in sockstat sockstat6 snmp netstat; do
+    if [ -r "/proc/net/$f" ]; then set -- "$@" "/proc/net/$f"; else echo "@@$f"; fi
+  done
+  if [ $# -gt 0 ]; then
+    awk 'FNR == 1 { n = FILENAME; sub(/^.*\//, "", n); print "@@" n } { print }' "$@" 2>/dev/null </dev/null
+  fi
   return 0
 }
 
@@ -325,10 +338,7 @@ sysfleet_main() {
     sysfleet_os_release
     sysfleet_loader
     sysfleet_files
-    sysfleet_raw sockstat /proc/net/sockstat
-    sysfleet_raw sockstat6 /proc/net/sockstat6
-    sysfleet_raw snmp /proc/net/snmp
-    sysfleet_raw netstat /proc/net/netstat
+    sysfleet_raws
     sysfleet_tcpstates
     sysfleet_small
   } </dev/null

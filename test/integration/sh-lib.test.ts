@@ -89,6 +89,28 @@ describe.skipIf(!root && !inCi)('sh-lib functions (real shells)', () => {
       });
     });
 
+    it("sf_lookup: a path's lines joined, prefixes kept apart, absent paths fail", () => {
+      const out = run(
+        shell,
+        `SF_VALUES='/p/a:1
+/p/b:x	y
+/p/b:z
+/p/bb:9
+/p/c:'
+         SF_VALUES_NL="$SF_NL$SF_VALUES$SF_NL"
+         for p in /p/a /p/b /p/bb /p/c /p/d; do
+           if sf_lookup $p; then echo "$p=[$SF_LV]"; else echo "$p=none"; fi
+         done`,
+      );
+      expect(out).toMatchObject({
+        '/p/a': '[ 1]',
+        '/p/b': '[ x\ty z]',
+        '/p/bb': '[ 9]',
+        '/p/c': '[ ]',
+        '/p/d': 'none',
+      });
+    });
+
     it('sf_starttime: field 22 of /proc/PID/stat, read with builtins', () => {
       const out = run(
         shell,
