@@ -21,7 +21,7 @@ const ioModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/fixtures/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/fixtures/', 'src/**/*.gen.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,29 +3,26 @@
  * file:line:col of the offending node. Schemas may carry `x-expected` (what a human should
  * write there), used for oneOf/anyOf/type errors instead of ajv's generic wording.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ModelError } from './errors.js';
+import * as precompiled from './schema-validators.gen.js';
 import { didYouMean } from './suggest.js';
 import { pointerToPath, posAt, type ParsedYaml } from './yaml-pos.js';
 
-const ajv = new Ajv({
-  allErrors: true,
-  verbose: true,
-  strict: true,
-  strictRequired: false,
-  allowUnionTypes: true,
-});
-ajv.addVocabulary(['x-expected']);
+/**
+ * The shipped schemas, compiled at build time by scripts/gen-validators.mjs (ajv standalone, with
+ * the ajv options written there): a run neither loads ajv nor compiles a schema.
+ */
+const PRECOMPILED = new Map<string, ValidateFunction>([
+  [precompiled.ids.playbook, precompiled.playbook],
+  [precompiled.ids.inventoryVars, precompiled.inventoryVars],
+]);
 
-const compiled = new WeakMap<object, ValidateFunction>();
-
+/** The precompiled validator of a shipped schema (by `$id`). */
 export function compileSchema(schema: unknown): ValidateFunction {
-  const key = schema as object;
-  let v = compiled.get(key);
-  if (!v) {
-    v = ajv.compile(schema as object);
-    compiled.set(key, v);
-  }
+  const id = (schema as { $id?: unknown }).$id;
+  const v = typeof id === 'string' ? PRECOMPILED.get(id) : undefined;
+  if (!v) throw new Error(`internal: no precompiled validator for schema ${String(id)}`);
   return v;
 }
 
