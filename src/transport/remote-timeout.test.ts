@@ -15,6 +15,17 @@ describe('withRemoteTimeout', () => {
     );
   });
 
+  it('runs a command of plain words under timeout without a shell in between', () => {
+    expect(withRemoteTimeout('sudo -n sh -s', 1500)).toBe(
+      'if command -v timeout >/dev/null 2>&1; then exec timeout -s KILL 4 sudo -n sh -s; ' +
+        'else exec sudo -n sh -s; fi',
+    );
+    const out = execFileSync('sh', ['-c', withRemoteTimeout('sh -s', 5000)], {
+      input: 'echo "pid $$ parent $PPID"; ps -o comm= -p $PPID\n',
+    });
+    expect(out.toString()).toMatch(/^pid \d+ parent \d+\ntimeout\n$/);
+  });
+
   it('keeps stdin, output and exit status of the command (run by sh here)', () => {
     const out = execFileSync('sh', ['-c', withRemoteTimeout('read a; echo "got $a" \'q\'', 5000)], {
       input: 'line\n',
