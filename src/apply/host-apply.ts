@@ -80,6 +80,7 @@ export async function applyHost(
     changes: plan.changes,
     ...(plan.persistFile ? { persistFile: plan.persistFile } : {}),
     ...(ctx.goTimeoutSec !== undefined ? { goTimeoutSec: ctx.goTimeoutSec } : {}),
+    nowSec: Math.floor(Date.now() / 1000),
   });
   const proc = await conn.spawn(HOST_COMMAND, { become: ctx.become, timeoutMs: ctx.timeoutMs });
   let out = '';
@@ -174,7 +175,7 @@ export async function rollbackHost(
       files: rp.skippedFiles,
     };
   }
-  const script = renderRollbackScript(rp.request);
+  const script = renderRollbackScript({ ...rp.request, nowSec: Math.floor(Date.now() / 1000) });
   const res = await conn.exec(HOST_COMMAND, {
     stdin: script,
     become: ctx.become,

@@ -180,3 +180,40 @@ describe('host program sources', () => {
     expect(src).not.toContain('SF_PROGRAM_EOF');
   });
 });
+
+/** Variables a shell function assigns: `x=`, `for x in`, `read ... x y`. */
+function assignedByFunction(src: string): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const m of src.matchAll(/^([a-z_][a-z0-9_]*)\(\) \{([\s\S]*?)^\}/gm)) {
+    const vars = new Set<string>();
+    const body = m[2]!;
+    for (const a of body.matchAll(/(?:^|[\s;{(])(_[a-z0-9_]+)=/g)) vars.add(a[1]!);
+    for (const a of body.matchAll(/\bfor (_[a-z0-9_]+) in/g)) vars.add(a[1]!);
+    for (const a of body.matchAll(/\bread -r ([_a-z0-9 ]+)/g))
+      for (const v of a[1]!.split(' ')) if (v.startsWith('_')) vars.add(v);
+    out.set(m[1]!, vars);
+  }
+  return out;
+}
+
+describe('shell helper variables', () => {
+  it('no SH_LIB helper assigns a temporary that another function also uses', () => {
+    const lib = assignedByFunction(SH_LIB);
+    const all = new Map<string, Set<string>>([
+      ...lib,
+      ...assignedByFunction(SH_RUNNER),
+      ...assignedByFunction(SH_APPLY),
+      ...assignedByFunction(SH_ROLLBACK),
+    ]);
+    expect(lib.size).toBeGreaterThan(20);
+    const clashes: string[] = [];
+    for (const [fn, vars] of lib) {
+      for (const v of vars) {
+        for (const [other, theirs] of all) {
+          if (other !== fn && theirs.has(v)) clashes.push(`${v}: ${fn} and ${other}`);
+        }
+      }
+    }
+    expect(clashes).toEqual([]);
+  });
+});

@@ -42,13 +42,29 @@ function base64Fn(name: string, b64: string): string {
   return `${name}() { SF_J='${checkBase64(b64)}'; }\n`;
 }
 
-function header(mode: ProgramMode, runId: string, by: string, extra: string[]): string {
+/** Epoch seconds, validated; '' lets the host ask `date`. */
+function nowOf(nowSec: number | undefined): string {
+  if (nowSec === undefined) return '';
+  if (!Number.isSafeInteger(nowSec) || nowSec < 0) {
+    throw new ScriptDataError(`nowSec must be a non-negative integer, got ${nowSec}`);
+  }
+  return String(nowSec);
+}
+
+function header(
+  mode: ProgramMode,
+  runId: string,
+  by: string,
+  nowSec: number | undefined,
+  extra: string[],
+): string {
   return [
     `# sysfleet ${mode} program, run ${checkRunId(runId)}`,
     `SF_RUN=${sq(runId)}`,
     `SF_MODE=${mode}`,
     `SF_BY=${sq(safeBy(by))}`,
     `SF_WORK_TIMEOUT=${WORK_TIMEOUT_SEC}`,
+    `SF_NOW=${nowOf(nowSec)}`,
     ...extra,
     '',
   ].join('\n');
@@ -68,14 +84,15 @@ function boot(mode: ProgramMode, runId: string, program: string): string {
   return `sf_boot() {
 umask 077
 mkdir -p '/var/lib/sysfleet/work/${runId}.${mode}.d' /var/lib/sysfleet/snapshots /var/lib/sysfleet/results 2>/dev/null
-cat >'${prog}.tmp' 2>/dev/null <<'SF_PROGRAM_EOF'
+cat >'${prog}' 2>/dev/null <<'SF_PROGRAM_EOF'
 ${program}SF_PROGRAM_EOF
 if [ $? -ne 0 ]; then
+  rm -f '${prog}' 2>/dev/null
   printf '@@sf\\tfinal\\tstate=failed\\treason=cannot write %s (is /var/lib writable, are we root?); nothing was changed\\n' '${prog}'
   return 0
 fi
 chmod 700 /var/lib/sysfleet 2>/dev/null
-mv -f '${prog}.tmp' '${prog}' && sh '${prog}' fg
+sh '${prog}' fg
 }
 sf_boot; exit $?
 `;
@@ -99,7 +116,10 @@ export function renderApplyScript(req: ApplyRequest): string {
   const filePath = file ? checkPersistPath(file.path) : '';
   const fileB64 = file ? Buffer.from(file.content, 'utf8').toString('base64') : '';
   const data =
-    header('apply', runId, req.by, [`SF_GO_TIMEOUT=${goTimeout}`, `SF_FILE=${sq(filePath)}`]) +
+    header('apply', runId, req.by, req.nowSec, [
+      `SF_GO_TIMEOUT=${goTimeout}`,
+      `SF_FILE=${sq(filePath)}`,
+    ]) +
     heredocFn('sf_data_keys', keyLines) +
     base64Fn('sf_data_file', fileB64);
   return boot('apply', runId, data + SH_LIB + SH_APPLY + SH_RUNNER);
@@ -135,7 +155,7 @@ export function renderRollbackScript(req: RollbackRequest): string {
     fileFns += base64Fn(`sf_data_rfile_run_${n}`, runContentBase64 ?? '');
   });
   const data =
-    header('rollback', runId, req.by, [`SF_FORCE=${req.force ? 1 : 0}`]) +
+    header('rollback', runId, req.by, req.nowSec, [`SF_FORCE=${req.force ? 1 : 0}`]) +
     heredocFn('sf_data_rkeys', keyLines) +
     heredocFn('sf_data_rfiles', fileLines) +
     fileFns;

@@ -59,7 +59,9 @@ sf_prepare() {
     return 1
   fi
   sf_read_keys_of "$SF_W/keys"
-  if ! sf_snapshot_body >"$_snap.tmp" 2>"$SF_W/err"; then
+  # kept in a variable: written to the file and printed without a cat
+  _body="$(sf_snapshot_body)$SF_NL"
+  if ! { printf '%s' "$_body" >"$_snap.tmp"; } 2>"$SF_W/err"; then
     rm -f "$_snap.tmp"
     sf_final state=failed "reason=cannot write snapshot $_snap: $(sf_errtext "$SF_W/err"); nothing was changed"
     return 1
@@ -71,7 +73,7 @@ sf_prepare() {
     return 1
   fi
   sf_sync "$SF_DIR/snapshots"
-  cat "$_snap"
+  printf '%s' "$_body"
   SF_PHASE=await-go
   sf_emit await-go "timeout=$SF_GO_TIMEOUT"
   _me=$$
@@ -97,10 +99,6 @@ sf_prepare() {
 sf_apply_file() {
   sf_data_file; _want=$SF_J
   printf '%s\n' "$_want" >"$SF_W/want.b64"
-  if ! base64 -d <"$SF_W/want.b64" >"$SF_W/want.file" 2>"$SF_W/err"; then
-    SF_ERR="cannot decode file content: $(sf_errtext "$SF_W/err")"
-    sf_emit file "path=$SF_FILE" action=failed "error=$SF_ERR"; return 1
-  fi
   sf_file_state "$SF_FILE"
   if [ "$SF_FS" = other ]; then
     SF_ERR="$SF_FILE is not a regular file; refusing to replace it"
@@ -109,7 +107,7 @@ sf_apply_file() {
   if [ "$SF_FS" = present ] && [ "$SF_FMODE" = 644 ] && sf_same_content "$SF_FILE" "$_want"; then
     sf_emit file "path=$SF_FILE" action=same; return 0
   fi
-  if ! sf_put_file "$SF_W/want.file" "$SF_FILE" 644 "$SF_FUID" "$SF_FGID"; then
+  if ! sf_put_file "$SF_W/want.b64" "$SF_FILE" 644 "$SF_FUID" "$SF_FGID"; then
     sf_emit file "path=$SF_FILE" action=failed "error=$SF_ERR"; return 1
   fi
   SF_FILE_WRITTEN=1
@@ -132,8 +130,19 @@ sf_mark_written() {
 # Phase 1 decides and writes each key (records in act: key|action|want|before|before-state|error),
 # stopping at the first write the kernel refuses. Phase 2 reads every written key back at once
 # and reports all keys in playbook order; the first failing key (in that order) is the reason.
+# sf_values_from_snapshot : SF_VALUES as sf_read_keys would set it, from the snapshot's values
+# (taken moments ago under our lock): the worker starts without reading every key again
+sf_values_from_snapshot() {
+  SF_VALUES=
+  while IFS='|' read -r _k _s _v; do
+    [ "$_s" = value ] || continue
+    sf_key_path "$_k"; SF_VALUES="$SF_VALUES$SF_NL$SF_P:$_v"
+  done <"$SF_W/before"
+  SF_VALUES_NL="$SF_VALUES$SF_NL"
+}
+
 sf_apply_keys() {
-  sf_read_keys_of "$SF_W/keys"
+  sf_values_from_snapshot
   _stop=$SF_FAIL; _intr=; _put=
   : >"$SF_W/act"
   while IFS='|' read -r _k _r _v; do

@@ -10,6 +10,10 @@ import { sh } from './sh-tag.js';
  * read(2) at a non-zero offset with EOF, and the shells' `read` reads byte by byte, so no builtin
  * can read them) and looked up with builtins; writes use the builtin printf.
  *
+ * The shell has no local variables: each helper names its temporaries with its own prefix
+ * (`_nm_` in sf_norm, `_lk_` in sf_lookup, ...) so it never clobbers a caller's loop variables;
+ * src/apply/script.test.ts checks that no helper assigns a name another function uses.
+ *
  * Output protocol: one record per line, `@@sf<TAB>kind<TAB>name=value<TAB>...`; values never
  * contain tabs or newlines (sf_clean). Parsed by src/apply/lines.ts.
  */
@@ -27,7 +31,7 @@ SF_NL='
 # sf_emit KIND name=value... : one protocol record on stdout
 sf_emit() {
   printf '@@sf\t%s' "$1"; shift
-  for _a in "$@"; do printf '\t%s' "$_a"; done
+  for _em_a in "$@"; do printf '\t%s' "$_em_a"; done
   printf '\n'
 }
 # sf_final name=value... : the one final record of a program (state=..., reason=...)
@@ -36,44 +40,44 @@ sf_final() { SF_FINAL=1; sf_emit final "$@"; }
 sf_clean() { printf '%s' "$1" | tr '\t\r\n' '   '; }
 # sf_errtext FILE : the errno text of the first error line in FILE ("x: y: Invalid argument" -> "Invalid argument")
 sf_errtext() {
-  _e=$(sed -n -e 's/^.*: //p' "$1" 2>/dev/null | head -n 1)
-  [ -n "$_e" ] || _e=$(head -n 1 "$1" 2>/dev/null)
-  [ -n "$_e" ] || _e='unknown error'
-  sf_clean "$_e"
+  _et_e=$(sed -n -e 's/^.*: //p' "$1" 2>/dev/null | head -n 1)
+  [ -n "$_et_e" ] || _et_e=$(head -n 1 "$1" 2>/dev/null)
+  [ -n "$_et_e" ] || _et_e='unknown error'
+  sf_clean "$_et_e"
 }
 # sf_norm VALUE : SF_N, VALUE's fields joined by one space, integers without leading zeros and
 # without a + sign, so that values compare as numbers when compared as text ("007" = "7", "-0" = "0").
 sf_norm() {
   SF_N=
   set -f
-  for _f in $1; do
-    _s=; _d=$_f
-    case $_d in -*) _s=-; _d=$\{_d#-} ;; +*) _d=$\{_d#+} ;; esac
-    case $_d in
-      '' | *[!0-9]*) _s=; _d=$_f ;;
+  for _nm_f in $1; do
+    _nm_s=; _nm_d=$_nm_f
+    case $_nm_d in -*) _nm_s=-; _nm_d=$\{_nm_d#-} ;; +*) _nm_d=$\{_nm_d#+} ;; esac
+    case $_nm_d in
+      '' | *[!0-9]*) _nm_s=; _nm_d=$_nm_f ;;
       *)
-        while :; do case $_d in 0?*) _d=$\{_d#0} ;; *) break ;; esac; done
-        [ "$_d" = 0 ] && _s=
+        while :; do case $_nm_d in 0?*) _nm_d=$\{_nm_d#0} ;; *) break ;; esac; done
+        [ "$_nm_d" = 0 ] && _nm_s=
         ;;
     esac
-    SF_N="$SF_N$\{SF_N:+ }$_s$_d"
+    SF_N="$SF_N$\{SF_N:+ }$_nm_s$_nm_d"
   done
   set +f
 }
 # sf_key_path KEY : SF_P, the /proc/sys path of a dotted KEY (validated: no slashes, no globs)
 sf_key_path() {
-  _ifs=$IFS; IFS=.
+  _kp_ifs=$IFS; IFS=.
   set -- $1
-  IFS=/; SF_P="/proc/sys/$*"; IFS=$_ifs
+  IFS=/; SF_P="/proc/sys/$*"; IFS=$_kp_ifs
 }
 
 # sf_read_keys KEY... : read the runtime values of every KEY with ONE grep into SF_VALUES
 # (lines "path:value"); sf_read_key then looks them up. Call it again to see later writes.
 sf_read_keys() {
   SF_VALUES=$(
-    _n=$#
-    while [ "$_n" -gt 0 ]; do
-      sf_key_path "$1"; shift; _n=$((_n - 1))
+    _rk_n=$#
+    while [ "$_rk_n" -gt 0 ]; do
+      sf_key_path "$1"; shift; _rk_n=$((_rk_n - 1))
       [ -f "$SF_P" ] && set -- "$@" "$SF_P"
     done
     [ $# -gt 0 ] && grep -H '' -- "$@" 2>/dev/null </dev/null
@@ -83,8 +87,8 @@ sf_read_keys() {
 }
 # sf_read_keys_of FILE : sf_read_keys for the keys in the first |-field of each line of FILE
 sf_read_keys_of() {
-  _kf=$1; set --
-  while IFS='|' read -r _k _rest; do set -- "$@" "$_k"; done <"$_kf"
+  _rk_f=$1; set --
+  while IFS='|' read -r _rk_k _rk_rest; do set -- "$@" "$_rk_k"; done <"$_rk_f"
   sf_read_keys "$@"
 }
 
@@ -93,13 +97,13 @@ sf_read_keys_of() {
 sf_lookup() {
   SF_LV=
   case $SF_VALUES_NL in *"$SF_NL$1:"*) ;; *) return 1 ;; esac
-  _r=$\{SF_VALUES_NL#*"$SF_NL$1:"}; _i=0
+  _lk_r=$\{SF_VALUES_NL#*"$SF_NL$1:"}; _lk_i=0
   # grep prints a file's lines together: this line, then any that follow for the same path
-  while [ $_i -lt 1000 ]; do
-    _i=$((_i + 1))
-    SF_LV="$SF_LV $\{_r%%"$SF_NL"*}"
-    _r=$\{_r#*"$SF_NL"}
-    case $_r in "$1:"*) _r=$\{_r#"$1:"} ;; *) break ;; esac
+  while [ $_lk_i -lt 1000 ]; do
+    _lk_i=$((_lk_i + 1))
+    SF_LV="$SF_LV $\{_lk_r%%"$SF_NL"*}"
+    _lk_r=$\{_lk_r#*"$SF_NL"}
+    case $_lk_r in "$1:"*) _lk_r=$\{_lk_r#"$1:"} ;; *) break ;; esac
   done
 }
 
@@ -150,10 +154,10 @@ sf_check_key() {
 # sf_write_key KEY VALUE : write, read back, compare; 0 when the kernel holds VALUE. One key at a
 # time (for restores); the main paths write every key first and read them all back at once.
 sf_write_key() {
-  _we=
-  sf_put_key "$1" "$2" || _we=$SF_ERR
+  _wk_err=
+  sf_put_key "$1" "$2" || _wk_err=$SF_ERR
   sf_read_keys "$1"
-  sf_check_key "$1" "$2" "$_we"
+  sf_check_key "$1" "$2" "$_wk_err"
 }
 
 # sf_sync PATH : fsync a file or directory (sync FILE where supported, else a global sync)
@@ -163,7 +167,7 @@ sf_sync() { sync "$1" 2>/dev/null || sync; }
 sf_b64() {
   SF_B64=
   set -f
-  for _l in $(base64 <"$1"); do SF_B64=$SF_B64$_l; done
+  for _b64_l in $(base64 <"$1"); do SF_B64=$SF_B64$_b64_l; done
   set +f
 }
 # sf_same_content FILE B64 : 0 when FILE's content is B64
@@ -180,21 +184,27 @@ sf_file_state() {
 }
 
 # sf_put_file SRC PATH MODE UID GID : atomically replace PATH with the content of SRC (temp in
-# the same dir, fsync, chmod, chown, rename, fsync dir). SF_ERR on failure; no temp file survives.
+# the same dir, fsync, chmod, chown, rename, fsync dir). SRC is a file, or, when its name ends in
+# .b64, the content in base64 (decoded straight into the temp file). SF_ERR on failure; no temp
+# file survives.
 sf_put_file() {
-  _s=$1; shift
-  _d=$\{1%/*}; _t="$_d/.$\{1##*/}.sysfleet-$SF_RUN.tmp"
-  if ! cat "$_s" 2>"$SF_W/err" >"$_t"; then
-    SF_ERR="cannot write $_t: $(sf_errtext "$SF_W/err")"; rm -f "$_t" 2>/dev/null; return 1
+  _pf_s=$1; shift
+  _pf_d=$\{1%/*}; _pf_t="$_pf_d/.$\{1##*/}.sysfleet-$SF_RUN.tmp"
+  case $_pf_s in
+    *.b64) _pf_cmd='base64 -d' ;;
+    *) _pf_cmd=cat ;;
+  esac
+  if ! $_pf_cmd <"$_pf_s" 2>"$SF_W/err" >"$_pf_t"; then
+    SF_ERR="cannot write $_pf_t: $(sf_errtext "$SF_W/err")"; rm -f "$_pf_t" 2>/dev/null; return 1
   fi
-  if ! { chmod "$2" "$_t" && { [ -z "$3" ] || chown "$3:$4" "$_t"; }; } 2>"$SF_W/err"; then
-    SF_ERR="cannot set mode/owner of $_t: $(sf_errtext "$SF_W/err")"; rm -f "$_t"; return 1
+  if ! { chmod "$2" "$_pf_t" && { [ -z "$3" ] || chown "$3:$4" "$_pf_t"; }; } 2>"$SF_W/err"; then
+    SF_ERR="cannot set mode/owner of $_pf_t: $(sf_errtext "$SF_W/err")"; rm -f "$_pf_t"; return 1
   fi
-  sf_sync "$_t"
-  if ! mv -f "$_t" "$1" 2>"$SF_W/err"; then
-    SF_ERR="cannot rename $_t to $1: $(sf_errtext "$SF_W/err")"; rm -f "$_t"; return 1
+  sf_sync "$_pf_t"
+  if ! mv -f "$_pf_t" "$1" 2>"$SF_W/err"; then
+    SF_ERR="cannot rename $_pf_t to $1: $(sf_errtext "$SF_W/err")"; rm -f "$_pf_t"; return 1
   fi
-  sf_sync "$_d"; return 0
+  sf_sync "$_pf_d"; return 0
 }
 
 # sf_rm_file PATH : remove PATH durably; SF_ERR on failure
@@ -206,11 +216,11 @@ sf_rm_file() {
 # sf_starttime PID : SF_START, the process start time (clock ticks since boot), to tell a reused
 # pid apart; empty when PID is gone. /proc/PID/stat reads fine byte by byte (unlike /proc/sys).
 sf_starttime() {
-  SF_START=; _l=
-  { read -r _l <"/proc/$1/stat"; } 2>/dev/null || return 0
-  _l=$\{_l##*) }
+  SF_START=; _sti_l=
+  { read -r _sti_l <"/proc/$1/stat"; } 2>/dev/null || return 0
+  _sti_l=$\{_sti_l##*) }
   set -f
-  set -- $_l
+  set -- $_sti_l
   set +f
   [ $# -ge 20 ] && { shift 19; SF_START=$1; }
   return 0
@@ -218,32 +228,33 @@ sf_starttime() {
 
 # sf_lock_field INFO NAME : SF_LF, one field of a lock record "run=..;by=..;pid=..;start=..;time=..;mode=.."
 sf_lock_field() {
-  SF_LF=; _lr=";$1"
-  case $_lr in *";$2="*) _lr=$\{_lr#*";$2="}; SF_LF=$\{_lr%%;*} ;; esac
+  SF_LF=; _lf_r=";$1"
+  case $_lf_r in *";$2="*) _lf_r=$\{_lf_r#*";$2="}; SF_LF=$\{_lf_r%%;*} ;; esac
 }
 
 sf_holder_fields() {
-  _hf=
-  for _n in run by pid time mode; do
-    sf_lock_field "$1" $_n; _hf="$_hf$\{_hf:+$TAB}$_n=$SF_LF"
+  _hf_out=
+  for _hf_n in run by pid time mode; do
+    sf_lock_field "$1" $_hf_n; _hf_out="$_hf_out$\{_hf_out:+$TAB}$_hf_n=$SF_LF"
   done
-  printf '%s' "$_hf"
+  printf '%s' "$_hf_out"
 }
 
 # sf_lock_alive INFO : 0 when the holder process still runs (same pid and same start time)
 sf_lock_alive() {
-  sf_lock_field "$1" pid; _pid=$SF_LF
-  sf_lock_field "$1" start; _st=$SF_LF
-  case $_pid in ''|*[!0-9]*) return 1 ;; esac
-  kill -0 "$_pid" 2>/dev/null || [ -d "/proc/$_pid" ] || return 1
-  [ -z "$_st" ] && return 0
-  sf_starttime "$_pid"
-  [ "$SF_START" = "$_st" ]
+  sf_lock_field "$1" pid; _la_pid=$SF_LF
+  sf_lock_field "$1" start; _la_st=$SF_LF
+  case $_la_pid in ''|*[!0-9]*) return 1 ;; esac
+  kill -0 "$_la_pid" 2>/dev/null || [ -d "/proc/$_la_pid" ] || return 1
+  [ -z "$_la_st" ] && return 0
+  sf_starttime "$_la_pid"
+  [ "$SF_START" = "$_la_st" ]
 }
 
-# sf_lock_info PID : SF_LOCK_NEW, the lock record for PID; SF_NOW, the host's time (one date)
+# sf_lock_info PID : SF_LOCK_NEW, the lock record for PID. SF_NOW is the control node's clock
+# (script.ts); without it, the host's date, asked once.
 sf_lock_info() {
-  SF_NOW=$(date +%s)
+  [ -n "$SF_NOW" ] || SF_NOW=$(date +%s)
   sf_starttime "$1"
   SF_LOCK_NEW="run=$SF_RUN;by=$SF_BY;pid=$1;start=$SF_START;time=$SF_NOW;mode=$SF_MODE"
 }
@@ -251,22 +262,22 @@ sf_lock_info() {
 # sf_lock PID : take the host lock for PID (atomic symlink). 0 taken; 1 held by a live holder.
 sf_lock() {
   sf_lock_info "$1"; SF_LOCK_INFO=$SF_LOCK_NEW
-  _i=0
-  while [ $_i -lt 5 ]; do
-    _i=$((_i + 1))
+  _lo_i=0
+  while [ $_lo_i -lt 5 ]; do
+    _lo_i=$((_lo_i + 1))
     if ln -s "$SF_LOCK_INFO" "$SF_LOCK" 2>/dev/null; then
       SF_HAVE_LOCK=1; sf_emit lock state=acquired; return 0
     fi
-    _cur=$(readlink "$SF_LOCK" 2>/dev/null) || continue
-    if sf_lock_alive "$_cur"; then
-      printf '@@sf\tlock\tstate=held\t%s\n' "$(sf_holder_fields "$_cur")"; return 1
+    _lo_cur=$(readlink "$SF_LOCK" 2>/dev/null) || continue
+    if sf_lock_alive "$_lo_cur"; then
+      printf '@@sf\tlock\tstate=held\t%s\n' "$(sf_holder_fields "$_lo_cur")"; return 1
     fi
     # stale: its holder is gone. Replace it atomically and make sure we won any race.
     ln -s "$SF_LOCK_INFO" "$SF_LOCK.new.$$" 2>/dev/null && mv -f "$SF_LOCK.new.$$" "$SF_LOCK"
     rm -f "$SF_LOCK.new.$$"
     if [ "$(readlink "$SF_LOCK" 2>/dev/null)" = "$SF_LOCK_INFO" ]; then
       SF_HAVE_LOCK=1
-      printf '@@sf\tlock\tstate=takeover\t%s\n' "$(sf_holder_fields "$_cur")"; return 0
+      printf '@@sf\tlock\tstate=takeover\t%s\n' "$(sf_holder_fields "$_lo_cur")"; return 0
     fi
   done
   sf_emit lock state=held run=unknown by=unknown pid=0 time=0 mode=unknown; return 1
@@ -293,8 +304,8 @@ sf_unlock() {
 
 # sf_need_tools : fail early, before any lock or change, when the host lacks a tool
 sf_need_tools() {
-  for _t in base64 cat chmod chown date grep head ln mkdir mv readlink rm sed stat sync tr; do
-    command -v "$_t" >/dev/null 2>&1 || { sf_final state=failed "reason=missing tool on host: $_t"; return 1; }
+  for _nt_t in base64 cat chmod chown date grep head ln mkdir mv readlink rm sed stat sync tr; do
+    command -v "$_nt_t" >/dev/null 2>&1 || { sf_final state=failed "reason=missing tool on host: $_nt_t"; return 1; }
   done
 }
 `;

@@ -98,11 +98,7 @@ sf_rb_file() {
     sf_emit rfile "path=$_p" action=changed_since; SF_NSKIP=$((SF_NSKIP + 1)); return 0
   fi
   printf '%s\n' "$_snap" >"$SF_W/snap.b64"
-  if ! base64 -d <"$SF_W/snap.b64" >"$SF_W/snap.file" 2>"$SF_W/err"; then
-    sf_emit rfile "path=$_p" action=failed "error=cannot decode snapshot content"
-    SF_NFAIL=$((SF_NFAIL + 1)); return 0
-  fi
-  if sf_put_file "$SF_W/snap.file" "$_p" "$_m" "$_u" "$_g" \
+  if sf_put_file "$SF_W/snap.b64" "$_p" "$_m" "$_u" "$_g" \
     && sf_same_content "$_p" "$_snap" && [ "$(stat -c '%a %u %g' "$_p")" = "$_m $_u $_g" ]; then
     sf_emit rfile "path=$_p" action=restored; SF_NDONE=$((SF_NDONE + 1))
   else

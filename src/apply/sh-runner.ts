@@ -7,7 +7,7 @@ import { sh } from './sh-tag.js';
  *        wait for `go`), then start the worker DETACHED and wait for its result file.
  *   work (setsid, stdin /dev/null, stdout to results/<run>.<mode>.result.part): run `sf_work`,
  *        which makes the changes; a dropped connection cannot stop it half-way. At the end the
- *        result file is fsynced and renamed to results/<run>.<mode>.result, then the lock released.
+ *        result file is renamed to results/<run>.<mode>.result, then the lock released.
  *
  * Programs define sf_prepare and sf_work; src/apply/script.ts assembles lib + runner + program.
  */
@@ -83,9 +83,9 @@ sf_start_worker() {
 sf_work_exit() {
   trap '' PIPE
   [ "$SF_FINAL" = 1 ] || sf_final state=failed "reason=worker ended unexpectedly during $SF_PHASE"
-  sf_sync "$SF_RES.part"
+  # Renamed, not fsynced: the result also travels back on the channel, and after a host crash
+  # the runtime values it describes are gone anyway (the snapshot and the file are fsynced).
   mv -f "$SF_RES.part" "$SF_RES"
-  sf_sync "$SF_DIR/results"
   if sf_lock_is_ours; then rm -rf "$SF_W" "$SF_PROG" "$SF_LOCK"; else rm -rf "$SF_W" "$SF_PROG"; fi
   SF_HAVE_LOCK=0
 }

@@ -145,6 +145,8 @@ export interface ApplyRequest {
   persistFile?: { path: string; content: string };
   /** Seconds the host waits for `go` before giving up (nothing changed). Default 120. */
   goTimeoutSec?: number;
+  /** The control node's clock (epoch seconds) for the lock and snapshot; else the host's `date`. */
+  nowSec?: number;
 }
 
 export interface RollbackRequest {
@@ -154,4 +156,6 @@ export interface RollbackRequest {
   files: RollbackFile[];
   /** Restore keys/files even when they changed again since the run. */
   force: boolean;
+  /** The control node's clock (epoch seconds) for the lock; else the host's `date`. */
+  nowSec?: number;
 }
