@@ -137,6 +137,24 @@ describe.skipIf(!labAvailable || !hasTmux)('terminal UI end to end (tmux, built 
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
+  it('loads React and ink as production builds (development React cost ~20 % of an apply)', () => {
+    const probe = `const m = await import(${JSON.stringify(join(REPO, 'dist/cli/load-ui.js'))});
+      await m.loadUi();
+      const React = (await import('react')).default;
+      console.log(typeof React.act, process.env.NODE_ENV ?? 'unset');`;
+    const env = { ...process.env };
+    delete env['NODE_ENV'];
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], {
+      cwd: REPO,
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.stderr).toBe('');
+    // `act` exists only in React's development build; NODE_ENV is restored after loading
+    expect(r.stdout.trim()).toBe('undefined unset');
+  });
+
   it('n at the plan review applies nothing', async () => {
     const before = await keepaliveTimes(lab);
     expect(new Set(before.values())).toEqual(new Set(['7200']));
