@@ -50,7 +50,9 @@ export function eventSink(
   if (mode === 'plain')
     return { emit: createPlainPrinter(process.stderr), warn, close: async () => undefined };
   if (mode === 'quiet') return { emit: () => undefined, warn, close: async () => undefined };
-  const store = createRunStore();
+  // 4 frames a second: every frame costs ink a pass over the whole screen (ANSI tokenizing and
+  // character widths); keys still redraw at once (docs/benchmarks-tui.md).
+  const store = createRunStore({ throttleMs: 250 });
   // Events dispatched while the UI loads wait in the store.
   const handle = loadUi().then((ui) =>
     ui.renderLiveRollout(store, { ...noCallbacks, ...cfg.callbacks }),
