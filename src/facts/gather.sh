@@ -20,19 +20,29 @@ SYSFLEET_PROC_CAP=200000
 SYSFLEET_TAB='	'
 SYSFLEET_CR=$(printf '\r')
 
-# Cost: this runs on every host of every check, so it starts a fixed handful of programs (uname,
-# grep, awk, sha256sum, ss, readlink for symlinks), never one per key or per file: on a 2-core
+# Cost: this runs on every host of every check, so it starts a fixed handful of programs (grep,
+# awk, sha256sum, ss, readlink for symlinks, uname before Linux 6.1), never one per key or per file: on a 2-core
 # control node hosting a lab, and on busy hosts, process starts are what a gather costs. The other
 # cost is the shells' `read`, which takes one read(2) per byte: fine for short files, but the
 # large /proc/net files go through one awk and values are looked up by parameter expansion.
 
 sysfleet_kernel() {
   echo '@@kernel'
-  # one uname for both (a release never contains a space)
-  # shellcheck disable=SC2046
-  set -- $(uname -r -m 2>/dev/null)
-  printf 'release\t%s\n' "$1"
-  printf 'machine\t%s\n' "$2"
+  # String sysctls (unlike numeric ones) can be read byte by byte, so `read` works here and no
+  # uname starts; kernel.arch exists since Linux 6.1, older kernels fall back to uname.
+  sysfleet_rel=
+  sysfleet_arch=
+  { read -r sysfleet_rel </proc/sys/kernel/osrelease; } 2>/dev/null
+  { read -r sysfleet_arch </proc/sys/kernel/arch; } 2>/dev/null
+  if [ -z "$sysfleet_rel" ] || [ -z "$sysfleet_arch" ]; then
+    # one uname for both (a release never contains a space)
+    # shellcheck disable=SC2046
+    set -- $(uname -r -m 2>/dev/null)
+    sysfleet_rel=$1
+    sysfleet_arch=$2
+  fi
+  printf 'release\t%s\n' "$sysfleet_rel"
+  printf 'machine\t%s\n' "$sysfleet_arch"
 }
 
 sysfleet_os_release() {
