@@ -17,6 +17,9 @@
 # test checks they all go to /dev/null).
 SYSFLEET_MAX_LINES=2000
 SYSFLEET_PROC_CAP=200000
+# Up to this many TCP sockets (sockstat inuse + tw + TCP6 inuse) the states are counted from
+# /proc/net/tcp{,6} by the awk that already runs; above it, ss (kernel-side filter) counts them.
+SYSFLEET_PROC_SMALL=2000
 SYSFLEET_TAB='	'
 SYSFLEET_CR=$(printf '\r')
 
@@ -100,6 +103,53 @@ sysfleet_path() {
 # EOF, and the shells' `read` builtin reads byte by byte. So every value is read by ONE grep over
 # all the files (`path:line` per line), kept in SYSFLEET_VALUES, and looked up with builtins.
 SYSFLEET_EXTRA='/proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max /proc/sys/net/ipv4/ip_local_port_range'
+SYSFLEET_NET_FILES='/proc/net/sockstat /proc/net/sockstat6 /proc/net/snmp /proc/net/netstat'
+SYSFLEET_NET=
+# Every operand is read with getline in BEGIN (awk would stop at an unreadable operand file, and
+# busybox's test -r says yes to root for files the kernel refuses). /proc/sys files: "path:line"
+# (as grep -H prints). /proc/net files: "@@<name>", then the file. Then, when sockstat counts at
+# most `small` TCP sockets, one pass over /proc/net/tcp{,6} counts the states (the `proc` format
+# of sysfleet_tcpstates, capped at `cap` lines) and prints @@tcpstates; else sysfleet_tcpstates
+# runs ss.
+SYSFLEET_READ_AWK='
+  BEGIN {
+    for (i = 1; i < ARGC; i++) {
+      f = ARGV[i]
+      sys = (f ~ /^\/proc\/sys\//)
+      n = f; sub(/^.*\//, "", n)
+      hdr = 0
+      while (0 < (getline l < f)) {
+        if (sys) { print f ":" l; continue }
+        if (!hdr) { print "@@" n; hdr = 1 }
+        print l
+        split(l, a, " ")
+        if (a[1] == "TCP:") {
+          seen = 1
+          for (j = 2; j < 20; j += 2) if (a[j] == "inuse" || a[j] == "tw") socks += a[j + 1]
+        }
+        if (a[1] == "TCP6:") {
+          for (j = 2; j < 20; j += 2) if (a[j] == "inuse") socks += a[j + 1]
+        }
+      }
+      close(f)
+    }
+    if (!seen || small < socks) exit
+    for (k = 0; k < 2; k++) {
+      f = k ? "/proc/net/tcp6" : "/proc/net/tcp"
+      while (!capped && 0 < (getline l < f)) {
+        if (cap < ++lines) { capped = 1; break }
+        split(l, a, " ")
+        if (a[4] == "01") es++; else if (a[4] == "06") tw++
+        else if (a[4] == "08") cw++; else if (a[4] == "03") sr++
+      }
+      close(f)
+    }
+    print "@@tcpstates"; print "source\tproc"
+    print "established\t" es + 0; print "time_wait\t" tw + 0
+    print "close_wait\t" cw + 0; print "syn_recv\t" sr + 0
+    if (capped) print "capped\t1"
+    exit
+  }'
 SYSFLEET_VALUES=
 SYSFLEET_VALUES_NL=
 
@@ -149,8 +199,10 @@ sysfleet_sysctls() {
     fi
   done
   sysfleet_n=$#
-  # One grep reads every value (in a subshell: its "$@" becomes the paths alone).
-  SYSFLEET_VALUES=$(
+  # ONE awk reads every value (in a subshell: its "$@" becomes the paths alone), the /proc/net
+  # counter files and, on hosts with few sockets, the TCP states (SYSFLEET_READ_AWK). A file it
+  # could not read is read again by cat below, for the errno text.
+  SYSFLEET_ALL=$(
     i=0
     listed=' '
     while [ "$i" -lt "$sysfleet_n" ]; do
@@ -163,10 +215,18 @@ sysfleet_sysctls() {
       case $listed in *" $x "*) continue ;; esac
       [ -e "$x" ] && set -- "$@" "$x"
     done
-    [ $# -gt 0 ] && grep -H '' -- "$@" 2>/dev/null </dev/null
+    for x in $SYSFLEET_NET_FILES; do
+      [ -e "$x" ] && set -- "$@" "$x"
+    done
+    [ $# -gt 0 ] && awk -v small="$SYSFLEET_PROC_SMALL" -v cap="$SYSFLEET_PROC_CAP" \
+      "$SYSFLEET_READ_AWK" "$@" 2>/dev/null </dev/null
     :
   )
-  SYSFLEET_VALUES_NL="$SYSFLEET_NL$SYSFLEET_VALUES$SYSFLEET_NL"
+  # "path:value" lines first, then the sections (a value line never starts with @@)
+  SYSFLEET_ALL="$SYSFLEET_NL$SYSFLEET_ALL"
+  SYSFLEET_VALUES=${SYSFLEET_ALL%%"$SYSFLEET_NL@@"*}
+  SYSFLEET_NET=${SYSFLEET_ALL#"$SYSFLEET_VALUES"}
+  SYSFLEET_VALUES_NL="$SYSFLEET_VALUES$SYSFLEET_NL"
   sysfleet_i=0
   while [ "$sysfleet_i" -lt "$sysfleet_n" ]; do
     k=$1
@@ -280,20 +340,23 @@ sysfleet_sums() {
   return 0
 }
 
-# The /proc/net counter files, each as a section named after it, printed by ONE awk: the shell's
-# `read` would take one read(2) per byte (several thousand for /proc/net/netstat).
+# The /proc/net counter files, each as a section named after it: read by the one awk of
+# sysfleet_sysctls (the shell's `read` would take one read(2) per byte); unreadable ones get an
+# empty section.
 sysfleet_raws() {
-  set --
-  for f in sockstat sockstat6 snmp netstat; do
-    if [ -r "/proc/net/$f" ]; then set -- "$@" "/proc/net/$f"; else echo "@@$f"; fi
+  for f in $SYSFLEET_NET_FILES; do
+    case $SYSFLEET_NET in
+      *"$SYSFLEET_NL@@${f##*/}$SYSFLEET_NL"*) ;;
+      *) echo "@@${f##*/}" ;;
+    esac
   done
-  if [ $# -gt 0 ]; then
-    awk 'FNR == 1 { n = FILENAME; sub(/^.*\//, "", n); print "@@" n } { print }' "$@" 2>/dev/null </dev/null
-  fi
+  [ -n "$SYSFLEET_NET" ] && printf '%s\n' "${SYSFLEET_NET#"$SYSFLEET_NL"}"
   return 0
 }
 
 sysfleet_tcpstates() {
+  # counted already by the awk of sysfleet_sysctls (few sockets)
+  case $SYSFLEET_NET in *"$SYSFLEET_NL@@tcpstates$SYSFLEET_NL"*) return 0 ;; esac
   echo '@@tcpstates'
   # One ss for both states: with two `state` filters it prints a State column to count by.
   if command -v ss >/dev/null 2>&1 &&
