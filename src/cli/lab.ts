@@ -52,7 +52,7 @@ export function registerLab(program: Command): void {
   lab
     .command('up')
     .description('create a lab: N hosts, inventories, known_hosts and a key under ' + LAB_ROOT)
-    .requiredOption('--hosts <n>', 'number of hosts (1-500)')
+    .requiredOption('--hosts <n>', 'number of hosts (1-1000)')
     .option('--name <name>', 'lab name ([a-z0-9], up to 16)', DEFAULT_NAME)
     .option('--bastion', 'add a bastion host; the others are reachable only through it')
     .option('--sudo-password-hosts <n>', 'how many hosts get password sudo (default: half)')

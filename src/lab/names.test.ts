@@ -23,6 +23,8 @@ describe('lab names', () => {
     expect(hostNames(120)[119]).toBe('h120');
     expect(() => hostNames(0)).toThrow();
     expect(() => hostNames(1.5)).toThrow();
+    expect(hostNames(1000)[999]).toBe('h1000');
+    expect(() => hostNames(1001)).toThrow(/1 to 1000/);
   });
 
   it('round-trips namespace names and never confuses labs sharing a prefix', () => {

@@ -18,8 +18,8 @@ export function validateLabName(name: string): string {
 
 /** `h01`..`h50`: zero-padded to at least two digits so names sort like numbers. */
 export function hostNames(count: number): string[] {
-  if (!Number.isInteger(count) || count < 1 || count > 500) {
-    throw new Error(`--hosts must be an integer from 1 to 500, got ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > 1000) {
+    throw new Error(`--hosts must be an integer from 1 to 1000, got ${count}`);
   }
   const width = Math.max(2, String(count).length);
   return Array.from({ length: count }, (_, i) => `h${String(i + 1).padStart(width, '0')}`);
