@@ -108,8 +108,19 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/** Compiled globs: every host's files repeat the same few patterns (Debian's `net.ipv4.conf.*`). */
+const globCache = new Map<string, RegExp>();
+const GLOB_CACHE_MAX = 10_000;
+
 export function keyMatches(pattern: string, key: string): boolean {
-  return GLOB_CHARS.test(pattern) ? globToRegExp(pattern).test(key) : pattern === key;
+  if (!GLOB_CHARS.test(pattern)) return pattern === key;
+  let re = globCache.get(pattern);
+  if (!re) {
+    if (globCache.size >= GLOB_CACHE_MAX) globCache.clear();
+    re = globToRegExp(pattern);
+    globCache.set(pattern, re);
+  }
+  return re.test(key);
 }
 
 export function resolveKey(order: LoadOrder, key: string, loader: Loader): KeyResolution {
