@@ -74,7 +74,8 @@ export async function applyHost(
     changes: plan.changes,
     ...(plan.persistFile ? { persistFile: plan.persistFile } : {}),
   };
-  const script = renderApplyScript({
+  // let: released once written (~24 KiB a host; the async frame would keep it to the end)
+  let script: string | undefined = renderApplyScript({
     runId: ctx.runId,
     by: ctx.by ?? defaultBy(),
     changes: plan.changes,
@@ -126,6 +127,7 @@ export async function applyHost(
   });
   proc.stdin.on('error', () => undefined);
   proc.stdin.write(script);
+  script = undefined;
 
   let transportError: string | undefined;
   try {

@@ -90,5 +90,7 @@ export function parseGatherOutput(
   };
   const range = parsePortRange(get('portrange'));
   if (range) facts.localPortRange = range;
-  return facts;
+  // A copy: every string above is a V8 slice of `stdout`, and one kept field (a path, the
+  // release) would keep the whole output alive for as long as the facts (a run holds them all).
+  return structuredClone(facts);
 }
