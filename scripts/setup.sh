@@ -53,7 +53,7 @@ fi
 
 # build when dist/ is missing or any source is newer than the last build
 stamp=dist/.build-stamp
-if [ ! -f "$stamp" ] || [ -n "$(find src package.json tsconfig.json tsconfig.build.json -newer "$stamp" -print -quit)" ]; then
+if [ ! -f "$stamp" ] || [ -n "$(find src scripts package.json package-lock.json tsconfig.json tsconfig.build.json -newer "$stamp" -print -quit)" ]; then
   say "building (tsc)"
   npm run --silent build
   touch "$stamp"
