@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -105,6 +105,24 @@ describe('openStore', () => {
     const { run, hosts: recs } = await store.loadRun(A);
     expect(Object.keys(run.outcomes).sort()).toEqual([...hosts].sort());
     expect(Object.keys(recs)).toHaveLength(30);
+  });
+
+  it('each saveResult resolves only once its outcome is on disk, batched or not', async () => {
+    const hosts = Array.from({ length: 50 }, (_, i) => `h${i}`);
+    await store.createRun({ id: A, kind: 'apply', hosts });
+    const seen: number[] = [];
+    await Promise.all(
+      hosts.map(async (h, i) => {
+        // stagger: some arrive while a write of run.json is under way
+        if (i % 10 === 0) await new Promise((r) => setTimeout(r, i));
+        await store.saveResult(A, h, result(h, 'changed'));
+        const onDisk = JSON.parse(await readFile(join(dir, 'runs', A, 'run.json'), 'utf8')) as {
+          outcomes: Record<string, unknown>;
+        };
+        if (onDisk.outcomes[h]) seen.push(i);
+      }),
+    );
+    expect(seen.sort((a, b) => a - b)).toEqual(hosts.map((_, i) => i));
   });
 
   it('lists newest first and resolves latest, optionally by kind', async () => {

@@ -134,13 +134,42 @@ export function openStore(dir: string = stateDir()): SnapshotStore {
     });
   }
 
+  /**
+   * Outcomes waiting for the next write of run.json, per run. Hosts finish in parallel: writing
+   * run.json (every host's outcome) once per host was O(hosts^2) bytes and one fsync per host in
+   * a row (1 000 hosts: a 3.8x apply instead of 3.2x at 500, and ~300 KiB of RSS a host). Now
+   * every outcome that arrives while a write is under way goes into the next write, together;
+   * each caller still resolves only once its own outcome is on disk.
+   */
+  interface OutcomeBatch {
+    outcomes: Map<string, HostOutcomeRecord>;
+    waiters: { ok(): void; fail(e: unknown): void }[];
+  }
+  const pendingOutcomes = new Map<string, OutcomeBatch>();
+
   function setOutcome(id: string, host: string, outcome: HostOutcomeRecord): Promise<void> {
     const path = runPath(id);
-    return serial(path, async () => {
-      const run = await loadRunRecord(id);
-      run.outcomes[host] = outcome;
-      await writeFileDurable(path, JSON.stringify(run, null, 2) + '\n');
-    });
+    let batch = pendingOutcomes.get(id);
+    if (!batch) {
+      const fresh: OutcomeBatch = { outcomes: new Map(), waiters: [] };
+      batch = fresh;
+      pendingOutcomes.set(id, fresh);
+      void serial(path, async () => {
+        // from here on, new outcomes go into the next batch
+        if (pendingOutcomes.get(id) === fresh) pendingOutcomes.delete(id);
+        try {
+          const run = await loadRunRecord(id);
+          for (const [h, o] of fresh.outcomes) run.outcomes[h] = o;
+          await writeFileDurable(path, JSON.stringify(run, null, 2) + '\n');
+          for (const w of fresh.waiters) w.ok();
+        } catch (e) {
+          for (const w of fresh.waiters) w.fail(e);
+        }
+      });
+    }
+    batch.outcomes.set(host, outcome);
+    const waiters = batch.waiters;
+    return new Promise<void>((ok, fail) => waiters.push({ ok, fail }));
   }
 
   const outcomeOf = (state: string, reason: string | undefined): HostOutcomeRecord => ({
@@ -179,8 +208,10 @@ export function openStore(dir: string = stateDir()): SnapshotStore {
       await updateHost(id, host, { rollback: result });
       // A repeated rollback finds the host already restored: keep the run's record saying it was
       // rolled back, rather than degrading it to "unchanged".
-      const prev = (await loadRunRecord(id)).outcomes[host];
-      if (result.state === 'unchanged' && prev?.state === 'rolled_back') return;
+      if (result.state === 'unchanged') {
+        const prev = (await loadRunRecord(id)).outcomes[host];
+        if (prev?.state === 'rolled_back') return;
+      }
       await setOutcome(id, host, outcomeOf(result.state, result.reason));
     },
     async loadRun(id) {
