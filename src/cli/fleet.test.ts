@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { RunHost } from '../run/check.js';
+import { runHost } from '../run/fixtures.js';
 import { envSecrets } from '../transport/index.js';
 import { hostSecrets } from './fleet.js';
 
-const host = (name: string, becomePasswordEnv?: string): RunHost => ({
-  name,
-  targets: {},
-  connection: {
-    name,
-    connection: 'ssh',
-    address: '127.0.0.1',
-    port: 22,
+const host = (name: string, becomePasswordEnv?: string) =>
+  runHost(name, {
     user: 'sflab',
-    identityFiles: [],
-    jump: [],
     become: true,
-    becomeUser: 'root',
     ...(becomePasswordEnv ? { becomePasswordEnv } : {}),
-  },
-});
+  });
 
 describe('hostSecrets', () => {
   const env = {

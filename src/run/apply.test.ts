@@ -2,27 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { HostPlan } from '../plan/types.js';
 import type { Connection } from '../transport/types.js';
 import { type ApplyDeps, type HostChangeResult, applyFleet } from './apply.js';
-import type { HostCheckResult, RunHost } from './check.js';
+import type { HostCheckResult } from './check.js';
 import type { RunEvent } from './events.js';
+import { runHost } from './fixtures.js';
 
 // Orchestration logic only: the host-side transaction is faked here and proven for real against
 // the lab in test/integration.
 const names = (n: number) => Array.from({ length: n }, (_, i) => `h${i + 1}`);
-const host = (name: string): RunHost => ({
-  name,
-  targets: {},
-  connection: {
-    name,
-    connection: 'ssh',
-    address: '127.0.0.1',
-    port: 22,
-    user: 'root',
-    identityFiles: [],
-    jump: [],
-    become: false,
-    becomeUser: 'root',
-  },
-});
+const host = (name: string) => runHost(name);
 const plan = (name: string, changes = 1): HostPlan => ({
   host: name,
   verdicts: [],

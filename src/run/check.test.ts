@@ -1,27 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { HostConnection } from '../model/types.js';
 import type { Connection } from '../transport/types.js';
 import { TransportError } from '../transport/types.js';
 import { toReportHost } from '../cli/check.js';
 import { buildCheckReport } from '../report/build.js';
-import { checkHost, type CheckDeps, type RunHost } from './check.js';
+import { checkHost, type CheckDeps } from './check.js';
+import { runHost } from './fixtures.js';
 
-const host: RunHost = {
-  name: 'db1',
-  connection: {
-    name: 'db1',
-    connection: 'ssh',
-    address: '127.0.0.1',
-    port: 22,
-    user: 'ops',
-    identityFiles: [],
-    jump: [],
-    become: true,
-    becomeUser: 'root',
-    knownHostsFiles: [],
-  } as HostConnection,
-  targets: { 'net.ipv4.tcp_keepalive_time': { kind: 'exact', value: '600' } } as RunHost['targets'],
-};
+const host = runHost(
+  'db1',
+  { user: 'ops', become: true, knownHostsFiles: [] },
+  { 'net.ipv4.tcp_keepalive_time': { kind: 'exact', value: '600' } },
+);
 
 function deps(connect: CheckDeps['connect']): CheckDeps {
   return {
