@@ -2,6 +2,13 @@
  * A Connection over one authenticated ssh2 Client. Each command is one exec channel; at most
  * MAX_CHANNELS are open at once (sshd's MaxSessions defaults to 10), the rest wait their turn.
  * After the client dies (keepalive timeout, reset), every call fails with a 'network' error.
+ *
+ * sshd refuses a channel ("open failed") when it holds MaxSessions sessions, and it counts the
+ * sessions of channels that have just closed until its next loop frees them: a command opened
+ * right after others finished can be refused although fewer than MaxSessions are open. Such a
+ * refusal is retried once another channel closes or after a short back-off (bounded), and a
+ * refusal while channels are open lowers this connection's cap to what the server holds
+ * (hardened hosts set MaxSessions 1-4).
  */
 import type { Client, ClientChannel } from 'ssh2';
 import { BaseConnection, type BecomeSettings } from './base-connection.js';
@@ -11,13 +18,33 @@ import { TransportError } from './types.js';
 
 /** Concurrent exec channels per connection: under sshd's default MaxSessions 10. */
 export const MAX_CHANNELS = 8;
+/** Attempts to open one channel that sshd refused for lack of a session slot. */
+export const OPEN_ATTEMPTS = 8;
+/** First back-off after a refusal, doubled each time: 20 ms … 1.3 s, ~2.5 s in all. */
+const OPEN_BACKOFF_MS = 20;
+/** SSH_OPEN_CONNECT_FAILED: what sshd answers when it cannot make a session ("open failed"). */
+const OPEN_CONNECT_FAILED = 2;
+
+/** A channel open the server refused; `slots` says whether it may be for want of a session. */
+class OpenRefused extends Error {
+  constructor(
+    message: string,
+    readonly slots: boolean,
+  ) {
+    super(message);
+  }
+}
 
 export class SshConnection extends BaseConnection {
   private dead?: TransportError;
   private closed?: Promise<void>;
   private readonly channels = new Set<ClientChannel>();
   private opening = 0;
+  /** Lowered when the server refuses a session while others are open (its MaxSessions). */
+  private cap = MAX_CHANNELS;
   private readonly waiting: Array<{ go: () => void; fail: (e: Error) => void }> = [];
+  /** Woken whenever a channel closes (refused opens retry then). */
+  private closeWaiters: Array<() => void> = [];
 
   constructor(
     host: string,
@@ -38,13 +65,14 @@ export class SshConnection extends BaseConnection {
     client.once('close', () => {
       this.dead ??= new TransportError('network', host, `${host}: SSH connection closed`);
       for (const w of this.waiting.splice(0)) w.fail(this.dead);
+      this.wakeRetries();
       this.onGone();
     });
   }
 
   /** Wait for a free channel slot; released by freeSlot when the channel closes. */
   private takeSlot(): Promise<void> {
-    if (this.opening + this.channels.size < MAX_CHANNELS) {
+    if (this.opening + this.channels.size < this.cap) {
       this.opening++;
       return Promise.resolve();
     }
@@ -60,36 +88,77 @@ export class SshConnection extends BaseConnection {
   }
 
   private freeSlot(): void {
-    this.waiting.shift()?.go();
+    while (this.waiting.length > 0 && this.opening + this.channels.size < this.cap) {
+      this.waiting.shift()!.go();
+    }
   }
 
-  protected async start(command: string): Promise<RawProcess> {
-    const gone = () =>
+  private wakeRetries(): void {
+    for (const wake of this.closeWaiters.splice(0)) wake();
+  }
+
+  /** After a refusal: until another channel closes, or the back-off passes, or the end. */
+  private retryPause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      const waiters = this.closeWaiters;
+      waiters.push(done);
+      function done(): void {
+        clearTimeout(t);
+        const i = waiters.indexOf(done);
+        if (i >= 0) waiters.splice(i, 1);
+        resolve();
+      }
+    });
+  }
+
+  private gone(): TransportError | undefined {
+    return (
       this.dead ??
       (this.closed
         ? new TransportError('network', this.host, `${this.host}: connection closed`)
-        : undefined);
-    const before = gone();
-    if (before) throw before;
-    await this.takeSlot();
-    const after = gone();
-    if (after) {
-      this.opening--;
-      this.freeSlot();
-      throw after;
+        : undefined)
+    );
+  }
+
+  protected async start(command: string): Promise<RawProcess> {
+    for (let attempt = 1; ; attempt++) {
+      const before = this.gone();
+      if (before) throw before;
+      await this.takeSlot();
+      const after = this.gone();
+      if (after) {
+        this.opening--;
+        this.freeSlot();
+        throw after;
+      }
+      try {
+        return await this.open(command);
+      } catch (e) {
+        if (!(e instanceof OpenRefused)) throw e;
+        if (this.dead) throw this.dead;
+        if (!e.slots || attempt >= OPEN_ATTEMPTS) {
+          throw new TransportError('protocol', this.host, `${this.host}: ${e.message}`);
+        }
+        if (this.channels.size > 0) this.cap = Math.min(this.cap, this.channels.size);
+        await this.retryPause(OPEN_BACKOFF_MS * 2 ** (attempt - 1));
+      }
     }
+  }
+
+  /** Open one exec channel; the slot taken by takeSlot becomes the channel's. */
+  private open(command: string): Promise<RawProcess> {
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, channel) => {
         this.opening--;
         if (err) {
           this.freeSlot();
+          const reason = (err as Error & { reason?: unknown }).reason;
           reject(
-            this.dead ??
-              new TransportError(
-                'protocol',
-                this.host,
-                `${this.host}: cannot start a command: ${err.message}`,
-              ),
+            new OpenRefused(
+              `cannot start a command: ${err.message}`,
+              reason === OPEN_CONNECT_FAILED,
+            ),
           );
           return;
         }
@@ -104,6 +173,7 @@ export class SshConnection extends BaseConnection {
           channel.once('close', () => {
             this.channels.delete(channel);
             this.freeSlot();
+            this.wakeRetries();
             if (status) res(status);
             else if (killed) res({ code: null });
             else

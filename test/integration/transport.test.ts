@@ -107,6 +107,33 @@ describe.skipIf(!labAvailable)('exec', () => {
     }
   });
 
+  it('runs 8 concurrent commands on a host whose sshd allows only 2 sessions (hardened MaxSessions)', async () => {
+    // sshd -i reads its config per connection: the next connection to h01 allows 2 sessions.
+    const config = '/etc/ssh/sshd_config';
+    await lab.exec('h01', [
+      'sh',
+      '-c',
+      `cp ${config} ${config}.orig && echo 'MaxSessions 2' >> ${config}`,
+    ]);
+    try {
+      const conn = await createTransport(base).connect(direct('h01'));
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            conn.exec(`sleep 0.1; echo ${i}`, { timeoutMs: 20_000 }),
+          ),
+        );
+        expect(results.map((r) => r.stdout.trim())).toEqual(
+          Array.from({ length: 8 }, (_, i) => String(i)),
+        );
+      } finally {
+        await conn.close();
+      }
+    } finally {
+      await lab.exec('h01', ['sh', '-c', `mv ${config}.orig ${config}`]);
+    }
+  });
+
   it('kills a command at its timeout', async () => {
     const conn = await createTransport(base).connect(direct('h01'));
     try {
