@@ -8,6 +8,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { HostPlan } from '../plan/types.js';
 import type { Connection, RemoteProcess } from '../transport/types.js';
+import { programOf } from './fixtures.js';
 import { applyHost } from './host-apply.js';
 import type { SnapshotStore } from './store.js';
 import type { HostApplyResult, Snapshot } from './types.js';
@@ -125,7 +126,7 @@ describe('applyHost', () => {
       value: '7200',
     });
     expect(store.results).toEqual([r]);
-    expect(stdinText()).toContain("SF_BY='me@ws'");
+    expect(programOf(stdinText())).toContain("SF_BY='me@ws'");
   });
 
   it('tells the host abort when the snapshot cannot be stored: nothing changes', async () => {

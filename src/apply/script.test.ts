@@ -4,10 +4,13 @@ import { SH_LIB } from './sh-lib.js';
 import { SH_COLLECT, SH_LIST_SNAPSHOTS, SH_READ_SNAPSHOT } from './sh-queries.js';
 import { SH_ROLLBACK } from './sh-rollback.js';
 import { SH_RUNNER } from './sh-runner.js';
+import { programOf } from './fixtures.js';
 import {
+  renderApplyProgram,
   renderApplyScript,
   renderCollectScript,
   renderReadSnapshotScript,
+  renderRollbackProgram,
   renderRollbackScript,
 } from './script.js';
 import type { ApplyRequest } from './types.js';
@@ -29,29 +32,48 @@ describe('renderApplyScript', () => {
     const s = renderApplyScript(base);
     expect(s.startsWith('sf_boot() {\n')).toBe(true);
     expect(s.endsWith('\n}\nsf_boot; exit $?\n')).toBe(true);
-    expect(s).toContain("sh '/var/lib/sysfleet/work/20261121T060000Z-c0de.apply.sh' fg");
+    // the program is one single-quoted word: written to the file the worker runs, then eval'd
+    expect(programOf(s)).toBe(renderApplyProgram(base));
+    expect(s).toContain(
+      `printf '%s' "$SF_PROGRAM" >'/var/lib/sysfleet/work/${RUN}.apply.sh'; } 2>/dev/null`,
+    );
+    expect(s).toContain('\nset -- fg\neval "$SF_PROGRAM"\n}\n');
   });
 
-  it('puts keys and values in a quoted heredoc and file content only as base64', () => {
-    const s = renderApplyScript(base);
-    expect(s).toContain(
+  it('puts keys and values in a quoted heredoc, the file as base64 and as quoted-heredoc text', () => {
+    const p = renderApplyProgram(base);
+    expect(p).toContain(
       "sf_data_keys() {\nwhile IFS= read -r _sf_l; do printf '%s\\n' \"$_sf_l\"; done <<'SF_DATA_EOF'\nnet.ipv4.tcp_keepalive_time|1|600\nnet.ipv4.ip_local_port_range|0|20000 60000\nSF_DATA_EOF\n}",
     );
-    expect(s).not.toContain('$(reboot)');
-    expect(s).toContain(Buffer.from(base.persistFile!.content).toString('base64'));
-    expect(s).toContain("SF_FILE='/etc/sysctl.d/60-sysfleet.conf'");
-    expect(s).toContain("SF_BY='sre@ctl'");
+    expect(p).toContain(Buffer.from(base.persistFile!.content).toString('base64'));
+    expect(p).toContain(`<<'SF_TEXT_EOF'\nx = 'quoted' $(reboot)\nSF_TEXT_EOF\n}\n`);
+    // the content appears nowhere but inside that quoted heredoc
+    expect(p.split('$(reboot)')).toHaveLength(2);
+    expect(p).toContain("SF_FILE='/etc/sysctl.d/60-sysfleet.conf'");
+    expect(p).toContain("SF_BY='sre@ctl'");
   });
 
-  it('puts the file content in single quotes as base64 only', () => {
-    const content = "net.core.somaxconn = 4096\n# it's $(id) `id`\n".repeat(20);
-    const s = renderApplyScript({
+  it('puts the file content in single quotes as base64 and literally in a quoted heredoc', () => {
+    const content = "net.core.somaxconn = 4096\n# it's $(id) `id` \\\n".repeat(20);
+    const p = renderApplyProgram({
       ...base,
       persistFile: { path: base.persistFile!.path, content },
     });
-    const b64 = /\nsf_data_file\(\) \{ SF_J='([A-Za-z0-9+/=]*)'; \}\n/.exec(s)?.[1];
+    const b64 = /\nsf_data_file\(\) \{ SF_J='([A-Za-z0-9+/=]*)'; \}\n/.exec(p)?.[1];
     expect(Buffer.from(b64 ?? '', 'base64').toString()).toBe(content);
-    expect(s).not.toContain('$(id)');
+    const text = /<<'SF_TEXT_EOF'\n([\s\S]*?)SF_TEXT_EOF\n\}\n/.exec(p)?.[1];
+    expect(text).toBe(content);
+    expect(p.split('$(id)')).toHaveLength(21);
+  });
+
+  it.each([
+    ['without a final newline', 'a = 1'],
+    ['with a NUL byte', 'a = 1\0\n'],
+    ['with a line that would end the heredoc', 'a = 1\nSF_TEXT_EOF\nreboot\n'],
+  ])('refuses file content %s', (_what, content) => {
+    expect(() =>
+      renderApplyScript({ ...base, persistFile: { path: base.persistFile!.path, content } }),
+    ).toThrow(ScriptDataError);
   });
 
   it.each([
@@ -87,7 +109,7 @@ describe('renderApplyScript', () => {
   });
 
   it('sanitises the lock owner instead of refusing it', () => {
-    expect(renderApplyScript({ ...base, by: "eve'; rm -rf /" })).toContain(
+    expect(renderApplyProgram({ ...base, by: "eve'; rm -rf /" })).toContain(
       "SF_BY='eve___rm_-rf__'",
     );
   });
@@ -95,7 +117,7 @@ describe('renderApplyScript', () => {
 
 describe('renderRollbackScript', () => {
   it('renders snapshot and run values as data lines, files by index', () => {
-    const s = renderRollbackScript({
+    const s = renderRollbackProgram({
       runId: RUN,
       by: 'sre@ctl',
       force: true,
@@ -177,7 +199,7 @@ describe('host program sources', () => {
     expect(src).not.toMatch(/\[\[|function |local |<<<|\$'|\[ [^\]\n]* == /);
     // POSIX expansions only: ${x#p} ${x%%p} ${x:+w} ...; not ${x/a/b} ${x:1:2} ${!x} ${x^^} ${x[0]}
     expect(src).not.toMatch(/\$\{!|\$\{#?[A-Za-z_][A-Za-z0-9_]*(\/|:[0-9 ]|\^|,|\[)/);
-    expect(src).not.toContain('SF_PROGRAM_EOF');
+    expect(src).not.toMatch(/SF_DATA_EOF|SF_TEXT_EOF/);
   });
 });
 

@@ -2,7 +2,9 @@
  * Pure renderers of the host programs. The control node runs the fixed command HOST_COMMAND
  * (`sh -s`; the transport prefixes `sudo -n` for become) and writes one of these on stdin.
  * Every datum is validated (src/apply/validate.ts) before it is rendered; values go into quoted
- * heredocs or single quotes only after matching a pattern that excludes quotes and `$`.
+ * heredocs or single quotes only after matching a pattern that excludes quotes and `$`. The
+ * one free text, the persistent file sysfleet renders, goes into a quoted heredoc whose
+ * delimiter it cannot contain (and as base64 for the snapshot record).
  */
 import type { ApplyRequest, RollbackRequest } from './types.js';
 import { SH_APPLY } from './sh-apply.js';
@@ -42,6 +44,23 @@ function base64Fn(name: string, b64: string): string {
   return `${name}() { SF_J='${checkBase64(b64)}'; }\n`;
 }
 
+const TEXT_EOF = 'SF_TEXT_EOF';
+
+/**
+ * A data function setting SF_T to TEXT (the persistent file sysfleet renders) with builtins only:
+ * a quoted heredoc passes every byte literally; the text must end with a newline, hold no NUL and
+ * no line equal to the delimiter.
+ */
+function textFn(name: string, text: string): string {
+  if (text === '') return `${name}() { SF_T=; }\n`;
+  if (!text.endsWith('\n') || text.includes('\0') || text.split('\n').includes(TEXT_EOF)) {
+    throw new ScriptDataError(
+      'refusing file content: it must end with a newline and hold no NUL and no delimiter line',
+    );
+  }
+  return `${name}() {\nSF_T=\nwhile IFS= read -r _sf_l; do SF_T="$SF_T$_sf_l$SF_NL"; done <<'${TEXT_EOF}'\n${text}${TEXT_EOF}\n}\n`;
+}
+
 /** Epoch seconds, validated; '' lets the host ask `date`. */
 function nowOf(nowSec: number | undefined): string {
   if (nowSec === undefined) return '';
@@ -70,35 +89,48 @@ function header(
   ].join('\n');
 }
 
+/** PROGRAM as one single-quoted shell word (its data is validated already; this quotes code). */
+function quoteProgram(program: string): string {
+  if (program.includes('\0')) throw new ScriptDataError('internal: NUL in a host program');
+  return `'${program.replaceAll("'", `'\\''`)}'`;
+}
+
 /**
  * Wrap a changing program so that the shell reads ALL of stdin's script before running any of
  * it (everything is inside one function): the later `go` on stdin is then read by the program,
- * not parsed as script. The program is written to /var/lib/sysfleet/work/ so the detached
- * worker can run it again after the attached part is gone.
+ * not parsed as script. The program is one quoted word: the boot shell writes it to
+ * /var/lib/sysfleet/work/ with the builtin printf (the detached worker runs that file after the
+ * attached part is gone) and runs the attached part itself with `eval`. No process is started
+ * for either, and the directories are made only on a host's first run.
  */
 function boot(mode: ProgramMode, runId: string, program: string): string {
-  if (program.split('\n').includes('SF_PROGRAM_EOF')) {
-    throw new ScriptDataError('internal: program contains its own heredoc delimiter');
-  }
   const prog = `/var/lib/sysfleet/work/${runId}.${mode}.sh`;
   return `sf_boot() {
 umask 077
-mkdir -p '/var/lib/sysfleet/work/${runId}.${mode}.d' /var/lib/sysfleet/snapshots /var/lib/sysfleet/results 2>/dev/null
-cat >'${prog}' 2>/dev/null <<'SF_PROGRAM_EOF'
-${program}SF_PROGRAM_EOF
-if [ $? -ne 0 ]; then
+SF_PROGRAM=${quoteProgram(program)}
+if ! { [ -d /var/lib/sysfleet/work ] && [ -d /var/lib/sysfleet/snapshots ] && [ -d /var/lib/sysfleet/results ]; }; then
+  mkdir -p /var/lib/sysfleet/work /var/lib/sysfleet/snapshots /var/lib/sysfleet/results 2>/dev/null
+  chmod 700 /var/lib/sysfleet 2>/dev/null
+fi
+if ! { printf '%s' "$SF_PROGRAM" >'${prog}'; } 2>/dev/null; then
   rm -f '${prog}' 2>/dev/null
   printf '@@sf\\tfinal\\tstate=failed\\treason=cannot write %s (is /var/lib writable, are we root?); nothing was changed\\n' '${prog}'
   return 0
 fi
-chmod 700 /var/lib/sysfleet 2>/dev/null
-sh '${prog}' fg
+set -- fg
+eval "$SF_PROGRAM"
 }
 sf_boot; exit $?
 `;
 }
 
+/** What the host runs for an apply: the program inside its boot wrapper. */
 export function renderApplyScript(req: ApplyRequest): string {
+  return boot('apply', checkRunId(req.runId), renderApplyProgram(req));
+}
+
+/** The apply program itself (data functions, library, apply, runner). */
+export function renderApplyProgram(req: ApplyRequest): string {
   const runId = checkRunId(req.runId);
   const goTimeout = req.goTimeoutSec ?? 120;
   if (!Number.isInteger(goTimeout) || goTimeout < 1 || goTimeout > 3600) {
@@ -121,11 +153,18 @@ export function renderApplyScript(req: ApplyRequest): string {
       `SF_FILE=${sq(filePath)}`,
     ]) +
     heredocFn('sf_data_keys', keyLines) +
-    base64Fn('sf_data_file', fileB64);
-  return boot('apply', runId, data + SH_LIB + SH_APPLY + SH_RUNNER);
+    base64Fn('sf_data_file', fileB64) +
+    textFn('sf_data_text', file ? file.content : '');
+  return data + SH_LIB + SH_APPLY + SH_RUNNER;
 }
 
+/** What the host runs for a rollback: the program inside its boot wrapper. */
 export function renderRollbackScript(req: RollbackRequest): string {
+  return boot('rollback', checkRunId(req.runId), renderRollbackProgram(req));
+}
+
+/** The rollback program itself (data functions, library, rollback, runner). */
+export function renderRollbackProgram(req: RollbackRequest): string {
   const runId = checkRunId(req.runId);
   const keyLines = req.keys.map(({ snapshot, runValue }) => {
     checkKey(snapshot.key);
@@ -159,7 +198,7 @@ export function renderRollbackScript(req: RollbackRequest): string {
     heredocFn('sf_data_rkeys', keyLines) +
     heredocFn('sf_data_rfiles', fileLines) +
     fileFns;
-  return boot('rollback', runId, data + SH_LIB + SH_ROLLBACK + SH_RUNNER);
+  return data + SH_LIB + SH_ROLLBACK + SH_RUNNER;
 }
 
 /** A read-only program: everything inside one function, like the changing ones. */

@@ -115,10 +115,10 @@ sf_read_key() {
   if [ ! -e "$SF_P" ]; then SF_ST=absent; return 0; fi
   if sf_lookup "$SF_P"; then
     SF_ST=value; sf_norm "$SF_LV"; SF_V=$SF_N
-  elif SF_V=$(cat "$SF_P" 2>"$SF_W/err"); then
+  elif SF_V=$(cat "$SF_P" 2>"$SF_W.err"); then
     SF_ST=value; sf_norm "$SF_V"; SF_V=$SF_N
   else
-    SF_ST=unreadable; SF_V=; SF_ERR=$(sf_errtext "$SF_W/err")
+    SF_ST=unreadable; SF_V=; SF_ERR=$(sf_errtext "$SF_W.err")
   fi
 }
 
@@ -131,10 +131,10 @@ sf_put_key() {
     SF_ERR='No such file or directory (key not present on this kernel)'; return 1
   fi
   { printf '%s\n' "$2" >"$SF_P"; } 2>/dev/null && return 0
-  if printf '%s\n' "$2" | cat 2>"$SF_W/err" >"$SF_P"; then
+  if printf '%s\n' "$2" | cat 2>"$SF_W.err" >"$SF_P"; then
     return 0
   fi
-  SF_ERR=$(sf_errtext "$SF_W/err"); return 1
+  SF_ERR=$(sf_errtext "$SF_W.err"); return 1
 }
 
 # sf_check_key KEY VALUE [WRITE_ERROR] : after sf_read_keys, 0 when the kernel holds VALUE (compared
@@ -160,8 +160,9 @@ sf_write_key() {
   sf_check_key "$1" "$2" "$_wk_err"
 }
 
-# sf_sync PATH : fsync a file or directory (sync FILE where supported, else a global sync)
-sf_sync() { sync "$1" 2>/dev/null || sync; }
+# sf_sync PATH... : fsync files or directories, in order (sync FILE... where supported, else a
+# global sync)
+sf_sync() { sync "$@" 2>/dev/null || sync; }
 
 # sf_b64 FILE : SF_B64, the base64 of FILE on one line (one process)
 sf_b64() {
@@ -194,22 +195,52 @@ sf_put_file() {
     *.b64) _pf_cmd='base64 -d' ;;
     *) _pf_cmd=cat ;;
   esac
-  if ! $_pf_cmd <"$_pf_s" 2>"$SF_W/err" >"$_pf_t"; then
-    SF_ERR="cannot write $_pf_t: $(sf_errtext "$SF_W/err")"; rm -f "$_pf_t" 2>/dev/null; return 1
+  if ! $_pf_cmd <"$_pf_s" 2>"$SF_W.err" >"$_pf_t"; then
+    SF_ERR="cannot write $_pf_t: $(sf_errtext "$SF_W.err")"; rm -f "$_pf_t" 2>/dev/null; return 1
   fi
-  if ! { chmod "$2" "$_pf_t" && { [ -z "$3" ] || chown "$3:$4" "$_pf_t"; }; } 2>"$SF_W/err"; then
-    SF_ERR="cannot set mode/owner of $_pf_t: $(sf_errtext "$SF_W/err")"; rm -f "$_pf_t"; return 1
+  if ! { chmod "$2" "$_pf_t" && { [ -z "$3" ] || chown "$3:$4" "$_pf_t"; }; } 2>"$SF_W.err"; then
+    SF_ERR="cannot set mode/owner of $_pf_t: $(sf_errtext "$SF_W.err")"; rm -f "$_pf_t"; return 1
   fi
   sf_sync "$_pf_t"
-  if ! mv -f "$_pf_t" "$1" 2>"$SF_W/err"; then
-    SF_ERR="cannot rename $_pf_t to $1: $(sf_errtext "$SF_W/err")"; rm -f "$_pf_t"; return 1
+  if ! mv -f "$_pf_t" "$1" 2>"$SF_W.err"; then
+    SF_ERR="cannot rename $_pf_t to $1: $(sf_errtext "$SF_W.err")"; rm -f "$_pf_t"; return 1
   fi
   sf_sync "$_pf_d"; return 0
 }
 
+# sf_text_of FILE : SF_TXT, FILE's content read with the builtin read (no process; for text, which
+# has no NUL bytes). Fails when FILE cannot be read.
+sf_text_of() {
+  SF_TXT=; _tx_l=
+  { while IFS= read -r _tx_l; do SF_TXT="$SF_TXT$_tx_l$SF_NL"; done <"$1"; } 2>/dev/null || return 1
+  SF_TXT="$SF_TXT$_tx_l"
+}
+
+# sf_put_text PATH UID GID : atomically replace PATH with SF_T, mode 0644 (temp in the same dir
+# created under umask 022, fsync, rename, fsync dir). The temp is ours; it is given UID:GID only
+# when the file it replaces belongs to someone else. Builtins but for sync, mv and sync.
+sf_put_text() {
+  _pt_d=$\{1%/*}; _pt_t="$_pt_d/.$\{1##*/}.sysfleet-$SF_RUN.tmp"
+  [ ! -e "$_pt_t" ] || rm -f "$_pt_t"
+  umask 022
+  if ! { printf '%s' "$SF_T" >"$_pt_t"; } 2>"$SF_W.err"; then
+    umask 077
+    SF_ERR="cannot write $_pt_t: $(sf_errtext "$SF_W.err")"; rm -f "$_pt_t" 2>/dev/null; return 1
+  fi
+  umask 077
+  if [ -n "$2" ] && ! { [ -O "$1" ] && [ -G "$1" ]; } && ! chown "$2:$3" "$_pt_t" 2>"$SF_W.err"; then
+    SF_ERR="cannot set the owner of $_pt_t: $(sf_errtext "$SF_W.err")"; rm -f "$_pt_t"; return 1
+  fi
+  sf_sync "$_pt_t"
+  if ! mv -f "$_pt_t" "$1" 2>"$SF_W.err"; then
+    SF_ERR="cannot rename $_pt_t to $1: $(sf_errtext "$SF_W.err")"; rm -f "$_pt_t"; return 1
+  fi
+  sf_sync "$_pt_d"; return 0
+}
+
 # sf_rm_file PATH : remove PATH durably; SF_ERR on failure
 sf_rm_file() {
-  if ! rm -f "$1" 2>"$SF_W/err"; then SF_ERR="cannot remove $1: $(sf_errtext "$SF_W/err")"; return 1; fi
+  if ! rm -f "$1" 2>"$SF_W.err"; then SF_ERR="cannot remove $1: $(sf_errtext "$SF_W.err")"; return 1; fi
   sf_sync "$\{1%/*}"; return 0
 }
 
@@ -224,6 +255,27 @@ sf_starttime() {
   set +f
   [ $# -ge 20 ] && { shift 19; SF_START=$1; }
   return 0
+}
+
+# sf_under_timeout : 0 when timeout is one of our 3 nearest ancestors. The transport runs every
+# command under it when the host has one (src/transport/remote-timeout.ts; through sudo it is
+# the grandparent), and it kills us a little after the control node gives up. Builtins only:
+# /proc/PID/stat is "pid (comm) state ppid ...".
+sf_under_timeout() {
+  _ut_p=$PPID; _ut_i=0
+  while [ $_ut_i -lt 3 ]; do
+    _ut_i=$((_ut_i + 1))
+    case $_ut_p in '' | 0 | 1 | *[!0-9]*) return 1 ;; esac
+    _ut_l=
+    { read -r _ut_l <"/proc/$_ut_p/stat"; } 2>/dev/null || return 1
+    case $_ut_l in *" (timeout) "*) return 0 ;; esac
+    _ut_l=$\{_ut_l##*) }
+    set -f
+    set -- $_ut_l
+    set +f
+    _ut_p=$2
+  done
+  return 1
 }
 
 # sf_lock_field INFO NAME : SF_LF, one field of a lock record "run=..;by=..;pid=..;start=..;time=..;mode=.."

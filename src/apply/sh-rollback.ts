@@ -17,10 +17,10 @@ sf_prepare() { sf_emit go-received; return 0; }
 # Phase 1 decides and writes each key (records in ract: key|action|want|before|error); phase 2
 # reads every written key back at once (one process) and reports the keys in order.
 sf_rb_keys() {
-  sf_data_rkeys >"$SF_W/rkeys"
-  sf_read_keys_of "$SF_W/rkeys"
+  sf_data_rkeys >"$SF_W.rkeys"
+  sf_read_keys_of "$SF_W.rkeys"
   _put=
-  : >"$SF_W/ract"
+  : >"$SF_W.ract"
   while IFS='|' read -r _k _st _hr _rv _sv; do
     _cur=; _e=
     if [ "$_st" != value ]; then _a=not_in_snapshot
@@ -40,8 +40,8 @@ sf_rb_keys() {
         fi
       fi
     fi
-    printf '%s|%s|%s|%s|%s\n' "$_k" "$_a" "$_sv" "$_cur" "$_e" >>"$SF_W/ract"
-  done <"$SF_W/rkeys"
+    printf '%s|%s|%s|%s|%s\n' "$_k" "$_a" "$_sv" "$_cur" "$_e" >>"$SF_W.ract"
+  done <"$SF_W.rkeys"
   [ -n "$_put" ] && sf_read_keys $_put
   while IFS='|' read -r _k _a _sv _cur _e; do
     case $_a in
@@ -63,7 +63,7 @@ sf_rb_keys() {
         fi
         ;;
     esac
-  done <"$SF_W/ract"
+  done <"$SF_W.ract"
 }
 
 # sf_rb_file N PATH SNAPSTATE MODE UID GID HASRUN
@@ -97,8 +97,8 @@ sf_rb_file() {
     && { [ "$_hr" != 1 ] || [ "$_cur" != "$_run" ]; }; then
     sf_emit rfile "path=$_p" action=changed_since; SF_NSKIP=$((SF_NSKIP + 1)); return 0
   fi
-  printf '%s\n' "$_snap" >"$SF_W/snap.b64"
-  if sf_put_file "$SF_W/snap.b64" "$_p" "$_m" "$_u" "$_g" \
+  printf '%s\n' "$_snap" >"$SF_W.snap.b64"
+  if sf_put_file "$SF_W.snap.b64" "$_p" "$_m" "$_u" "$_g" \
     && sf_same_content "$_p" "$_snap" && [ "$(stat -c '%a %u %g' "$_p")" = "$_m $_u $_g" ]; then
     sf_emit rfile "path=$_p" action=restored; SF_NDONE=$((SF_NDONE + 1))
   else
@@ -110,11 +110,11 @@ sf_rb_file() {
 sf_work() {
   SF_NDONE=0; SF_NSKIP=0; SF_NFAIL=0
   sf_rb_keys
-  sf_data_rfiles >"$SF_W/rfiles"
+  sf_data_rfiles >"$SF_W.rfiles"
   while IFS='|' read -r _fn _fp _fst _fm _fu _fg _fhr; do
     SF_ERR=
     sf_rb_file "$_fn" "$_fp" "$_fst" "$_fm" "$_fu" "$_fg" "$_fhr"
-  done <"$SF_W/rfiles"
+  done <"$SF_W.rfiles"
   if [ "$SF_NFAIL" -gt 0 ]; then
     sf_final state=failed "restored=$SF_NDONE" "skipped=$SF_NSKIP" "failed=$SF_NFAIL" "reason=$SF_NFAIL item(s) could not be restored"
   elif [ "$SF_NSKIP" -gt 0 ]; then

@@ -3,16 +3,20 @@ import { sh } from './sh-tag.js';
 /**
  * The two-phase shape every changing program (apply, rollback) shares, in POSIX sh:
  *
- *   fg   (attached to the SSH channel): take the lock, run `sf_prepare` (apply: snapshot, then
- *        wait for `go`), then start the worker DETACHED and wait for its result file.
+ *   fg   (attached to the SSH channel; run by the boot shell itself, see script.ts): take the
+ *        lock, run `sf_prepare` (apply: snapshot, then wait for `go`), then start the worker
+ *        DETACHED and wait for its result file.
  *   work (setsid, stdin /dev/null, stdout to results/<run>.<mode>.result.part): run `sf_work`,
  *        which makes the changes; a dropped connection cannot stop it half-way. At the end the
  *        result file is renamed to results/<run>.<mode>.result, then the lock released.
  *
+ * Scratch files of a run are work/<run>.<mode>.<name> (SF_W is that prefix, no directory to
+ * make); the program itself is work/<run>.<mode>.sh, removed with them.
+ *
  * Programs define sf_prepare and sf_work; src/apply/script.ts assembles lib + runner + program.
  */
 export const SH_RUNNER = sh`
-SF_W=$SF_DIR/work/$SF_RUN.$SF_MODE.d
+SF_W=$SF_DIR/work/$SF_RUN.$SF_MODE
 SF_PROG=$SF_DIR/work/$SF_RUN.$SF_MODE.sh
 SF_RES=$SF_DIR/results/$SF_RUN.$SF_MODE.result
 SF_FINAL=0
@@ -25,7 +29,7 @@ sf_fg_exit() {
   trap '' PIPE
   if [ "$SF_HANDED" != 1 ]; then
     [ "$SF_FINAL" = 1 ] || sf_final state=failed "reason=interrupted during $SF_PHASE; nothing was changed"
-    rm -rf "$SF_W"; rm -f "$SF_PROG"
+    rm -f "$SF_W".*
     sf_unlock
   fi
 }
@@ -38,8 +42,8 @@ sf_fg() {
   trap '' HUP PIPE
   trap 'exit 143' TERM; trap 'exit 130' INT
   sf_need_tools || return 0
-  if ! { [ -d "$SF_W" ] && [ -d "$SF_DIR/snapshots" ] && [ -d "$SF_DIR/results" ]; } \
-    && ! mkdir -p "$SF_W" "$SF_DIR/snapshots" "$SF_DIR/results" 2>/dev/null; then
+  if ! { [ -d "$SF_DIR/work" ] && [ -d "$SF_DIR/snapshots" ] && [ -d "$SF_DIR/results" ]; } \
+    && ! mkdir -p "$SF_DIR/work" "$SF_DIR/snapshots" "$SF_DIR/results" 2>/dev/null; then
     sf_final state=failed "reason=cannot create directories under $SF_DIR"; return 0
   fi
   SF_PHASE=lock
@@ -86,7 +90,7 @@ sf_work_exit() {
   # Renamed, not fsynced: the result also travels back on the channel, and after a host crash
   # the runtime values it describes are gone anyway (the snapshot and the file are fsynced).
   mv -f "$SF_RES.part" "$SF_RES"
-  if sf_lock_is_ours; then rm -rf "$SF_W" "$SF_PROG" "$SF_LOCK"; else rm -rf "$SF_W" "$SF_PROG"; fi
+  if sf_lock_is_ours; then rm -f "$SF_W".* "$SF_LOCK"; else rm -f "$SF_W".*; fi
   SF_HAVE_LOCK=0
 }
 

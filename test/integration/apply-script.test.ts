@@ -290,6 +290,21 @@ describe.skipIf(!root && !inCi)('apply/rollback host programs (real namespaces)'
       return id;
     }
 
+    it('writes the file byte for byte: quotes, backslashes, $(...), tabs, trailing blanks', async () => {
+      const content =
+        '# playbook "it\'s" from /srv/o\'neil/$(id)/`id`/x.yaml\\n \\\\\n\tnet.ipv4.tcp_keepalive_time = 600  \n\n';
+      const res = await applyHost(conn, planOf([change(KEEPALIVE, '600')], content), {
+        ...opts,
+        runId: await newRun(),
+        store,
+      });
+      expect(res.state, JSON.stringify(res)).toBe('changed');
+      expect(res.files[0]).toMatchObject({ path: FILE, action: 'written' });
+      expect(await readFile(fileOnHost(host), 'utf8')).toBe(content);
+      const st = await stat(fileOnHost(host));
+      expect([(st.mode & 0o777).toString(8), st.uid, st.gid]).toEqual(['644', 0, 0]);
+    });
+
     it('applies, then rollback restores byte-identical file (content, mode, owner) and values', async () => {
       const original = '# vendor tuning\nnet.ipv4.tcp_keepalive_time = 7000\n';
       await writeFile(fileOnHost(host), original);
@@ -307,6 +322,9 @@ describe.skipIf(!root && !inCi)('apply/rollback host programs (real namespaces)'
       expect(host.sysctl(PORTS)).toBe('20000 60000');
       expect(await readFile(fileOnHost(host), 'utf8')).toBe(plan.persistFile?.content);
       expect(((await stat(fileOnHost(host))).mode & 0o777).toString(8)).toBe('644');
+      // the owner of the file it replaced is kept
+      expect((await stat(fileOnHost(host))).uid).toBe(1234);
+      expect((await stat(fileOnHost(host))).gid).toBe(5678);
       expect(res.keys.find((k) => k.key === KEEPALIVE)).toMatchObject({
         action: 'written',
         before: '7200',

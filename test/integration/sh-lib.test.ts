@@ -5,7 +5,15 @@
  * Needs root; skipped when not root outside CI, and FAILS in CI when not root or a shell is missing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,7 +36,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function run(shell: string, snippet: string): Record<string, string> {
   const [cmd, ...args] = shell.split(' ');
   const r = spawnSync('unshare', ['-n', cmd!, ...args, '-s'], {
-    input: `SF_W='${work}'\n${SH_LIB}\n${snippet}\n`,
+    input: `SF_W='${work}/w'\n${SH_LIB}\n${snippet}\n`,
     encoding: 'utf8',
     timeout: 20_000,
   });
@@ -123,11 +131,56 @@ describe.skipIf(!root && !inCi)('sh-lib functions (real shells)', () => {
       expect(gone.st).toBe('[]');
     });
 
+    it('sf_under_timeout: yes under timeout, also through a process between (sudo), else no', () => {
+      writeFileSync(join(work, 'lib.sh'), SH_LIB);
+      const probe = `. ${work}/lib.sh; sf_under_timeout && echo yes || echo no`;
+      const out = run(
+        shell,
+        `echo "bare=$(sf_under_timeout && echo yes || echo no)"
+         echo "direct=$(timeout 10 ${shell} -c '${probe}')"
+         echo "between=$(timeout 10 sh -c "${shell} -c '${probe}'; true")"
+         echo "other=$(nice ${shell} -c '${probe}')"`,
+      );
+      expect(out).toMatchObject({ bare: 'no', direct: 'yes', between: 'yes', other: 'no' });
+    });
+
+    it('sf_text_of and sf_put_text: byte-exact text with builtins, mode 644, owner kept', () => {
+      const text = "a 'q' \\n $(id) `id`\t \n\n  lead\nlast without newline";
+      writeFileSync(join(work, 'src.txt'), text);
+      writeFileSync(join(work, 'theirs.conf'), 'old\n');
+      chownSync(join(work, 'theirs.conf'), 4242, 4343);
+      rmSync(join(work, 'new.conf'), { force: true });
+      const out = run(
+        shell,
+        `SF_RUN=t; umask 077
+         sf_text_of ${work}/src.txt; echo "read=$?"; SF_T=$SF_TXT
+         sf_put_text ${work}/new.conf; echo "new=$?"
+         sf_put_text ${work}/theirs.conf 4242 4343; echo "theirs=$?"
+         sf_text_of ${work}/new.conf && [ "$SF_TXT" = "$SF_T" ] && echo same=1
+         sf_text_of ${work}/missing.conf; echo "missing=$?"
+         echo "umask=$(umask)"; ls -A ${work} | grep -c sysfleet | sed 's/^/temps=/'`,
+      );
+      expect(out).toMatchObject({ read: '0', new: '0', theirs: '0', same: '1', missing: '1' });
+      expect(out.umask).toMatch(/^0*77$/);
+      expect(out.temps).toBe('0');
+      for (const f of ['new.conf', 'theirs.conf']) {
+        expect(readFileSync(join(work, f), 'utf8')).toBe(text);
+        expect((statSync(join(work, f)).mode & 0o777).toString(8)).toBe('644');
+      }
+      expect([statSync(join(work, 'new.conf')).uid, statSync(join(work, 'new.conf')).gid]).toEqual([
+        0, 0,
+      ]);
+      expect([
+        statSync(join(work, 'theirs.conf')).uid,
+        statSync(join(work, 'theirs.conf')).gid,
+      ]).toEqual([4242, 4343]);
+    });
+
     it('sf_read_keys_of + sf_read_key: one grep, then value / absent / unreadable', () => {
       const out = run(
         shell,
-        `printf '%s|x|y\n' net.ipv4.tcp_keepalive_time net.ipv4.tcp_rmem net.ipv4.no_such_key net.ipv4.conf net.ipv4.route.flush >"$SF_W/keys"
-         sf_read_keys_of "$SF_W/keys"
+        `printf '%s|x|y\n' net.ipv4.tcp_keepalive_time net.ipv4.tcp_rmem net.ipv4.no_such_key net.ipv4.conf net.ipv4.route.flush >"$SF_W.keys"
+         sf_read_keys_of "$SF_W.keys"
          sf_lookup /proc/sys/net/ipv4/tcp_rmem; echo "grep_read_rmem=$?"
          for k in net.ipv4.tcp_keepalive_time net.ipv4.tcp_rmem net.ipv4.no_such_key net.ipv4.conf net.ipv4.route.flush; do
            sf_read_key $k; echo "$k=$SF_ST|$SF_V|$SF_ERR"
