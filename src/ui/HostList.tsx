@@ -1,5 +1,6 @@
 /** The host list window: failures first, then in flight, then the rest; the selection marked. */
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { formatDuration, formatKeyChange, shortKey, truncate } from './format.js';
 import { describeChange } from './group.js';
 import { bucketOf, type HostState, type UiState } from './state.js';
@@ -25,6 +26,37 @@ function detail(h: HostState): string {
   return time.trim();
 }
 
+interface HostRowProps {
+  host: HostState;
+  selected: boolean;
+  inverse: boolean;
+  nameWidth: number;
+  columns: number;
+}
+
+/**
+ * One line of the list. Host records are immutable (a changed host is a new object), so React
+ * skips the rows whose host, selection and widths did not change since the last frame.
+ */
+const HostRow = memo(function HostRow({
+  host: h,
+  selected,
+  inverse,
+  nameWidth,
+  columns,
+}: HostRowProps) {
+  const status = (h.outcome ?? h.phase).replace('_', ' ');
+  const head = `${selected ? '▸' : ' '} ${truncate(h.name, nameWidth).padEnd(nameWidth)}  `;
+  const rest = Math.max(0, columns - head.length - STATUS_WIDTH - 1);
+  return (
+    <Text wrap="truncate" inverse={inverse}>
+      <Text bold={selected}>{head}</Text>
+      <Text color={BUCKET_COLORS[bucketOf(h)]}>{status.padEnd(STATUS_WIDTH)}</Text>
+      <Text color={h.error ? 'red' : 'gray'}> {truncate(detail(h), rest)}</Text>
+    </Text>
+  );
+});
+
 export function HostList({ state }: { state: UiState }) {
   const win = listWindow(state);
   if (win.total === 0) {
@@ -39,15 +71,15 @@ export function HostList({ state }: { state: UiState }) {
     <Box flexDirection="column">
       {win.rows.map((h, i) => {
         const selected = win.start + i === win.selected;
-        const status = (h.outcome ?? h.phase).replace('_', ' ');
-        const head = `${selected ? '▸' : ' '} ${truncate(h.name, nameWidth).padEnd(nameWidth)}  `;
-        const rest = Math.max(0, state.columns - head.length - STATUS_WIDTH - 1);
         return (
-          <Text key={h.name} wrap="truncate" inverse={selected && state.detailOpen}>
-            <Text bold={selected}>{head}</Text>
-            <Text color={BUCKET_COLORS[bucketOf(h)]}>{status.padEnd(STATUS_WIDTH)}</Text>
-            <Text color={h.error ? 'red' : 'gray'}> {truncate(detail(h), rest)}</Text>
-          </Text>
+          <HostRow
+            key={h.name}
+            host={h}
+            selected={selected}
+            inverse={selected && state.detailOpen}
+            nameWidth={nameWidth}
+            columns={state.columns}
+          />
         );
       })}
     </Box>
