@@ -3,7 +3,70 @@
 // by one cost ~0.4 s of CPU per live view (file opens, resolution, Node's CJS export scanner on
 // react-reconciler); the bundle loads in ~0.07 s. src/cli/load-ui.ts imports the bundle when it
 // exists (built package) and the modules otherwise (tests run from src/).
+//
+// In the bundle, string-width and @alcalzone/ansi-tokenize's tokenizer are wrapped with caches
+// that outlive a frame (src/ui/render-cache.ts): ink measures and tokenizes every line on screen
+// on every frame, and most lines did not change since the last one.
 import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const renderCache = fileURLToPath(new URL('../dist/ui/render-cache.js', import.meta.url));
+
+/** Modules whose exports are wrapped: module name -> source of the wrapper (REAL = the module). */
+const WRAPPED = {
+  'string-width': `
+import stringWidth from REAL;
+import { cachedStringWidth } from CACHE;
+export default cachedStringWidth(stringWidth);
+`,
+  '@alcalzone/ansi-tokenize': `
+import {
+  tokenize as tokenizeUncached,
+  styledCharsFromTokens as fromTokensUncached,
+  diffAnsiCodes,
+  ansiCodesToString,
+} from REAL;
+import { cacheByObject, cacheByString, fastStyledCharsToString } from CACHE;
+export * from REAL;
+/** Token and styled-character arrays are only read by ink's Output, never changed. */
+export const tokenize = cacheByString(tokenizeUncached);
+export const styledCharsFromTokens = cacheByObject(fromTokensUncached);
+export const styledCharsToString = fastStyledCharsToString(diffAnsiCodes, ansiCodesToString);
+`,
+};
+
+/** Route imports of WRAPPED modules (whatever version the importer resolves) through a wrapper. */
+const renderCachePlugin = {
+  name: 'render-cache',
+  setup(b) {
+    const filter = new RegExp(
+      `^(${Object.keys(WRAPPED)
+        .map((m) => m.replace(/[/.]/g, '\\$&'))
+        .join('|')})$`,
+    );
+    b.onResolve({ filter }, async (args) => {
+      if (args.pluginData?.unwrapped) return undefined;
+      const real = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        pluginData: { unwrapped: true },
+      });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return {
+        path: real.path,
+        namespace: 'render-cache',
+        pluginData: { module: args.path },
+      };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'render-cache' }, (args) => ({
+      contents: WRAPPED[args.pluginData.module]
+        .replaceAll('REAL', JSON.stringify(args.path))
+        .replaceAll('CACHE', JSON.stringify(renderCache)),
+      resolveDir: process.cwd(),
+      loader: 'js',
+    }));
+  },
+};
 
 await build({
   entryPoints: ['dist/ui/render.js'],
@@ -19,6 +82,7 @@ await build({
   banner: {
     js: "import { createRequire as __sfCreateRequire } from 'node:module'; const require = __sfCreateRequire(import.meta.url);",
   },
+  plugins: [renderCachePlugin],
   sourcemap: true,
   logLevel: 'warning',
   legalComments: 'linked',
