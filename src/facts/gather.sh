@@ -21,7 +21,7 @@ SYSFLEET_TAB='	'
 SYSFLEET_CR=$(printf '\r')
 
 # Cost: this runs on every host of every check, so it starts a fixed handful of programs (grep,
-# awk, sha256sum, ss, readlink for symlinks, uname before Linux 6.1), never one per key or per file: on a 2-core
+# awk, ss, readlink for symlinks, uname before Linux 6.1), never one per key or per file: on a 2-core
 # control node hosting a lab, and on busy hosts, process starts are what a gather costs. The other
 # cost is the shells' `read`, which takes one read(2) per byte: fine for short files, but the
 # large /proc/net files go through one awk and values are looked up by parameter expansion.
@@ -235,8 +235,7 @@ sysfleet_lines() {
   done <"$1"
 }
 
-# Print one sysctl configuration file: path, dir, symlink target, sha256, meaningful lines.
-# $3: the output of one sha256sum over every file (looked up here, no process per file).
+# Print one sysctl configuration file: path, dir, symlink target, meaningful lines.
 sysfleet_file() {
   f=$1
   d=$2
@@ -248,13 +247,6 @@ sysfleet_file() {
     printf 'error\tnot readable\n'
     return 0
   fi
-  while IFS= read -r sysfleet_h; do
-    case $sysfleet_h in
-      *"  $f") printf 'sha256\t%s\n' "${sysfleet_h%%  *}" && break ;;
-    esac
-  done <<SYSFLEET_SUMS
-$3
-SYSFLEET_SUMS
   sysfleet_lines "$f" 2>/dev/null </dev/null
 }
 
@@ -283,34 +275,14 @@ sysfleet_files() {
   if [ -e /etc/sysctl.conf ] || [ -L /etc/sysctl.conf ]; then
     set -- "$@" "file" /etc/sysctl.conf /etc/sysctl.conf
   fi
-  sums=$(sysfleet_sums "$@")
   while [ $# -ge 3 ]; do
     case $1 in
       same) printf 'same\t%s\t%s\n' "$2" "$3" ;;
       dir) printf 'dir\t%s\n' "$2" ;;
-      file) sysfleet_file "$2" "$3" "$sums" ;;
+      file) sysfleet_file "$2" "$3" ;;
     esac
     shift 3
   done
-}
-
-# $@: (kind, path, dir) triples. Prints one sha256sum's output for every readable regular file.
-sysfleet_sums() {
-  command -v sha256sum >/dev/null 2>&1 || return 0
-  sysfleet_n=$#
-  sysfleet_i=0
-  # Rotate the triples out and the readable files in: afterwards "$@" is just the files.
-  while [ "$sysfleet_i" -lt "$sysfleet_n" ]; do
-    kind=$1
-    path=$2
-    shift 3
-    if [ "$kind" = file ] && [ -f "$path" ] && [ -r "$path" ]; then
-      set -- "$@" "$path"
-    fi
-    sysfleet_i=$((sysfleet_i + 3))
-  done
-  [ $# -gt 0 ] && sha256sum -- "$@" 2>/dev/null </dev/null
-  return 0
 }
 
 # The /proc/net counter files, each as a section named after it: read by the one awk of

@@ -1,6 +1,6 @@
 /**
  * Parser for the `@@files` section: `file<TAB>path<TAB>dir`, then optional `link<TAB>target`,
- * `sha256<TAB>hex`, `error<TAB>text`, `truncated<TAB>n`, and `L<TAB>lineno<TAB>text` lines.
+ * `error<TAB>text`, `truncated<TAB>n`, and `L<TAB>lineno<TAB>text` lines.
  */
 import type { SysctlFile } from './types.js';
 import { parseSysctlLine } from './parseSysctlLine.js';
@@ -24,8 +24,6 @@ export function parseSysctlFiles(lines: readonly string[]): SysctlFile[] {
       continue;
     } else if (tag === 'link') {
       cur.linkTarget = parts.slice(1).join('\t');
-    } else if (tag === 'sha256' && parts[1]) {
-      cur.sha256 = parts[1];
     } else if (tag === 'error') {
       cur.error = parts.slice(1).join('\t') || 'not readable';
     } else if (tag === 'truncated') {

@@ -28,8 +28,6 @@ export interface SysctlFile {
   basename: string;
   /** When the path is a symlink: its target (e.g. 99-sysctl.conf -> ../sysctl.conf). */
   linkTarget?: string;
-  /** sha256 of the content, hex (for snapshots and change detection). */
-  sha256?: string;
   lines: SysctlFileLine[];
   /** The gather could not read the file (its lines are unknown, precedence is uncertain). */
   error?: string;
