@@ -138,12 +138,24 @@ function report(samples: Sample[], hosts: number): string {
       pick('plain', (t) => t.maxRssKiB / 1024),
     ],
   ] as const;
+  // Each run's two modes ran back to back: their CPU ratio is less exposed to load that changes
+  // over minutes (a shared machine) than the ratio of the two medians.
+  const paired = summarize(
+    [...new Set(samples.map((s) => s.run))].flatMap((run) => {
+      const [t, p] = (['tui', 'plain'] as const).map((m) =>
+        samples.find((s) => s.run === run && s.mode === m),
+      );
+      return t && p && cpu(p.time) > 0 ? [(cpu(t.time) / cpu(p.time) - 1) * 100] : [];
+    }),
+  );
   const lines = [
     `apply on ${hosts} lab hosts, ${samples.length / 2} runs per mode; median (min–max)`,
     '',
     '| measure | TUI (tmux 120x40) | --plain (file) | TUI overhead |',
     '|---|---|---|---|',
     ...rows.map(([label, t, p]) => `| ${label} | ${fmt(t)} | ${fmt(p)} | ${pct(t, p)} |`),
+    '',
+    `CPU overhead per run (TUI vs the --plain run next to it): ${fmt(paired, 1)} %`,
     '',
     'per run (mode run: wall s, user s, sys s):',
     ...samples.map(
