@@ -292,35 +292,15 @@ sf_holder_fields() {
   printf '%s' "$_hf_out"
 }
 
-# sf_pid_alive PID START : 0 when PID runs and, if START is given, started then (not a reused pid)
-sf_pid_alive() {
-  case $1 in '' | *[!0-9]*) return 1 ;; esac
-  kill -0 "$1" 2>/dev/null || [ -d "/proc/$1" ] || return 1
-  [ -z "$2" ] && return 0
-  sf_starttime "$1"
-  [ "$SF_START" = "$2" ]
-}
-
-# sf_worker_alive RUN MODE : 0 when the detached worker of that run still runs. The worker records
-# itself (pid;start) in work/<run>.<mode>.worker with the builtin printf (sf_worker_register).
-sf_worker_alive() {
-  case $1$2 in '' | */*) return 1 ;; esac
-  _wa_w=
-  { read -r _wa_w <"$SF_DIR/work/$1.$2.worker"; } 2>/dev/null || return 1
-  sf_lock_field "$_wa_w" pid; _wa_pid=$SF_LF
-  sf_lock_field "$_wa_w" start
-  sf_pid_alive "$_wa_pid" "$SF_LF"
-}
-
-# sf_lock_alive INFO : 0 when the holder still runs: the process that took the lock (same pid
-# and start time), or the detached worker it handed the run to
+# sf_lock_alive INFO : 0 when the holder process still runs (same pid and same start time)
 sf_lock_alive() {
   sf_lock_field "$1" pid; _la_pid=$SF_LF
-  sf_lock_field "$1" start
-  sf_pid_alive "$_la_pid" "$SF_LF" && return 0
-  sf_lock_field "$1" run; _la_run=$SF_LF
-  sf_lock_field "$1" mode
-  sf_worker_alive "$_la_run" "$SF_LF"
+  sf_lock_field "$1" start; _la_st=$SF_LF
+  case $_la_pid in ''|*[!0-9]*) return 1 ;; esac
+  kill -0 "$_la_pid" 2>/dev/null || [ -d "/proc/$_la_pid" ] || return 1
+  [ -z "$_la_st" ] && return 0
+  sf_starttime "$_la_pid"
+  [ "$SF_START" = "$_la_st" ]
 }
 
 # sf_lock_info PID : SF_LOCK_NEW, the lock record for PID. SF_NOW is the control node's clock
@@ -355,20 +335,17 @@ sf_lock() {
   sf_emit lock state=held run=unknown by=unknown pid=0 time=0 mode=unknown; return 1
 }
 
-# sf_worker_register PID : the detached worker takes over our lock. The lock keeps naming the
-# attached part (re-pointing it would take ln and mv); sf_lock_alive also asks for the worker.
-sf_worker_register() {
-  sf_starttime "$1"
-  printf 'pid=%s;start=%s\n' "$1" "$SF_START" >"$SF_W.worker"
-  SF_HAVE_LOCK=1
+# sf_lock_handover PID : re-point our lock at another process of ours (the detached worker)
+sf_lock_handover() {
+  sf_lock_info "$1"
+  ln -s "$SF_LOCK_NEW" "$SF_LOCK.new.$$" && mv -f "$SF_LOCK.new.$$" "$SF_LOCK" \
+    || rm -f "$SF_LOCK.new.$$"
+  SF_LOCK_INFO=$SF_LOCK_NEW; SF_HAVE_LOCK=1
 }
 
-# sf_lock_is_ours : 0 when the lock still belongs to this run (run id and mode are unique)
+# sf_lock_is_ours : 0 when the lock still names us
 sf_lock_is_ours() {
-  [ "$SF_HAVE_LOCK" = 1 ] || return 1
-  _lio_cur=$(readlink "$SF_LOCK" 2>/dev/null) || return 1
-  sf_lock_field "$_lio_cur" run; [ "$SF_LF" = "$SF_RUN" ] || return 1
-  sf_lock_field "$_lio_cur" mode; [ "$SF_LF" = "$SF_MODE" ]
+  [ "$SF_HAVE_LOCK" = 1 ] && [ "$(readlink "$SF_LOCK" 2>/dev/null)" = "$SF_LOCK_INFO" ]
 }
 
 # sf_unlock : release the lock only if it is still ours

@@ -71,8 +71,9 @@ sf_start_worker() {
   wait "$_wp" 2>/dev/null
   _n=0
   while [ ! -f "$SF_RES" ] && [ $_n -lt "$SF_WORK_TIMEOUT" ]; do
-    # a worker that died without a result: stop waiting then
-    if [ $_n -gt 2 ] && ! sf_worker_alive "$SF_RUN" "$SF_MODE"; then break; fi
+    # a worker that died without a result leaves the lock with a dead pid: stop waiting then
+    _cur=$(readlink "$SF_LOCK" 2>/dev/null)
+    if [ $_n -gt 2 ] && ! sf_lock_alive "$_cur"; then break; fi
     sleep 1; _n=$((_n + 1))
   done
   if [ -f "$SF_RES" ]; then
@@ -89,8 +90,7 @@ sf_work_exit() {
   # Renamed, not fsynced: the result also travels back on the channel, and after a host crash
   # the runtime values it describes are gone anyway (the snapshot and the file are fsynced).
   mv -f "$SF_RES.part" "$SF_RES"
-  # the lock first: its worker file is what keeps it alive should the attached part be gone
-  if sf_lock_is_ours; then rm -f "$SF_LOCK" "$SF_W".*; else rm -f "$SF_W".*; fi
+  if sf_lock_is_ours; then rm -f "$SF_W".* "$SF_LOCK"; else rm -f "$SF_W".*; fi
   SF_HAVE_LOCK=0
 }
 
@@ -98,7 +98,7 @@ sf_worker() {
   trap '' HUP PIPE
   trap 'SF_ABORT=1' TERM INT
   SF_PHASE=work
-  sf_worker_register $$
+  sf_lock_handover $$
   trap 'sf_work_exit' EXIT
   sf_emit worker "pid=$$"
   sf_work

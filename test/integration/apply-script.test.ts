@@ -494,42 +494,6 @@ describe.skipIf(!root && !inCi)('apply/rollback host programs (real namespaces)'
       expect(lockExists(host)).toBe(false);
     });
 
-    it('a lock whose attached part died is held while its detached worker runs, stale after', async () => {
-      await mkdir(join(host.sfDir, 'work'), { recursive: true });
-      const dead = spawnSync('sh', ['-c', 'echo $$']).stdout.toString().trim();
-      const run = '20260101T000000Z-0a0a';
-      await symlink(
-        `run=${run};by=carol@ws3;pid=${dead};start=1;time=1767225600;mode=apply`,
-        join(host.sfDir, 'lock'),
-      );
-      // the worker of that run: the namespace holder stands in for a live process
-      const start = (await readFile(`/proc/${host.pid}/stat`, 'utf8'))
-        .replace(/^.*\) /, '')
-        .split(' ')[19];
-      const workerFile = join(host.sfDir, 'work', `${run}.apply.worker`);
-      await writeFile(workerFile, `pid=${host.pid};start=${start}\n`);
-      const held = await applyHost(conn, planOf([change(KEEPALIVE, '660')]), {
-        ...opts,
-        runId: await newRun(),
-        store,
-      });
-      expect(held.state, JSON.stringify(held)).toBe('locked');
-      expect(held.lock?.holder.runId).toBe(run);
-      expect(host.sysctl(KEEPALIVE)).toBe('7200');
-
-      // the same worker record with another start time is a reused pid: the lock is stale
-      await writeFile(workerFile, `pid=${host.pid};start=1\n`);
-      const taken = await applyHost(conn, planOf([change(KEEPALIVE, '660')]), {
-        ...opts,
-        runId: await newRun(),
-        store,
-      });
-      expect(taken.state, JSON.stringify(taken)).toBe('changed');
-      expect(taken.lock?.takenOver).toBe(true);
-      expect(host.sysctl(KEEPALIVE)).toBe('660');
-      expect(lockExists(host)).toBe(false);
-    });
-
     it('connection dropped right after go: the detached part finishes; the result is collectable', async () => {
       const runId = await newRun();
       let dropped: (() => void) | undefined;
