@@ -184,28 +184,37 @@ sf_file_state() {
   SF_FMODE=$1; SF_FUID=$2; SF_FGID=$3
 }
 
+# sf_temp_of PATH : SF_TMP, the temp file a replacement of PATH is written to (same directory)
+sf_temp_of() { SF_TMP="$\{1%/*}/.$\{1##*/}.sysfleet-$SF_RUN.tmp"; }
+
+# sf_commit_temp PATH : fsync SF_TMP, rename it over PATH, fsync the directory. SF_ERR on failure;
+# the temp never survives.
+sf_commit_temp() {
+  sf_sync "$SF_TMP"
+  if ! mv -f "$SF_TMP" "$1" 2>"$SF_W.err"; then
+    SF_ERR="cannot rename $SF_TMP to $1: $(sf_errtext "$SF_W.err")"; rm -f "$SF_TMP"; return 1
+  fi
+  sf_sync "$\{1%/*}"; return 0
+}
+
 # sf_put_file SRC PATH MODE UID GID : atomically replace PATH with the content of SRC (temp in
-# the same dir, fsync, chmod, chown, rename, fsync dir). SRC is a file, or, when its name ends in
+# the same dir, chmod, chown, then sf_commit_temp). SRC is a file, or, when its name ends in
 # .b64, the content in base64 (decoded straight into the temp file). SF_ERR on failure; no temp
 # file survives.
 sf_put_file() {
   _pf_s=$1; shift
-  _pf_d=$\{1%/*}; _pf_t="$_pf_d/.$\{1##*/}.sysfleet-$SF_RUN.tmp"
+  sf_temp_of "$1"
   case $_pf_s in
     *.b64) _pf_cmd='base64 -d' ;;
     *) _pf_cmd=cat ;;
   esac
-  if ! $_pf_cmd <"$_pf_s" 2>"$SF_W.err" >"$_pf_t"; then
-    SF_ERR="cannot write $_pf_t: $(sf_errtext "$SF_W.err")"; rm -f "$_pf_t" 2>/dev/null; return 1
+  if ! $_pf_cmd <"$_pf_s" 2>"$SF_W.err" >"$SF_TMP"; then
+    SF_ERR="cannot write $SF_TMP: $(sf_errtext "$SF_W.err")"; rm -f "$SF_TMP" 2>/dev/null; return 1
   fi
-  if ! { chmod "$2" "$_pf_t" && { [ -z "$3" ] || chown "$3:$4" "$_pf_t"; }; } 2>"$SF_W.err"; then
-    SF_ERR="cannot set mode/owner of $_pf_t: $(sf_errtext "$SF_W.err")"; rm -f "$_pf_t"; return 1
+  if ! { chmod "$2" "$SF_TMP" && { [ -z "$3" ] || chown "$3:$4" "$SF_TMP"; }; } 2>"$SF_W.err"; then
+    SF_ERR="cannot set mode/owner of $SF_TMP: $(sf_errtext "$SF_W.err")"; rm -f "$SF_TMP"; return 1
   fi
-  sf_sync "$_pf_t"
-  if ! mv -f "$_pf_t" "$1" 2>"$SF_W.err"; then
-    SF_ERR="cannot rename $_pf_t to $1: $(sf_errtext "$SF_W.err")"; rm -f "$_pf_t"; return 1
-  fi
-  sf_sync "$_pf_d"; return 0
+  sf_commit_temp "$1"
 }
 
 # sf_text_of FILE : SF_TXT, FILE's content read with the builtin read (no process; for text, which
@@ -216,26 +225,22 @@ sf_text_of() {
   SF_TXT="$SF_TXT$_tx_l"
 }
 
-# sf_put_text PATH UID GID : atomically replace PATH with SF_T, mode 0644 (temp in the same dir
-# created under umask 022, fsync, rename, fsync dir). The temp is ours; it is given UID:GID only
-# when the file it replaces belongs to someone else. Builtins but for sync, mv and sync.
+# sf_put_text PATH UID GID : atomically replace PATH with SF_T, mode 0644: the temp is created
+# under umask 022 with the builtin printf, then sf_commit_temp. The temp is ours; it is given
+# UID:GID only when the file it replaces belongs to someone else.
 sf_put_text() {
-  _pt_d=$\{1%/*}; _pt_t="$_pt_d/.$\{1##*/}.sysfleet-$SF_RUN.tmp"
-  [ ! -e "$_pt_t" ] || rm -f "$_pt_t"
+  sf_temp_of "$1"
+  [ ! -e "$SF_TMP" ] || rm -f "$SF_TMP"
   umask 022
-  if ! { printf '%s' "$SF_T" >"$_pt_t"; } 2>"$SF_W.err"; then
+  if ! { printf '%s' "$SF_T" >"$SF_TMP"; } 2>"$SF_W.err"; then
     umask 077
-    SF_ERR="cannot write $_pt_t: $(sf_errtext "$SF_W.err")"; rm -f "$_pt_t" 2>/dev/null; return 1
+    SF_ERR="cannot write $SF_TMP: $(sf_errtext "$SF_W.err")"; rm -f "$SF_TMP" 2>/dev/null; return 1
   fi
   umask 077
-  if [ -n "$2" ] && ! { [ -O "$1" ] && [ -G "$1" ]; } && ! chown "$2:$3" "$_pt_t" 2>"$SF_W.err"; then
-    SF_ERR="cannot set the owner of $_pt_t: $(sf_errtext "$SF_W.err")"; rm -f "$_pt_t"; return 1
+  if [ -n "$2" ] && ! { [ -O "$1" ] && [ -G "$1" ]; } && ! chown "$2:$3" "$SF_TMP" 2>"$SF_W.err"; then
+    SF_ERR="cannot set the owner of $SF_TMP: $(sf_errtext "$SF_W.err")"; rm -f "$SF_TMP"; return 1
   fi
-  sf_sync "$_pt_t"
-  if ! mv -f "$_pt_t" "$1" 2>"$SF_W.err"; then
-    SF_ERR="cannot rename $_pt_t to $1: $(sf_errtext "$SF_W.err")"; rm -f "$_pt_t"; return 1
-  fi
-  sf_sync "$_pt_d"; return 0
+  sf_commit_temp "$1"
 }
 
 # sf_rm_file PATH : remove PATH durably; SF_ERR on failure

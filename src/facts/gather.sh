@@ -20,8 +20,8 @@ SYSFLEET_PROC_CAP=200000
 SYSFLEET_TAB='	'
 SYSFLEET_CR=$(printf '\r')
 
-# Cost: this runs on every host of every check, so it starts a fixed handful of programs (grep,
-# awk, ss, readlink for symlinks, uname before Linux 6.1), never one per key or per file: on a 2-core
+# Cost: this runs on every host of every check, so it starts a fixed handful of programs (awk,
+# ss, readlink for symlinks, uname before Linux 6.1), never one per key or per file: on a 2-core
 # control node hosting a lab, and on busy hosts, process starts are what a gather costs. The other
 # cost is the shells' `read`, which takes one read(2) per byte: fine for short files, but the
 # large /proc/net files go through one awk and values are looked up by parameter expansion.
@@ -97,7 +97,7 @@ sysfleet_path() {
 }
 
 # /proc/sys files must be read in one read(2): the kernel answers a read at a non-zero offset with
-# EOF, and the shells' `read` builtin reads byte by byte. So every value is read by ONE grep over
+# EOF, and the shells' `read` builtin reads byte by byte. So every value is read by ONE awk over
 # all the files (`path:line` per line), kept in SYSFLEET_VALUES, and looked up with builtins.
 SYSFLEET_EXTRA='/proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max /proc/sys/net/ipv4/ip_local_port_range'
 SYSFLEET_NET_FILES='/proc/net/sockstat /proc/net/sockstat6 /proc/net/snmp /proc/net/netstat'
@@ -139,7 +139,7 @@ sysfleet_value() {
     *) return 1 ;;
   esac
   sysfleet_r=${SYSFLEET_VALUES_NL#*"$SYSFLEET_NL$1:"}
-  # grep prints a file's lines together: take this line, then any that follow for the same path
+  # the awk prints a file's lines together: take this line, then any that follow for the same path
   sysfleet_vn=0
   while [ "$sysfleet_vn" -lt 1000 ]; do
     sysfleet_vn=$((sysfleet_vn + 1))
