@@ -10,6 +10,7 @@
 // schemas/, package.json): in the bundle each module's import.meta.url is rewritten to the URL
 // its own file has in dist/, so those paths stay what they were.
 import { build } from 'esbuild';
+import { NODE_ESM_BUNDLE } from './esbuild-node.mjs';
 import { readFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,18 +40,8 @@ const keepModuleUrls = {
 await build({
   entryPoints: [`${dist}cli/program.js`],
   outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
+  ...NODE_ESM_BUNDLE,
   // typescript: only the lab agent's fallback for running from src/ imports it
   external: ['ssh2', 'ink', 'react', '../ui/*', 'typescript'],
-  // bundled CommonJS modules (commander, ...) call require() for Node built-ins
-  banner: {
-    js: "import { createRequire as __sfCreateRequire } from 'node:module'; const require = __sfCreateRequire(import.meta.url);",
-  },
   plugins: [keepModuleUrls],
-  sourcemap: true,
-  logLevel: 'warning',
-  legalComments: 'linked',
 });

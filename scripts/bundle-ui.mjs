@@ -8,6 +8,7 @@
 // that outlive a frame (src/ui/render-cache.ts): ink measures and tokenizes every line on screen
 // on every frame, and most lines did not change since the last one.
 import { build } from 'esbuild';
+import { NODE_ESM_BUNDLE } from './esbuild-node.mjs';
 import { fileURLToPath } from 'node:url';
 
 const renderCache = fileURLToPath(new URL('../dist/ui/render-cache.js', import.meta.url));
@@ -71,10 +72,7 @@ const renderCachePlugin = {
 await build({
   entryPoints: ['dist/ui/render.js'],
   outfile: 'dist/ui/render.bundle.js',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
+  ...NODE_ESM_BUNDLE,
   define: {
     'process.env.NODE_ENV': '"production"',
     // yoga-layout (ink's layout engine) reads its WebAssembly, embedded as a data: URL, with
@@ -84,12 +82,5 @@ await build({
   },
   // ink loads its devtools (and react-devtools-core, not installed) only when DEV=true
   external: ['react-devtools-core', './devtools.js'],
-  // bundled CommonJS modules (react, signal-exit, ...) call require() for Node built-ins
-  banner: {
-    js: "import { createRequire as __sfCreateRequire } from 'node:module'; const require = __sfCreateRequire(import.meta.url);",
-  },
   plugins: [renderCachePlugin],
-  sourcemap: true,
-  logLevel: 'warning',
-  legalComments: 'linked',
 });
