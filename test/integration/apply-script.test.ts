@@ -40,12 +40,10 @@ import type {
   ExecResult,
   RemoteProcess,
 } from '../../src/transport/types.js';
+import { inCi, runsAsRoot, SHELL_BINARIES } from './support/shells.js';
 
-const root = typeof process.getuid === 'function' && process.getuid() === 0;
-const inCi = process.env.CI === 'true';
-const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((p) => existsSync(p));
-const DASH = ['/usr/bin/dash', '/bin/dash'].find((p) => existsSync(p));
-const BASH = ['/usr/bin/bash', '/bin/bash'].find((p) => existsSync(p));
+const root = runsAsRoot;
+const { dash: DASH, busybox: BUSYBOX, bash: BASH } = SHELL_BINARIES;
 
 /** dash (Debian/Ubuntu /bin/sh), busybox (Alpine, embedded), bash (RHEL family /bin/sh). */
 type Shell = 'dash' | 'busybox' | 'bash';

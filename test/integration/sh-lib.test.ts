@@ -5,29 +5,19 @@
  * Needs root; skipped when not root outside CI, and FAILS in CI when not root or a shell is missing.
  */
 import { spawnSync } from 'node:child_process';
-import {
-  chownSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SH_LIB } from '../../src/apply/sh-lib.js';
+import { inCi, runsAsRoot, SHELL_BINARIES } from './support/shells.js';
 
-const root = typeof process.getuid === 'function' && process.getuid() === 0;
-const inCi = process.env.CI === 'true';
+const root = runsAsRoot;
+const { dash, busybox, bash } = SHELL_BINARIES;
 const SHELLS: Record<string, string[] | undefined> = {
-  dash: ['/usr/bin/dash', '/bin/dash'].filter(existsSync).slice(0, 1),
-  busybox: ['/usr/bin/busybox', '/bin/busybox']
-    .filter(existsSync)
-    .slice(0, 1)
-    .map((b) => `${b} sh`),
-  bash: ['/usr/bin/bash', '/bin/bash'].filter(existsSync).slice(0, 1),
+  dash: dash ? [dash] : [],
+  busybox: busybox ? [`${busybox} sh`] : [],
+  bash: bash ? [bash] : [],
 };
 const work = mkdtempSync(join(tmpdir(), 'sf-shlib-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

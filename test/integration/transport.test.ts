@@ -17,6 +17,7 @@ import {
   envSecrets,
   noSecrets,
   TransportError,
+  type Connection,
   type ConnectOptions,
   type TransportEvent,
 } from '../../src/transport/index.js';
@@ -56,6 +57,18 @@ function direct(name: string, user = 'root', become = false, of: Lab = lab): Hos
   };
 }
 
+/** N commands at once on CONN, each sleeping SLEEP seconds then printing its index: the outputs. */
+async function concurrentEchoes(conn: Connection, n: number, sleep: string): Promise<string[]> {
+  const results = await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      conn.exec(`sleep ${sleep}; echo ${i}`, { timeoutMs: 20_000 }),
+    ),
+  );
+  return results.map((r) => r.stdout.trim());
+}
+
+const indexes = (n: number): string[] => Array.from({ length: n }, (_, i) => String(i));
+
 /** A host of `jumpLab`, reached through its bastion. */
 function viaBastion(name: string): HostConnection {
   const b = jumpLab.bastion;
@@ -94,14 +107,7 @@ describe.skipIf(!labAvailable)('exec', () => {
   it('runs more concurrent commands than sshd MaxSessions (10) allows channels, by queueing', async () => {
     const conn = await createTransport(base).connect(direct('h01'));
     try {
-      const results = await Promise.all(
-        Array.from({ length: 16 }, (_, i) =>
-          conn.exec(`sleep 0.3; echo ${i}`, { timeoutMs: 20_000 }),
-        ),
-      );
-      expect(results.map((r) => r.stdout.trim())).toEqual(
-        Array.from({ length: 16 }, (_, i) => String(i)),
-      );
+      expect(await concurrentEchoes(conn, 16, '0.3')).toEqual(indexes(16));
     } finally {
       await conn.close();
     }
@@ -118,14 +124,7 @@ describe.skipIf(!labAvailable)('exec', () => {
     try {
       const conn = await createTransport(base).connect(direct('h01'));
       try {
-        const results = await Promise.all(
-          Array.from({ length: 8 }, (_, i) =>
-            conn.exec(`sleep 0.1; echo ${i}`, { timeoutMs: 20_000 }),
-          ),
-        );
-        expect(results.map((r) => r.stdout.trim())).toEqual(
-          Array.from({ length: 8 }, (_, i) => String(i)),
-        );
+        expect(await concurrentEchoes(conn, 8, '0.1')).toEqual(indexes(8));
       } finally {
         await conn.close();
       }
