@@ -180,9 +180,11 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
     });
     // Facts and plans from the planning pass, not its phases: a host waiting for its wave is
     // pending, not "planned" (which the UI counts as in flight).
-    for (const e of buffered)
-      if (e.type !== 'host-phase' && toChange.some((h) => h.name === (e as { host?: string }).host))
-        sink.emit(e);
+    const changing = new Set(toChange.map((h) => h.name));
+    for (const e of buffered) {
+      const host = (e as { host?: string }).host;
+      if (e.type !== 'host-phase' && host !== undefined && changing.has(host)) sink.emit(e);
+    }
 
     const planned = new Map<string, HostCheckResult>(results.map((r) => [r.host, r]));
     const res = await applyFleet(
