@@ -254,11 +254,14 @@ sysfleet_files() {
   echo '@@files'
   # First pass: which files, in which directory (a directory reached twice through symlinks is
   # read once). Names are kept as positional parameters, so any file name is safe.
+  # The real path of a directory: `cd -P` sets PWD to it, in this shell (a $(cd; pwd -P) would
+  # fork once per directory); the working directory is put back to / afterwards.
   seen=' '
   set --
   for d in /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d; do
     [ -d "$d" ] || continue
-    real=$(cd "$d" 2>/dev/null && pwd -P)
+    real=
+    cd -P "$d" 2>/dev/null && real=$PWD
     case "$seen" in
       *" $real "*)
         set -- "$@" "same" "$d" "$real"
@@ -272,6 +275,7 @@ sysfleet_files() {
       set -- "$@" "file" "$f" "$d"
     done
   done
+  cd / 2>/dev/null
   if [ -e /etc/sysctl.conf ] || [ -L /etc/sysctl.conf ]; then
     set -- "$@" "file" /etc/sysctl.conf /etc/sysctl.conf
   fi

@@ -5,7 +5,7 @@
  * "Read-only file system"). Runs where the tools exist (root + unshare for the read-only run).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildGatherScript, InvalidKeyError, renderGatherScript } from './script.js';
 import { parseGatherOutput } from './parseGather.js';
@@ -27,6 +27,34 @@ const shells: [string, string[]][] = [
   ['dash', ['dash', '-s']],
   ['bash', ['bash', '-s']],
   ['busybox', ['busybox', 'sh', '-s']],
+];
+
+/**
+ * The files the gather must list, in its order: each sysctl.d directory once (one reached again
+ * through a symlink, e.g. /lib -> usr/lib, is skipped), its *.conf by name, then /etc/sysctl.conf.
+ */
+function expectedSysctlFiles(): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const d of SYSCTL_DIRS) {
+    if (!existsSync(d)) continue;
+    const real = realpathSync(d);
+    if (seen.has(real)) continue;
+    seen.add(real);
+    for (const f of readdirSync(d)
+      .filter((n) => n.endsWith('.conf'))
+      .sort())
+      out.push(`${d}/${f}`);
+  }
+  if (existsSync('/etc/sysctl.conf')) out.push('/etc/sysctl.conf');
+  return out;
+}
+const SYSCTL_DIRS = [
+  '/etc/sysctl.d',
+  '/run/sysctl.d',
+  '/usr/local/lib/sysctl.d',
+  '/usr/lib/sysctl.d',
+  '/lib/sysctl.d',
 ];
 
 function run(argv: string[], input: string) {
@@ -87,6 +115,7 @@ describe.each(shells)('gather.sh on %s', (name, argv) => {
     expect(facts.sysctls['net.ipv4.tcp_fin_timeout']?.state).toBe('value');
     expect(facts.localPortRange?.[0]).toBeLessThan(facts.localPortRange?.[1] ?? 0);
     expect(facts.counters.TcpExt?.ListenOverflows).toBeTypeOf('number');
+    expect(facts.sysctlFiles.map((f) => f.path)).toEqual(expectedSysctlFiles());
     if (isRoot) expect(facts.sysctls['net.ipv6.route.flush']?.state).toBe('unreadable');
   });
 
