@@ -13,6 +13,12 @@
  *   the one Node process; for Ansible: its largest process, usually the controller).
  * - treePss: peak over 250 ms samples of the summed PSS of the whole tree (shared pages counted
  *   once), the fair memory figure for a forking tool. Samples can miss short peaks.
+ * - hostsCpu (with `hostsPid`, the lab's supervisor): user + sys of every process the lab's hosts
+ *   ran for the command (each connection's `sshd -i` and all it started: shells, the tool's
+ *   programs, Ansible's Python modules). The supervisor reaps each sshd, so its cutime + cstime
+ *   grow by exactly that, once the last session has ended; the bench waits for that (bounded).
+ *   The hosts share this machine's cores with the control process, so this is where the rest of
+ *   a saturated machine's time goes.
  */
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -23,6 +29,8 @@ export interface Measured {
   cpuS: number;
   rssKiB: number;
   treePssKiB: number;
+  /** NaN without `hostsPid`. */
+  hostsCpuS: number;
   exitCode: number;
 }
 
@@ -33,6 +41,8 @@ export interface MeasureOptions {
   timePath: string;
   /** Substring of the command line of daemons the command leaves behind (see above). */
   daemonMarker?: string;
+  /** The lab supervisor: the parent of every host session (see above). */
+  hostsPid?: number;
   timeoutMs: number;
 }
 
@@ -52,6 +62,41 @@ function procStat(pid: number): ProcInfo | undefined {
     return { ppid: Number(rest[1]), cpuTicks: Number(rest[11]) + Number(rest[12]) };
   } catch {
     return undefined;
+  }
+}
+
+/** cutime + cstime: CPU of the process's children it has waited for, in ticks. */
+function reapedChildrenTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // cutime is field 16, cstime 17
+    return Number(rest[13]) + Number(rest[14]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Live children of `pid` (all its threads), from /proc/PID/task/TID/children. */
+function liveChildren(pid: number): number | undefined {
+  try {
+    return readdirSync(`/proc/${pid}/task`).reduce((n, tid) => {
+      const list = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+      return n + (list ? list.split(' ').length : 0);
+    }, 0);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wait (at most 10 s) until the hosts' sessions of the last command have ended and been reaped. */
+async function hostsSettled(pid: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const n = liveChildren(pid);
+    if (n === 0) return;
+    // without /proc/PID/task/TID/children: give sshd a moment to see the connection close
+    if (n === undefined) return new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -129,6 +174,7 @@ async function reapDaemons(marker: string): Promise<number> {
 
 export async function measure(opts: MeasureOptions): Promise<Measured> {
   const log = openSync(opts.logPath, 'w');
+  const hostsBefore = opts.hostsPid === undefined ? undefined : reapedChildrenTicks(opts.hostsPid);
   const started = process.hrtime.bigint();
   const child = spawn(
     '/usr/bin/time',
@@ -152,6 +198,12 @@ export async function measure(opts: MeasureOptions): Promise<Measured> {
   clearTimeout(killer);
   closeSync(log);
   const daemonCpu = opts.daemonMarker ? await reapDaemons(opts.daemonMarker) : 0;
+  let hostsCpuS = Number.NaN;
+  if (opts.hostsPid !== undefined && hostsBefore !== undefined) {
+    await hostsSettled(opts.hostsPid);
+    const after = reapedChildrenTicks(opts.hostsPid);
+    if (after !== undefined) hostsCpuS = (after - hostsBefore) / CLK_TCK;
+  }
   const t = parseTimeOutput(readFileSync(opts.timePath, 'utf8'));
   rmSync(opts.timePath, { force: true });
   return {
@@ -159,6 +211,7 @@ export async function measure(opts: MeasureOptions): Promise<Measured> {
     cpuS: (t ? t.userS + t.sysS : Number.NaN) + daemonCpu,
     rssKiB: t?.maxRssKiB ?? Number.NaN,
     treePssKiB: peak,
+    hostsCpuS,
     exitCode: t?.exitCode ?? exitCode,
   };
 }

@@ -42,6 +42,7 @@ export async function runSize(o: SizeOptions): Promise<Sample[]> {
   const logs = join(o.dir, 'logs');
   mkdirSync(logs, { recursive: true });
   const stateDir = join(o.dir, 'state');
+  const hostsPid = o.lab.state.processes.find((p) => p.role === 'supervisor')?.pid;
 
   const one = async (
     tool: Tool,
@@ -58,6 +59,7 @@ export async function runSize(o: SizeOptions): Promise<Sample[]> {
       timePath: join(o.dir, 'time.txt'),
       timeoutMs: TIMEOUT_MS,
       ...(cmd.daemonMarker ? { daemonMarker: cmd.daemonMarker } : {}),
+      ...(hostsPid !== undefined ? { hostsPid } : {}),
     });
     const problems: string[] = [];
     if (m.exitCode !== want.exit) problems.push(`exit ${m.exitCode}, expected ${want.exit}`);
@@ -82,13 +84,14 @@ export async function runSize(o: SizeOptions): Promise<Sample[]> {
       cpuS: m.cpuS,
       rssKiB: m.rssKiB,
       treePssKiB: m.treePssKiB,
+      hostsCpuS: m.hostsCpuS,
       ok: problems.length === 0,
       ...(problems.length ? { note: problems.join('; ') } : {}),
     };
     samples.push(sample);
     o.log(
       `N=${n} run ${run} ${tool} ${op}: ${m.wallS.toFixed(2)} s wall, ${m.cpuS.toFixed(2)} s CPU, ` +
-        `${(m.rssKiB / 1024).toFixed(0)} MiB RSS${sample.ok ? '' : ` — NOT COUNTED: ${sample.note}`}`,
+        `${m.hostsCpuS.toFixed(2)} s hosts CPU, ${(m.rssKiB / 1024).toFixed(0)} MiB RSS${sample.ok ? '' : ` — NOT COUNTED: ${sample.note}`}`,
     );
   };
 

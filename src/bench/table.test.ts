@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparisonTable, failures, memoryPerHost, type Sample } from './table.js';
+import { comparisonTable, cpuTable, failures, memoryPerHost, type Sample } from './table.js';
 
 const s = (p: Partial<Sample> & Pick<Sample, 'tool' | 'op' | 'wallS'>): Sample => ({
   hosts: 50,
@@ -31,6 +31,27 @@ describe('comparisonTable', () => {
       s({ tool: 'floor', op: 'rollback', wallS: 1 }),
     ]);
     expect(table).toContain('| 50 | rollback | 2.00 | — | 1.00 | — | 2.00× |');
+  });
+});
+
+describe('cpuTable', () => {
+  it('splits CPU between the control process and the hosts, per host and in busy cores', () => {
+    const table = cpuTable([
+      s({ tool: 'sysfleet', op: 'apply', wallS: 2, cpuS: 0.6, hostsCpuS: 3 }),
+      s({ tool: 'sysfleet', op: 'apply', wallS: 4, cpuS: 1, hostsCpuS: 5, run: 2 }),
+      s({ tool: 'sysfleet', op: 'apply', wallS: 9, cpuS: 9, hostsCpuS: 9, run: 3, ok: false }),
+      s({ tool: 'floor', op: 'apply', wallS: 1, cpuS: 0.3, hostsCpuS: 1.2 }),
+    ]);
+    const rows = table.split('\n');
+    expect(rows).toContain(
+      '| 50 | apply | sysfleet | 3.00 (2.00–4.00) | 0.80 (0.60–1.00) | 4.00 (3.00–5.00) | 80.0 | 1.60 |',
+    );
+    expect(rows).toContain('| 50 | apply | floor | 1.00 | 0.30 | 1.20 | 24.0 | 1.50 |');
+    expect(table).not.toContain('ansible');
+  });
+  it('shows a dash where the hosts were not measured (older results)', () => {
+    const table = cpuTable([s({ tool: 'sysfleet', op: 'check', wallS: 1, cpuS: 0.5 })]);
+    expect(table).toContain('| 50 | check | sysfleet | 1.00 | 0.50 | — | — | — |');
   });
 });
 

@@ -16,6 +16,8 @@ export interface Sample {
   cpuS: number;
   rssKiB: number;
   treePssKiB: number;
+  /** CPU the lab's hosts spent on the command (sshd and all it ran); absent in older results. */
+  hostsCpuS?: number;
   /** Exit code as expected and the hosts in the state the operation promises. */
   ok: boolean;
   note?: string;
@@ -39,9 +41,10 @@ function fmtRatio(r: number | undefined): string {
 
 function stat(
   samples: Sample[],
-  field: 'wallS' | 'cpuS' | 'rssKiB' | 'treePssKiB',
+  field: 'wallS' | 'cpuS' | 'rssKiB' | 'treePssKiB' | 'hostsCpuS',
 ): Summary | undefined {
-  return summarize(samples.map((s) => s[field]));
+  const values = samples.map((s) => s[field]).filter((v): v is number => Number.isFinite(v));
+  return summarize(values);
 }
 
 export function comparisonTable(samples: readonly Sample[]): string {
@@ -67,6 +70,42 @@ export function comparisonTable(samples: readonly Sample[]): string {
     }
   }
   return [...head, ...rows].join('\n');
+}
+
+const TOOLS: Tool[] = ['sysfleet', 'ansible', 'floor'];
+
+/**
+ * Where the machine's CPU went, per tool: the control process (tree) and the lab's hosts, and how
+ * many cores that kept busy on average over the wall time. The lab's hosts run on the same cores
+ * as the control process, so a tool whose hosts do more work is slower here than on a real fleet,
+ * where every host has its own CPU.
+ */
+export function cpuTable(samples: readonly Sample[]): string {
+  const sizes = [...new Set(samples.map((s) => s.hosts))].sort((a, b) => a - b);
+  const lines = [
+    '| N | op | tool | wall s | control CPU s | hosts CPU s | hosts CPU ms per host | cores busy |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const n of sizes) {
+    for (const op of OPS) {
+      for (const tool of TOOLS) {
+        const picked = pick(samples, n, tool, op);
+        const wall = stat(picked, 'wallS');
+        if (!wall) continue;
+        const cpu = stat(picked, 'cpuS');
+        const hosts = stat(picked, 'hostsCpuS');
+        const busy =
+          cpu && hosts && wall.median > 0
+            ? ((cpu.median + hosts.median) / wall.median).toFixed(2)
+            : '—';
+        const perHost = hosts ? ((hosts.median / n) * 1000).toFixed(1) : '—';
+        lines.push(
+          `| ${n} | ${op} | ${tool} | ${fmt(wall, 2)} | ${fmt(cpu, 2)} | ${fmt(hosts, 2)} | ${perHost} | ${busy} |`,
+        );
+      }
+    }
+  }
+  return lines.join('\n');
 }
 
 /** Control-node memory per host: slope of sysfleet's peak RSS over N, per operation. */
