@@ -18,7 +18,9 @@
 SYSFLEET_MAX_LINES=2000
 SYSFLEET_PROC_CAP=200000
 SYSFLEET_TAB='	'
-SYSFLEET_CR=$(printf '\r')
+# A carriage return. buildGatherScript() defines it as a literal in front of this file (a $(...)
+# would fork); run alone, this file makes it itself.
+SYSFLEET_CR=${SYSFLEET_CR-$(printf '\r')}
 
 # Cost: this runs on every host of every check, so it starts a fixed handful of programs (awk,
 # ss, readlink for symlinks, uname before Linux 6.1), never one per key or per file: on a 2-core
@@ -192,8 +194,8 @@ sysfleet_sysctls() {
     for x in $SYSFLEET_NET_FILES; do
       [ -e "$x" ] && set -- "$@" "$x"
     done
-    [ $# -gt 0 ] && awk "$SYSFLEET_READ_AWK" "$@" 2>/dev/null </dev/null
-    :
+    # exec: the awk replaces this subshell instead of being forked from it
+    [ $# -eq 0 ] || exec awk "$SYSFLEET_READ_AWK" "$@" 2>/dev/null </dev/null
   )
   # "path:value" lines first, then the sections (a value line never starts with @@)
   SYSFLEET_ALL="$SYSFLEET_NL$SYSFLEET_ALL"

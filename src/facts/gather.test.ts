@@ -5,7 +5,17 @@
  * "Read-only file system"). Runs where the tools exist (root + unshare for the read-only run).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildGatherScript, InvalidKeyError, renderGatherScript } from './script.js';
 import { parseGatherOutput } from './parseGather.js';
@@ -80,9 +90,11 @@ describe('gather.sh text', () => {
 });
 
 describe('buildGatherScript', () => {
-  it('appends the keys as a quoted heredoc, canonical and de-duplicated', () => {
+  it('defines a literal CR, then appends the keys as a quoted heredoc, canonical and de-duplicated', () => {
     const s = renderGatherScript('body\n', ['net.core.somaxconn', 'net/core/somaxconn']);
-    expect(s).toBe("body\nsysfleet_main <<'SYSFLEET_KEYS'\nnet.core.somaxconn\nSYSFLEET_KEYS\n");
+    expect(s).toBe(
+      "SYSFLEET_CR='\r'\nbody\nsysfleet_main <<'SYSFLEET_KEYS'\nnet.core.somaxconn\nSYSFLEET_KEYS\n",
+    );
   });
   it.each([
     'net.ipv4.tcp_keepalive_time; rm -rf /',
@@ -117,6 +129,25 @@ describe.each(shells)('gather.sh on %s', (name, argv) => {
     expect(facts.counters.TcpExt?.ListenOverflows).toBeTypeOf('number');
     expect(facts.sysctlFiles.map((f) => f.path)).toEqual(expectedSysctlFiles());
     if (isRoot) expect(facts.sysctls['net.ipv6.route.flush']?.state).toBe('unreadable');
+  });
+
+  it.skipIf(!available)('drops the CR of CRLF lines, with the literal CR and without it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sf-crlf-'));
+    try {
+      const file = join(dir, '60-crlf.conf');
+      writeFileSync(file, 'a = 1\r\n# note\r\nb = 2\r\n');
+      const call = `sysfleet_lines '${file}'\n`;
+      const full = renderGatherScript(body, []);
+      const rendered = full.slice(0, full.lastIndexOf('sysfleet_main <<')) + call;
+      expect(rendered.startsWith("SYSFLEET_CR='\r'")).toBe(true);
+      for (const script of [rendered, `${body}\n${call}`]) {
+        const r = run(argv, script);
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toBe('L\t1\ta = 1\nL\t3\tb = 2\n');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!available || !isRoot || !has('unshare'))(

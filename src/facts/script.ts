@@ -28,7 +28,8 @@ export function renderGatherScript(body: string, keys: readonly string[]): strin
     if (!canonical.includes(k)) canonical.push(k);
   }
   const end = body.endsWith('\n') ? '' : '\n';
-  return `${body}${end}sysfleet_main <<'SYSFLEET_KEYS'\n${canonical.map((k) => k + '\n').join('')}SYSFLEET_KEYS\n`;
+  // SYSFLEET_CR as a literal: the script then needs no $(printf '\r') fork to make one.
+  return `SYSFLEET_CR='\r'\n${body}${end}sysfleet_main <<'SYSFLEET_KEYS'\n${canonical.map((k) => k + '\n').join('')}SYSFLEET_KEYS\n`;
 }
 
 let cachedBody: string | undefined;
