@@ -24,7 +24,8 @@ SF_HAVE_LOCK=0
 SF_LOCK_INFO=
 SF_VALUES=
 SF_VALUES_NL=
-TAB=$(printf '\t')
+# a literal tab: $(printf '\t') would fork, in the attached part and in the worker
+TAB='	'
 SF_NL='
 '
 
