@@ -23,7 +23,7 @@ SYSFLEET_TAB='	'
 SYSFLEET_CR=${SYSFLEET_CR-$(printf '\r')}
 
 # Cost: this runs on every host of every check, so it starts a fixed handful of programs (awk,
-# ss, readlink for symlinks, uname before Linux 6.1), never one per key or per file: on a 2-core
+# ss, uname before Linux 6.1), never one per key or per file: on a 2-core
 # control node hosting a lab, and on busy hosts, process starts are what a gather costs. The other
 # cost is the shells' `read`, which takes one read(2) per byte: fine for short files, but the
 # large /proc/net files go through one awk and values are looked up by parameter expansion.
@@ -237,13 +237,16 @@ sysfleet_lines() {
   done <"$1"
 }
 
-# Print one sysctl configuration file: path, dir, symlink target, meaningful lines.
+# Print one sysctl configuration file: path, dir, whether it is a symlink, meaningful lines.
+# Of a symlink only one thing counts: whether it resolves to /dev/null, which masks its name.
+# test's -ef (same device and inode) tells without a readlink process, and also for relative or
+# chained links; `link<TAB>/dev/null` then, else a bare `link`.
 sysfleet_file() {
   f=$1
   d=$2
   printf 'file\t%s\t%s\n' "$f" "$d"
   if [ -L "$f" ]; then
-    printf 'link\t%s\n' "$(readlink "$f" 2>/dev/null)"
+    if [ "$f" -ef /dev/null ]; then printf 'link\t/dev/null\n'; else echo link; fi
   fi
   if [ ! -r "$f" ] || [ -d "$f" ]; then
     printf 'error\tnot readable\n'

@@ -7,18 +7,22 @@
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
+  lstatSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildGatherScript, InvalidKeyError, renderGatherScript } from './script.js';
 import { parseGatherOutput } from './parseGather.js';
+import { parseSysctlFiles } from './parseSysctlFiles.js';
+import { isDevNull } from '../plan/precedence.js';
 
 const body = readFileSync(new URL('./gather.sh', import.meta.url), 'utf8');
 const KEYS = [
@@ -128,6 +132,11 @@ describe.each(shells)('gather.sh on %s', (name, argv) => {
     expect(facts.localPortRange?.[0]).toBeLessThan(facts.localPortRange?.[1] ?? 0);
     expect(facts.counters.TcpExt?.ListenOverflows).toBeTypeOf('number');
     expect(facts.sysctlFiles.map((f) => f.path)).toEqual(expectedSysctlFiles());
+    for (const f of facts.sysctlFiles)
+      expect([f.path, f.symlink !== undefined]).toEqual([
+        f.path,
+        lstatSync(f.path).isSymbolicLink(),
+      ]);
     if (isRoot) expect(facts.sysctls['net.ipv6.route.flush']?.state).toBe('unreadable');
   });
 
@@ -145,6 +154,35 @@ describe.each(shells)('gather.sh on %s', (name, argv) => {
         expect(r.stderr).toBe('');
         expect(r.stdout).toBe('L\t1\ta = 1\nL\t3\tb = 2\n');
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!available)('tells a symlink to /dev/null (also relative, chained) from others', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sf-links-'));
+    try {
+      writeFileSync(join(dir, 'real.conf'), 'a = 1\n');
+      symlinkSync('/dev/null', join(dir, '10-null.conf'));
+      symlinkSync('10-null.conf', join(dir, '20-chain.conf'));
+      symlinkSync(relative(dir, '/dev/null'), join(dir, '30-rel.conf'));
+      symlinkSync('real.conf', join(dir, '40-file.conf'));
+      symlinkSync('missing.conf', join(dir, '50-dangling.conf'));
+      const names = ['10-null', '20-chain', '30-rel', '40-file', '50-dangling', 'real'];
+      const calls = names.map((n) => `sysfleet_file '${dir}/${n}.conf' '${dir}'\n`).join('');
+      const r = run(argv, `${body}\n${calls}`);
+      expect(r.stderr).toBe('');
+      const head = (n: string) => `file\t${dir}/${n}.conf\t${dir}\n`;
+      expect(r.stdout).toBe(
+        `${head('10-null')}link\t/dev/null\n` +
+          `${head('20-chain')}link\t/dev/null\n` +
+          `${head('30-rel')}link\t/dev/null\n` +
+          `${head('40-file')}link\nL\t1\ta = 1\n` +
+          `${head('50-dangling')}link\nerror\tnot readable\n` +
+          `${head('real')}L\t1\ta = 1\n`,
+      );
+      const masked = parseSysctlFiles(r.stdout.trimEnd().split('\n')).map((f) => isDevNull(f));
+      expect(masked).toEqual([true, true, true, false, false, false]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
 /**
- * Parser for the `@@files` section: `file<TAB>path<TAB>dir`, then optional `link<TAB>target`,
+ * Parser for the `@@files` section: `file<TAB>path<TAB>dir`, then optional `link` (`link<TAB>/dev/null`),
  * `error<TAB>text`, `truncated<TAB>n`, and `L<TAB>lineno<TAB>text` lines.
  */
 import type { SysctlFile } from './types.js';
@@ -23,7 +23,8 @@ export function parseSysctlFiles(lines: readonly string[]): SysctlFile[] {
     } else if (!cur) {
       continue;
     } else if (tag === 'link') {
-      cur.linkTarget = parts.slice(1).join('\t');
+      // `link` or `link<TAB>/dev/null`; older gathers printed every target
+      cur.symlink = { devNull: parts.slice(1).join('\t') === '/dev/null' };
     } else if (tag === 'error') {
       cur.error = parts.slice(1).join('\t') || 'not readable';
     } else if (tag === 'truncated') {

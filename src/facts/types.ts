@@ -26,8 +26,11 @@ export interface SysctlFile {
   /** The directory it was found in (e.g. /etc/sysctl.d), or the path itself for /etc/sysctl.conf. */
   dir: string;
   basename: string;
-  /** When the path is a symlink: its target (e.g. 99-sysctl.conf -> ../sysctl.conf). */
-  linkTarget?: string;
+  /**
+   * The path is a symlink (e.g. Debian's 99-sysctl.conf -> ../sysctl.conf); `devNull` when it
+   * resolves to /dev/null, which masks its name.
+   */
+  symlink?: { devNull: boolean };
   lines: SysctlFileLine[];
   /** The gather could not read the file (its lines are unknown, precedence is uncertain). */
   error?: string;

@@ -61,7 +61,7 @@ const rows: Row[] = [
     loader: 'systemd',
     files: [
       file('/etc/sysctl.d/60-sysfleet.conf', [`${K} = 60`]),
-      file('/etc/sysctl.d/99-vendor.conf', [], { linkTarget: '/dev/null' }),
+      file('/etc/sysctl.d/99-vendor.conf', [], { symlink: { devNull: true } }),
       file('/usr/lib/sysctl.d/99-vendor.conf', [`${K} = 7200`]),
     ],
     want: { file: '/etc/sysctl.d/60-sysfleet.conf', line: 1, value: '60' },
@@ -86,7 +86,7 @@ const rows: Row[] = [
     loader: 'systemd',
     files: [
       file('/etc/sysctl.d/60-x.conf', [`${K} = 60`]),
-      file('/etc/sysctl.d/99-sysctl.conf', [`${K} = 7200`], { linkTarget: '../sysctl.conf' }),
+      file('/etc/sysctl.d/99-sysctl.conf', [`${K} = 7200`], { symlink: { devNull: false } }),
       file('/etc/sysctl.conf', [`${K} = 7200`]),
     ],
     want: { file: '/etc/sysctl.d/99-sysctl.conf', line: 1, value: '7200' },
@@ -197,7 +197,7 @@ describe('loadOrder', () => {
   it('reports masked files and who masks them', () => {
     const o = loadOrder(
       [
-        file('/etc/sysctl.d/99-vendor.conf', [], { linkTarget: '/dev/null' }),
+        file('/etc/sysctl.d/99-vendor.conf', [], { symlink: { devNull: true } }),
         file('/usr/lib/sysctl.d/99-vendor.conf', [`${K} = 1`]),
         file('/usr/lib/sysctl.d/10-a.conf'),
       ],

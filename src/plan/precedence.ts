@@ -54,7 +54,7 @@ const dirRank = (dir: string): number => {
   return i < 0 ? SYSCTL_DIRS.length : i;
 };
 
-export const isDevNull = (f: SysctlFile): boolean => f.linkTarget === '/dev/null';
+export const isDevNull = (f: SysctlFile): boolean => f.symlink?.devNull === true;
 
 export function loadOrder(files: readonly SysctlFile[], loader: Loader): LoadOrder {
   const confDirFiles = files
