@@ -43,5 +43,8 @@ await build({
   ...NODE_ESM_BUNDLE,
   // typescript: only the lab agent's fallback for running from src/ imports it
   external: ['ssh2', 'ink', 'react', '../ui/*', 'typescript'],
+  // Smaller to read and parse on every start (850 -> 560 KB); names stay, for stack traces.
+  minifyWhitespace: true,
+  minifySyntax: true,
   plugins: [keepModuleUrls],
 });
