@@ -151,6 +151,32 @@ describe('renderRollbackScript', () => {
     expect(s).toContain("sf_data_rfile_snap_1() { SF_J='IyBvbGQK'; }\n");
     expect(s).toContain("sf_data_rfile_snap_2() { SF_J=''; }\n");
     expect(s).toContain('SF_FORCE=1');
+    // the run content 'new\n' as text too, for the builtin comparison; none for file 2
+    expect(s).toContain('sf_data_rfile_runtext_1() {\nSF_T=\nwhile IFS= read -r _sf_l;');
+    expect(s).toContain("<<'SF_TEXT_EOF'\nnew\nSF_TEXT_EOF\n}\n");
+    expect(s).toContain('sf_data_rfile_runtext_2() { return 1; }\n');
+  });
+
+  it('gives run content without an exact text form only as base64', () => {
+    const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64');
+    const runText = (runContentBase64: string) =>
+      renderRollbackProgram({
+        runId: RUN,
+        by: 'x',
+        force: false,
+        keys: [],
+        files: [{ snapshot: { path: '/etc/sysctl.d/a.conf', state: 'absent' }, runContentBase64 }],
+      });
+    for (const odd of [
+      b64('no newline at the end'),
+      b64('a\nSF_TEXT_EOF\nb\n'),
+      b64('nul\0\n'),
+      b64(Buffer.from([0xff, 0x0a])), // not UTF-8
+    ]) {
+      const s = runText(odd);
+      expect(s).toContain('sf_data_rfile_runtext_1() { return 1; }\n');
+      expect(s).toContain(`sf_data_rfile_run_1() { SF_J='${odd}'; }\n`);
+    }
   });
 
   it('refuses a snapshot whose mode or base64 is not what the host printed', () => {

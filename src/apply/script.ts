@@ -61,6 +61,24 @@ function textFn(name: string, text: string): string {
   return `${name}() {\nSF_T=\nwhile IFS= read -r _sf_l; do SF_T="$SF_T$_sf_l$SF_NL"; done <<'${TEXT_EOF}'\n${text}${TEXT_EOF}\n}\n`;
 }
 
+/**
+ * The run's content of a file as a text data function (SF_T), when it has an exact text form
+ * (UTF-8 that round-trips, and textFn accepts it); else one that fails, and the host compares
+ * base64. A rollback then checks "still what the run wrote" with builtins, not base64.
+ */
+function runTextFn(name: string, b64: string | undefined): string {
+  const fallback = `${name}() { return 1; }\n`;
+  if (b64 === undefined || b64 === '') return fallback;
+  const text = Buffer.from(b64, 'base64').toString('utf8');
+  if (Buffer.from(text, 'utf8').toString('base64') !== b64) return fallback;
+  try {
+    return textFn(name, text);
+  } catch (e) {
+    if (e instanceof ScriptDataError) return fallback;
+    throw e;
+  }
+}
+
 /** Epoch seconds, validated; '' lets the host ask `date`. */
 function nowOf(nowSec: number | undefined): string {
   if (nowSec === undefined) return '';
@@ -192,6 +210,7 @@ export function renderRollbackProgram(req: RollbackRequest): string {
       fileFns += base64Fn(`sf_data_rfile_snap_${n}`, '');
     }
     fileFns += base64Fn(`sf_data_rfile_run_${n}`, runContentBase64 ?? '');
+    fileFns += runTextFn(`sf_data_rfile_runtext_${n}`, runContentBase64);
   });
   const data =
     header('rollback', runId, req.by, req.nowSec, [`SF_FORCE=${req.force ? 1 : 0}`]) +

@@ -174,13 +174,19 @@ sf_b64() {
 }
 # sf_same_content FILE B64 : 0 when FILE's content is B64
 sf_same_content() { sf_b64 "$1"; [ "$SF_B64" = "$2" ]; }
-# sf_file_state PATH : SF_FS (absent|present|other), SF_FMODE, SF_FUID, SF_FGID
+# sf_file_kind PATH : SF_FS (absent|present|other), builtins only
+sf_file_kind() {
+  if [ -L "$1" ]; then SF_FS=other
+  elif [ ! -e "$1" ]; then SF_FS=absent
+  elif [ ! -f "$1" ]; then SF_FS=other
+  else SF_FS=present
+  fi
+}
+# sf_file_state PATH : sf_file_kind, and for a present file SF_FMODE, SF_FUID, SF_FGID (one stat)
 sf_file_state() {
   SF_FMODE=; SF_FUID=; SF_FGID=
-  if [ -L "$1" ]; then SF_FS=other; return 0; fi
-  if [ ! -e "$1" ]; then SF_FS=absent; return 0; fi
-  if [ ! -f "$1" ]; then SF_FS=other; return 0; fi
-  SF_FS=present
+  sf_file_kind "$1"
+  [ "$SF_FS" = present ] || return 0
   set -- $(stat -c '%a %u %g' "$1")
   SF_FMODE=$1; SF_FUID=$2; SF_FGID=$3
 }

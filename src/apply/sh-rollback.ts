@@ -5,6 +5,7 @@ import { sh } from './sh-tag.js';
  *   sf_data_rkeys   lines `key|snapstate|hasrun(1/0)|runvalue|snapvalue`
  *   sf_data_rfiles  lines `n|path|snapstate|mode|uid|gid|hasrun(1/0)`
  *   sf_data_rfile_snap_<n> / sf_data_rfile_run_<n>  set SF_J to the snapshot / run content (base64)
+ *   sf_data_rfile_runtext_<n>  sets SF_T to the run content as text, or fails when it has none
  *   SF_FORCE        1: restore even what changed again since the run
  *
  * A key is restored only when its runtime value is still the run's value (else `changed_since`,
@@ -66,20 +67,28 @@ sf_rb_keys() {
   done <"$SF_W.ract"
 }
 
+# sf_rb_is_run N PATH HASRUN : 0 when PATH still holds what the run wrote; compared as text with
+# builtins when the run's content has a text form (the file sysfleet renders always has), else
+# as base64
+sf_rb_is_run() {
+  [ "$3" = 1 ] || return 1
+  if sf_data_rfile_runtext_$1; then sf_text_of "$2" && [ "$SF_TXT" = "$SF_T" ]; return; fi
+  sf_data_rfile_run_$1; sf_same_content "$2" "$SF_J"
+}
+
 # sf_rb_file N PATH SNAPSTATE MODE UID GID HASRUN
 sf_rb_file() {
   _n=$1; _p=$2; _st=$3; _m=$4; _u=$5; _g=$6; _hr=$7
   _cur=; _snap=; _run=
-  sf_file_state "$_p"
+  sf_file_kind "$_p"
   if [ "$SF_FS" = other ]; then
     sf_emit rfile "path=$_p" action=failed "error=$_p is not a regular file now; left alone"
     SF_NFAIL=$((SF_NFAIL + 1)); return 0
   fi
-  [ "$SF_FS" = present ] && { sf_b64 "$_p"; _cur=$SF_B64; }
-  [ "$_hr" = 1 ] && { sf_data_rfile_run_$_n; _run=$SF_J; }
+  # The run created the file: remove it if it is still what the run wrote (no stat, no base64).
   if [ "$_st" = absent ]; then
     if [ "$SF_FS" = absent ]; then sf_emit rfile "path=$_p" action=already; return 0; fi
-    if [ "$SF_FORCE" != 1 ] && { [ "$_hr" != 1 ] || [ "$_cur" != "$_run" ]; }; then
+    if [ "$SF_FORCE" != 1 ] && ! sf_rb_is_run "$_n" "$_p" "$_hr"; then
       sf_emit rfile "path=$_p" action=changed_since; SF_NSKIP=$((SF_NSKIP + 1)); return 0
     fi
     if sf_rm_file "$_p" && [ ! -e "$_p" ]; then
@@ -89,6 +98,9 @@ sf_rb_file() {
     fi
     return 0
   fi
+  sf_file_state "$_p"
+  [ "$SF_FS" = present ] && { sf_b64 "$_p"; _cur=$SF_B64; }
+  [ "$_hr" = 1 ] && { sf_data_rfile_run_$_n; _run=$SF_J; }
   sf_data_rfile_snap_$_n; _snap=$SF_J
   if [ "$SF_FS" = present ] && [ "$_cur" = "$_snap" ] && [ "$SF_FMODE $SF_FUID $SF_FGID" = "$_m $_u $_g" ]; then
     sf_emit rfile "path=$_p" action=already; return 0

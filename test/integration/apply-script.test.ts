@@ -378,6 +378,34 @@ describe.skipIf(!root && !inCi)('apply/rollback host programs (real namespaces)'
       expect(host.sysctl(KEEPALIVE)).toBe('7200');
     });
 
+    it('leaves a file it created but someone edited since, unless forced', async () => {
+      const runId = await newRun();
+      const content = 'net.ipv4.tcp_keepalive_time = 300\n# a \\ backslash and $(id)\n';
+      const plan = planOf([change(KEEPALIVE, '300')], content);
+      expect((await applyHost(conn, plan, { ...opts, runId, store })).state).toBe('changed');
+      const rec = (await store.loadHost(runId, 'nshost'))!;
+      // one byte more, then one byte less (no trailing newline): both are edits
+      for (const edited of [`${content}x`, content.slice(0, -1)]) {
+        await writeFile(fileOnHost(host), edited);
+        const rb = await rollbackHost(conn, rec.snapshot!, rec.plan, { ...opts, by: 't' });
+        expect(rb.files).toEqual([{ path: FILE, action: 'changed_since' }]);
+        expect(await readFile(fileOnHost(host), 'utf8')).toBe(edited);
+      }
+      await writeFile(fileOnHost(host), content);
+      const same = await rollbackHost(conn, rec.snapshot!, rec.plan, { ...opts, by: 't' });
+      expect(same.files).toEqual([{ path: FILE, action: 'removed' }]);
+      expect(existsSync(fileOnHost(host))).toBe(false);
+
+      await writeFile(fileOnHost(host), 'edited\n');
+      const forced = await rollbackHost(conn, rec.snapshot!, rec.plan, {
+        ...opts,
+        by: 't',
+        force: true,
+      });
+      expect(forced.files).toEqual([{ path: FILE, action: 'removed' }]);
+      expect(existsSync(fileOnHost(host))).toBe(false);
+    });
+
     it('EINVAL on one key: the host ends as before, `reverted` with the reason', async () => {
       await writeFile(fileOnHost(host), 'old\n');
       const before = await fileFacts(fileOnHost(host));
