@@ -106,14 +106,14 @@ sf_apply_file() {
     SF_ERR="$SF_FILE is not a regular file; refusing to replace it"
     sf_emit file "path=$SF_FILE" action=failed "error=$SF_ERR"; return 1
   fi
-  if [ "$SF_FS" = present ] && [ "$SF_FMODE" = 644 ] && sf_text_of "$SF_FILE" && [ "$SF_TXT" = "$SF_T" ]; then
+  if [ "$SF_FS" = present ] && [ "$SF_FMODE" = 644 ] && sf_holds_text "$SF_FILE"; then
     sf_emit file "path=$SF_FILE" action=same; return 0
   fi
   if ! sf_put_text "$SF_FILE" "$SF_FUID" "$SF_FGID"; then
     sf_emit file "path=$SF_FILE" action=failed "error=$SF_ERR"; return 1
   fi
   SF_FILE_WRITTEN=1
-  if ! { sf_text_of "$SF_FILE" && [ "$SF_TXT" = "$SF_T" ]; }; then
+  if ! sf_holds_text "$SF_FILE"; then
     SF_ERR="$SF_FILE: content read back differs from what was written"
     sf_emit file "path=$SF_FILE" action=failed "error=$SF_ERR"; return 1
   fi

@@ -231,6 +231,8 @@ sf_text_of() {
   { while IFS= read -r _tx_l; do SF_TXT="$SF_TXT$_tx_l$SF_NL"; done <"$1"; } 2>/dev/null || return 1
   SF_TXT="$SF_TXT$_tx_l"
 }
+# sf_holds_text FILE : 0 when FILE's content is exactly SF_T (sf_text_of, no process)
+sf_holds_text() { sf_text_of "$1" && [ "$SF_TXT" = "$SF_T" ]; }
 
 # sf_put_text PATH UID GID : atomically replace PATH with SF_T, mode 0644: the temp is created
 # under umask 022 with the builtin printf, then sf_commit_temp. The temp is ours; it is given

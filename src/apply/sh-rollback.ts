@@ -72,7 +72,7 @@ sf_rb_keys() {
 # as base64
 sf_rb_is_run() {
   [ "$3" = 1 ] || return 1
-  if sf_data_rfile_runtext_$1; then sf_text_of "$2" && [ "$SF_TXT" = "$SF_T" ]; return; fi
+  if sf_data_rfile_runtext_$1; then sf_holds_text "$2"; return; fi
   sf_data_rfile_run_$1; sf_same_content "$2" "$SF_J"
 }
 
