@@ -52,26 +52,20 @@ const SAMPLE_MS = 250;
 interface ProcInfo {
   ppid: number;
   cpuTicks: number;
+  /** cutime + cstime: CPU of the children it has waited for. */
+  reapedTicks: number;
 }
 
 function procStat(pid: number): ProcInfo | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15
-    return { ppid: Number(rest[1]), cpuTicks: Number(rest[11]) + Number(rest[12]) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** cutime + cstime: CPU of the process's children it has waited for, in ticks. */
-function reapedChildrenTicks(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // cutime is field 16, cstime 17
-    return Number(rest[13]) + Number(rest[14]);
+    // rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15, cutime 16, cstime 17
+    return {
+      ppid: Number(rest[1]),
+      cpuTicks: Number(rest[11]) + Number(rest[12]),
+      reapedTicks: Number(rest[13]) + Number(rest[14]),
+    };
   } catch {
     return undefined;
   }
@@ -174,7 +168,8 @@ async function reapDaemons(marker: string): Promise<number> {
 
 export async function measure(opts: MeasureOptions): Promise<Measured> {
   const log = openSync(opts.logPath, 'w');
-  const hostsBefore = opts.hostsPid === undefined ? undefined : reapedChildrenTicks(opts.hostsPid);
+  const hostsBefore =
+    opts.hostsPid === undefined ? undefined : procStat(opts.hostsPid)?.reapedTicks;
   const started = process.hrtime.bigint();
   const child = spawn(
     '/usr/bin/time',
@@ -201,7 +196,7 @@ export async function measure(opts: MeasureOptions): Promise<Measured> {
   let hostsCpuS = Number.NaN;
   if (opts.hostsPid !== undefined && hostsBefore !== undefined) {
     await hostsSettled(opts.hostsPid);
-    const after = reapedChildrenTicks(opts.hostsPid);
+    const after = procStat(opts.hostsPid)?.reapedTicks;
     if (after !== undefined) hostsCpuS = (after - hostsBefore) / CLK_TCK;
   }
   const t = parseTimeOutput(readFileSync(opts.timePath, 'utf8'));
