@@ -22,7 +22,7 @@ import { describe, expect, it } from 'vitest';
 import { buildGatherScript, InvalidKeyError, renderGatherScript } from './script.js';
 import { parseGatherOutput } from './parseGather.js';
 import { parseSysctlFiles } from './parseSysctlFiles.js';
-import { isDevNull } from '../plan/precedence.js';
+import { isDevNull, SYSCTL_CONF, SYSCTL_DIRS } from '../plan/precedence.js';
 
 const body = readFileSync(new URL('./gather.sh', import.meta.url), 'utf8');
 const KEYS = [
@@ -60,16 +60,9 @@ function expectedSysctlFiles(): string[] {
       .sort())
       out.push(`${d}/${f}`);
   }
-  if (existsSync('/etc/sysctl.conf')) out.push('/etc/sysctl.conf');
+  if (existsSync(SYSCTL_CONF)) out.push(SYSCTL_CONF);
   return out;
 }
-const SYSCTL_DIRS = [
-  '/etc/sysctl.d',
-  '/run/sysctl.d',
-  '/usr/local/lib/sysctl.d',
-  '/usr/lib/sysctl.d',
-  '/lib/sysctl.d',
-];
 
 function run(argv: string[], input: string) {
   const [cmd, ...args] = argv as [string, ...string[]];

@@ -1,6 +1,6 @@
 /**
- * Parser for the `@@files` section: `file<TAB>path<TAB>dir`, then optional `link` (`link<TAB>/dev/null`),
- * `error<TAB>text`, `truncated<TAB>n`, and `L<TAB>lineno<TAB>text` lines.
+ * Parser for the `@@files` section: `file<TAB>path<TAB>dir`, then optional `link` (or
+ * `link<TAB>/dev/null`), `error<TAB>text`, `truncated<TAB>n`, and `L<TAB>lineno<TAB>text` lines.
  */
 import type { SysctlFile } from './types.js';
 import { parseSysctlLine } from './parseSysctlLine.js';
