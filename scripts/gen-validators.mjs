@@ -2,9 +2,9 @@
 // JavaScript with ajv's standalone mode, so a run neither loads ajv nor compiles a schema: that
 // was ~0.1 s of every `sysfleet check` (a cron job pays it on every run).
 //
-//   node scripts/gen-validators.mjs     rewrites src/model/schema-validators.gen.js
+//   node scripts/gen-validators.mjs     rewrites src/parse/schema-validators.gen.js
 //
-// A unit test (src/model/schema-validators.test.ts) regenerates and compares, so a schema edited
+// A unit test (src/parse/schema-validators.test.ts) regenerates and compares, so a schema edited
 // without running this fails CI instead of validating against the old schema.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const ROOT = new URL('../', import.meta.url);
-export const OUT = fileURLToPath(new URL('src/model/schema-validators.gen.js', ROOT));
+export const OUT = fileURLToPath(new URL('src/parse/schema-validators.gen.js', ROOT));
 
 /** The ajv options schema-check.ts also uses when it compiles a schema itself. */
 export const AJV_OPTIONS = {

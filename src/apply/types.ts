@@ -3,7 +3,7 @@
  * and what the control node's snapshot store keeps. Produced by src/apply (script output parsers
  * and the store), read by src/run, src/report, src/ui and the CLI.
  */
-import type { SysctlKey, SysctlValue } from '../model/types.js';
+import type { SysctlKey, SysctlValue } from '../sysctl/types.js';
 import type { KeyChange } from '../plan/types.js';
 
 /** Who holds a host's lock (/var/lib/sysfleet/lock), as recorded in the lock itself. */

@@ -3,8 +3,8 @@
  * one-exec gather that check uses, without judging anything.
  */
 import { Command } from 'commander';
-import { INCIDENT_SYSCTLS } from '../model/known-sysctls.js';
-import type { Target } from '../model/types.js';
+import { INCIDENT_SYSCTLS } from '../sysctl/known-sysctls.js';
+import type { Target } from '../playbook/types.js';
 import { runCheck } from '../run/check.js';
 import { checkDeps, loadFleet, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';

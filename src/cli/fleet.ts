@@ -5,13 +5,15 @@
  */
 import { hostname, userInfo } from 'node:os';
 import { buildGatherScript, parseGatherOutput } from '../facts/index.js';
-import { loadInventory } from '../model/load-inventory.js';
-import { expandLimitFiles } from '../model/load-limit.js';
-import { loadSshConfig } from '../model/load-ssh-config.js';
-import { inventoryLookup, isSkipped, resolveConnection } from '../model/connection.js';
-import { selectHosts } from '../model/host-pattern.js';
-import { loadPlaybook, targetsForHost } from '../model/playbook.js';
-import type { Inventory, Playbook } from '../model/types.js';
+import { loadInventory } from '../inventory/load-inventory.js';
+import { expandLimitFiles } from '../inventory/load-limit.js';
+import { loadSshConfig } from '../connection/load-ssh-config.js';
+import { inventoryLookup, isSkipped, resolveConnection } from '../connection/connection.js';
+import { selectHosts } from '../inventory/host-pattern.js';
+import { loadPlaybook } from '../playbook/load-playbook.js';
+import { targetsForHost } from '../playbook/targets.js';
+import type { Inventory } from '../inventory/types.js';
+import type { Playbook } from '../playbook/types.js';
 import { planHost } from '../plan/index.js';
 import type { CheckDeps, RunHost } from '../run/check.js';
 import { runSignal } from '../run/clock.js';

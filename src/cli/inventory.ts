@@ -4,13 +4,13 @@
  * `ansible-inventory --list/--graph` print, so the two can be diffed.
  */
 import type { Command } from 'commander';
-import { toAnsibleGraph } from '../model/ansible-list.js';
-import { inventoryLookup, resolveConnections } from '../model/connection.js';
-import { selectHosts } from '../model/host-pattern.js';
-import { inventoryListJson, inventoryTable } from '../model/inventory-view.js';
-import { loadInventory } from '../model/load-inventory.js';
-import { expandLimitFiles } from '../model/load-limit.js';
-import { loadSshConfig } from '../model/load-ssh-config.js';
+import { toAnsibleGraph } from '../inventory/ansible-list.js';
+import { inventoryLookup, resolveConnections } from '../connection/connection.js';
+import { selectHosts } from '../inventory/host-pattern.js';
+import { inventoryListJson, inventoryTable } from '../inventory/inventory-view.js';
+import { loadInventory } from '../inventory/load-inventory.js';
+import { expandLimitFiles } from '../inventory/load-limit.js';
+import { loadSshConfig } from '../connection/load-ssh-config.js';
 
 export interface InventoryIo {
   out: (text: string) => void;

@@ -2,7 +2,7 @@
  * HostFacts: what one host's kernel and files say, parsed from the output of the single
  * gather script (src/facts/gather.sh) by pure parsers. Produced by src/facts, read by src/plan.
  */
-import type { SysctlKey, SysctlValue } from '../model/types.js';
+import type { SysctlKey, SysctlValue } from '../sysctl/types.js';
 
 export type SysctlReading =
   | { state: 'value'; value: SysctlValue }

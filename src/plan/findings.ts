@@ -1,10 +1,10 @@
 /**
  * Evidence -> findings, pure. Thresholded findings are emitted whenever their threshold is
  * configured and the evidence exists (severity `ok` included, so reports can graph them);
- * informational ones only when the problem is present. Incident numbers refer to DOMAIN.md.
+ * informational ones only when the problem is present. Incident numbers refer to docs/incidents.md.
  */
 import type { HostFacts } from '../facts/types.js';
-import type { EvidenceThreshold, EvidenceThresholds } from '../model/types.js';
+import type { EvidenceThreshold, EvidenceThresholds } from '../playbook/types.js';
 import type { Finding, Severity } from './types.js';
 
 export function severityOf(value: number, t: EvidenceThreshold): Severity {

@@ -4,7 +4,8 @@
  * (procps reads /etc/sysctl.conf last), the plan says so in shadowWarnings instead of editing it.
  */
 import type { HostFacts, SysctlFile } from '../facts/types.js';
-import type { SysctlKey, SysctlValue, Target } from '../model/types.js';
+import type { SysctlKey, SysctlValue } from '../sysctl/types.js';
+import type { Target } from '../playbook/types.js';
 import { loadOrder, resolveKey } from './precedence.js';
 import { satisfies } from './values.js';
 

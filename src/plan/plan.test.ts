@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HostFacts, SysctlFile } from '../facts/types.js';
-import type { Target } from '../model/types.js';
+import type { Target } from '../playbook/types.js';
 import { parseSysctlLine } from '../facts/parseSysctlLine.js';
 import { planHost } from './plan.js';
 import { candidateBasenames } from './persist.js';

@@ -12,7 +12,8 @@
  * current runtime value (it meets the target, and persisting it keeps boot equal to now).
  */
 import type { HostFacts } from '../facts/types.js';
-import type { EvidenceThresholds, SysctlKey, SysctlValue, Target } from '../model/types.js';
+import type { EvidenceThresholds, Target } from '../playbook/types.js';
+import type { SysctlKey, SysctlValue } from '../sysctl/types.js';
 import type { BootValue, HostPlan, KeyChange, KeyVerdict } from './types.js';
 import { loadOrder, resolveKey, type KeyResolution } from './precedence.js';
 import { choosePersistPath, renderPersistFile } from './persist.js';

@@ -2,7 +2,8 @@
  * HostPlan: the pure verdict for one host, computed from HostFacts x Playbook by src/plan.
  * check reports it; apply carries out exactly its `changes` (a dry run *is* the plan).
  */
-import type { SysctlKey, SysctlValue, Target } from '../model/types.js';
+import type { SysctlKey, SysctlValue } from '../sysctl/types.js';
+import type { Target } from '../playbook/types.js';
 
 export type KeyStatus =
   | 'compliant'
@@ -39,7 +40,7 @@ export type Severity = 'ok' | 'warning' | 'critical';
 export interface Finding {
   id: string; // e.g. 'time_wait_port_ratio'
   severity: Severity;
-  /** Incident number in DOMAIN.md (1..6). */
+  /** Incident number in docs/incidents.md (1..6). */
   incident: number;
   message: string;
   value: number;

@@ -1,9 +1,10 @@
 /**
  * Comparing sysctl values with targets. Multi-value keys (ip_local_port_range) are
  * whitespace-separated fields compared as numbers field by field; non-numeric fields compare as
- * strings. (Small internal helpers: src/model has its own; these keep plan/ independent of it.)
+ * strings. (Small internal helpers, kept here so plan/ depends on no parser.)
  */
-import type { SysctlValue, Target } from '../model/types.js';
+import type { SysctlValue } from '../sysctl/types.js';
+import type { Target } from '../playbook/types.js';
 
 export function fields(value: SysctlValue): string[] {
   return value.trim().split(/\s+/).filter(Boolean);

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { HostFacts } from '../facts/types.js';
-import type { EvidenceThresholds, Target } from '../model/types.js';
+import type { EvidenceThresholds, Target } from '../playbook/types.js';
 import { planHost } from '../plan/plan.js';
 import { buildCheckReport, type HostResult } from './build.js';
 import { exitCode, exitCodeOf } from './exitCode.js';

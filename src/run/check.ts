@@ -4,7 +4,9 @@
  * a host that hangs ends as unknown with the reason, and the run goes on without it.
  */
 import type { HostFacts } from '../facts/types.js';
-import type { HostConnection, SysctlKey, Target } from '../model/types.js';
+import type { HostConnection } from '../connection/types.js';
+import type { SysctlKey } from '../sysctl/types.js';
+import type { Target } from '../playbook/types.js';
 import type { HostPlan } from '../plan/types.js';
 import type { Connection } from '../transport/types.js';
 import { TransportError } from '../transport/types.js';

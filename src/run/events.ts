@@ -5,7 +5,7 @@
  */
 import type { HostFacts } from '../facts/types.js';
 import type { HostPlan } from '../plan/types.js';
-import type { SysctlKey, SysctlValue } from '../model/types.js';
+import type { SysctlKey, SysctlValue } from '../sysctl/types.js';
 
 export type RunKind = 'check' | 'apply' | 'rollback';
 

@@ -1,5 +1,5 @@
 /** Test fixtures for the run layer (imported by tests only). */
-import type { HostConnection } from '../model/types.js';
+import type { HostConnection } from '../connection/types.js';
 import type { RunHost } from './check.js';
 
 /** A host reached directly over ssh at 127.0.0.1:22 as root, no targets; override any field. */

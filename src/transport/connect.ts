@@ -4,7 +4,7 @@
  * known_hosts, the jump host pool and the secrets (each asked for once).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { HostConnection } from '../model/types.js';
+import type { HostConnection } from '../connection/types.js';
 import { backoffMs, isTransient } from './errors.js';
 import { JumpPool, hopKey } from './jump-pool.js';
 import { DEFAULT_KNOWN_HOSTS, KnownHostsStore } from './known-hosts-store.js';

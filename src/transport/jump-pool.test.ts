@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { Client } from 'ssh2';
 import { describe, expect, it } from 'vitest';
-import type { JumpHost } from '../model/types.js';
+import type { JumpHost } from '../connection/types.js';
 import { JumpPool, type HopContext } from './jump-pool.js';
 
 /** Just enough of an ssh2 Client for the pool: forwardOut, end, destroy, close event. */

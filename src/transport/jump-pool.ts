@@ -7,7 +7,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { Client } from 'ssh2';
-import type { JumpHost } from '../model/types.js';
+import type { JumpHost } from '../connection/types.js';
 import { abortReason, type TransportEvent } from './ssh-client.js';
 import { TransportError } from './types.js';
 

@@ -1,5 +1,5 @@
 /**
- * Test-only factory of realistic run events (keepalive rollout of incident 1 in DOMAIN.md):
+ * Test-only factory of realistic run events (keepalive rollout of incident 1 in docs/incidents.md):
  * deterministic host names, timestamps, plans, key results and errors. Not used by the product.
  */
 import type { HostFacts } from '../facts/types.js';

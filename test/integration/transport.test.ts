@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labAvailable, labUp, type Lab } from './support/lab.js';
-import type { HostConnection } from '../../src/model/types.js';
+import type { HostConnection } from '../../src/connection/types.js';
 import {
   createTransport,
   envSecrets,

@@ -4,7 +4,7 @@
  * (a group may also be a bare list of hosts). Without `_meta`, the caller asks the script for
  * each host's vars with `--host H` (see load-inventory.ts).
  */
-import type { ModelError } from './errors.js';
+import type { ModelError } from '../parse/errors.js';
 import { hostNameProblem } from './host-range.js';
 import {
   addChild,

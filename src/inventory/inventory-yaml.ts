@@ -6,8 +6,8 @@
  * position and a did-you-mean: those are typos that silently drop hosts. Variables are checked
  * against schemas/inventory-vars.schema.json.
  */
-import type { ModelError } from './errors.js';
-import { bundledSchema } from './files.js';
+import type { ModelError } from '../parse/errors.js';
+import { bundledSchema } from '../parse/files.js';
 import { expandHostRange, HostRangeError, hostNameProblem, splitHostPort } from './host-range.js';
 import {
   addChild,
@@ -18,9 +18,9 @@ import {
   setHostVars,
   type InventoryData,
 } from './inventory-data.js';
-import { schemaErrors } from './schema-check.js';
-import { didYouMean } from './suggest.js';
-import { posAt, type ParsedYaml } from './yaml-pos.js';
+import { schemaErrors } from '../parse/schema-check.js';
+import { didYouMean } from '../parse/suggest.js';
+import { posAt, type ParsedYaml } from '../parse/yaml-pos.js';
 
 const GROUP_KEYS = ['hosts', 'vars', 'children'];
 

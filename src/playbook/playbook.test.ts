@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ModelErrors } from './errors.js';
-import { finalize, newInventoryData, reconcile } from './inventory-data.js';
-import { parseIniInventory } from './inventory-ini.js';
+import { ModelErrors } from '../parse/errors.js';
+import { finalize, newInventoryData, reconcile } from '../inventory/inventory-data.js';
+import { parseIniInventory } from '../inventory/inventory-ini.js';
 import { loadPlaybook } from './load-playbook.js';
 import { globalKeys, parsePlaybook } from './playbook.js';
 import { checkOverrides, targetsForHost } from './targets.js';

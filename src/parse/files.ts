@@ -1,7 +1,7 @@
 /**
- * The model's file-system edge: the few reads the loaders need, and the JSON schemas shipped in
- * ../../schemas (the same files editors use through `$schema`). Both `src/model` (tests) and
- * `dist/model` (built) sit two levels below the package root, so one relative URL serves both.
+ * The readers' file-system edge: the few reads the loaders need, and the JSON schemas shipped in
+ * ../../schemas (the same files editors use through `$schema`). Both `src/parse` (tests) and
+ * `dist/parse` (built) sit two levels below the package root, so one relative URL serves both.
  */
 import { readFileSync } from 'node:fs';
 import { access, readdir, readFile, stat } from 'node:fs/promises';

@@ -5,7 +5,7 @@
  */
 import { homedir, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { listDir, pathKind, readText } from './files.js';
+import { listDir, pathKind, readText } from '../parse/files.js';
 import { parseSshConfig, type SshConfig } from './ssh-config.js';
 
 const MAX_INCLUDE_DEPTH = 16;

@@ -4,7 +4,8 @@
  * secret, token or key_passphrase is masked). Pure functions of the inventory.
  */
 import { toAnsibleList, type AnsibleListJson } from './ansible-list.js';
-import type { HostConnection, Inventory, InventoryHost } from './types.js';
+import type { HostConnection } from '../connection/types.js';
+import type { Inventory, InventoryHost } from './types.js';
 
 export const MASK = '********';
 const SECRET_RE = /pass|secret|token|key_passphrase/i;

@@ -1,5 +1,5 @@
 /**
- * Sysctl keys sysfleet knows by name: the ones DOMAIN.md discusses plus common net.* tunables.
+ * Sysctl keys sysfleet knows by name: the ones docs/incidents.md discusses plus common net.* tunables.
  * Used only for did-you-mean suggestions; a key missing here is allowed with a warning, since
  * kernels keep adding keys.
  */

@@ -8,7 +8,7 @@
  * an error with a did-you-mean, not a warning: a typo in --limit must not silently shrink a
  * rollout. `@file` terms must be expanded first (load-limit.ts).
  */
-import { closest } from './suggest.js';
+import { closest } from '../parse/suggest.js';
 import type { Inventory, InventoryHost } from './types.js';
 
 export class HostPatternError extends Error {

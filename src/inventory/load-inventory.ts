@@ -6,8 +6,8 @@
 import { execFile } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { throwIfAny, type ModelError } from './errors.js';
-import { bundledSchema, isExecutable, listDir, pathKind, readText } from './files.js';
+import { throwIfAny, type ModelError } from '../parse/errors.js';
+import { bundledSchema, isExecutable, listDir, pathKind, readText } from '../parse/files.js';
 import { hostNameProblem, splitHostPort } from './host-range.js';
 import {
   addHost,
@@ -29,10 +29,10 @@ import {
   VARS_EXTENSIONS,
 } from './inventory-source.js';
 import { parseYamlInventory } from './inventory-yaml.js';
-import { schemaErrors } from './schema-check.js';
+import { schemaErrors } from '../parse/schema-check.js';
 import type { Inventory } from './types.js';
 import type { Vars } from './var-merge.js';
-import { parseYaml } from './yaml-pos.js';
+import { parseYaml } from '../parse/yaml-pos.js';
 
 const run = promisify(execFile);
 const SCRIPT_TIMEOUT_MS = 30_000;

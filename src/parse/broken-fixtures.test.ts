@@ -2,14 +2,14 @@
  * Every deliberately broken inventory and playbook under test/fixtures/broken/<case>/ must fail
  * with exactly the error lines in its expected.txt (file:line:col: message — hint, sorted by
  * position). A case holds `playbook.yaml` or `inventory.*` files. After a deliberate message
- * change, `UPDATE_BROKEN=1 npx vitest run src/model/broken-fixtures.test.ts` rewrites them.
+ * change, `UPDATE_BROKEN=1 npx vitest run src/parse/broken-fixtures.test.ts` rewrites them.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModelErrors } from './errors.js';
-import { loadInventory } from './load-inventory.js';
-import { parsePlaybook } from './playbook.js';
+import { loadInventory } from '../inventory/load-inventory.js';
+import { parsePlaybook } from '../playbook/playbook.js';
 
 const BROKEN = join(import.meta.dirname, '../../test/fixtures/broken');
 

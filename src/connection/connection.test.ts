@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConnection } from './connection.js';
-import { ModelErrors } from './errors.js';
+import { ModelErrors } from '../parse/errors.js';
 import { jumpFromSshArgs, parseJumpChain } from './jump.js';
 import { loadSshConfig } from './load-ssh-config.js';
 import { emptySshConfig, hostMatches } from './ssh-config.js';
-import type { InventoryHost } from './types.js';
+import type { InventoryHost } from '../inventory/types.js';
 
 const SSH = join(import.meta.dirname, '../../test/fixtures/inventories/ssh/config');
 const host = (name: string, vars: Record<string, unknown> = {}): InventoryHost => ({

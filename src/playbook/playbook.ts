@@ -5,24 +5,24 @@
  * known-dangerous targets (playbook-rules.ts) unless forced. Unknown but well-formed keys are
  * allowed with a warning (`Playbook.warnings`), since kernels keep adding keys.
  */
-import { ModelErrors, type ModelError } from './errors.js';
-import { bundledSchema } from './files.js';
-import { splitPattern } from './host-pattern.js';
-import { canonicalInterfaceKey, isKnownSysctl, KNOWN_SYSCTL_SET } from './known-sysctls.js';
+import { ModelErrors, type ModelError } from '../parse/errors.js';
+import { bundledSchema } from '../parse/files.js';
+import { splitPattern } from '../inventory/host-pattern.js';
+import { canonicalInterfaceKey, isKnownSysctl, KNOWN_SYSCTL_SET } from '../sysctl/known-sysctls.js';
 import { dangerousTargets, type Refusal } from './playbook-rules.js';
 import { parseTarget, type TargetIssue } from './playbook-target.js';
-import { schemaErrors } from './schema-check.js';
-import { closest } from './suggest.js';
-import { isGlobalKey, isValidSysctlKey, normalizeKey } from './sysctl.js';
+import { schemaErrors } from '../parse/schema-check.js';
+import { closest } from '../parse/suggest.js';
+import { isGlobalKey, isValidSysctlKey, normalizeKey } from '../sysctl/sysctl.js';
 import type {
   EvidenceThreshold,
   EvidenceThresholds,
   Playbook,
   PlaybookOverride,
-  SysctlKey,
   Target,
 } from './types.js';
-import { parseYaml, posAt, type ParsedYaml } from './yaml-pos.js';
+import type { SysctlKey } from '../sysctl/types.js';
+import { parseYaml, posAt, type ParsedYaml } from '../parse/yaml-pos.js';
 
 type Path = (string | number)[];
 type Raw = Record<string, unknown>;
@@ -239,7 +239,3 @@ export function globalKeys(pb: Playbook): SysctlKey[] {
   ]);
   return [...keys].filter(isGlobalKey);
 }
-
-// Convenience re-exports for callers that import the playbook API from this module.
-export { loadPlaybook } from './load-playbook.js';
-export { targetsForHost } from './targets.js';

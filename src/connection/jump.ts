@@ -4,7 +4,7 @@
  * put them: `-J ...`, `-o ProxyJump=...` or `-o ProxyCommand="ssh -W %h:%p [-p P] [-l U] host"`
  * in ansible_ssh_common_args / ansible_ssh_extra_args.
  */
-import { shlexSplit } from './shlex.js';
+import { shlexSplit } from '../parse/shlex.js';
 
 export interface JumpSpec {
   host: string;

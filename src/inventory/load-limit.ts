@@ -3,7 +3,7 @@
  * host names, so selectHosts stays pure.
  */
 import { resolve } from 'node:path';
-import { readText } from './files.js';
+import { readText } from '../parse/files.js';
 import { HostPatternError, splitPattern } from './host-pattern.js';
 
 /** Replaces each `@path` (also `!@path`, `&@path`) term by the hosts listed in the file. */

@@ -6,7 +6,7 @@
  * literal-evaluated (Ansible's docs say "strings", its code evaluates), host ranges and
  * `host:port`. A child group or vars section naming a group never declared is an error.
  */
-import type { ModelError } from './errors.js';
+import type { ModelError } from '../parse/errors.js';
 import { expandHostRange, HostRangeError, hostNameProblem, splitHostPort } from './host-range.js';
 import {
   addChild,
@@ -17,10 +17,10 @@ import {
   setHostVars,
   type InventoryData,
 } from './inventory-data.js';
-import { bundledSchema } from './files.js';
+import { bundledSchema } from '../parse/files.js';
 import { pyLiteral } from './py-literal.js';
-import { schemaIssues } from './schema-check.js';
-import { shlexSplit, ShlexError } from './shlex.js';
+import { schemaIssues } from '../parse/schema-check.js';
+import { shlexSplit, ShlexError } from '../parse/shlex.js';
 
 const SECTION_RE = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_NAME_RE = /^[^:\]\s[]+$/;

@@ -6,7 +6,7 @@
  * over defaults (port 22, the local user). Jump hosts are resolved through ssh_config too,
  * including their own ProxyJump. Pure: the ssh_config comes in parsed (load-ssh-config.ts).
  */
-import { ModelErrors, type ModelError } from './errors.js';
+import { ModelErrors, type ModelError } from '../parse/errors.js';
 import {
   jumpFromSshArgs,
   sshOptionFromArgs,
@@ -15,7 +15,8 @@ import {
   type JumpSpec,
 } from './jump.js';
 import { emptySshConfig, expandSshPath, sshConfigFor, type SshConfig } from './ssh-config.js';
-import type { HostConnection, InventoryHost, JumpHost } from './types.js';
+import type { HostConnection, JumpHost } from './types.js';
+import type { InventoryHost } from '../inventory/types.js';
 
 const MAX_JUMP_DEPTH = 8;
 

@@ -2,9 +2,11 @@
  * The targets one host gets: the playbook's `targets`, then each override whose host pattern
  * selects the host, in order (a later override wins per key).
  */
-import type { ModelError } from './errors.js';
-import { HostPatternError, selectHosts } from './host-pattern.js';
-import type { Inventory, InventoryHost, Playbook, SysctlKey, Target } from './types.js';
+import type { ModelError } from '../parse/errors.js';
+import { HostPatternError, selectHosts } from '../inventory/host-pattern.js';
+import type { Inventory, InventoryHost } from '../inventory/types.js';
+import type { Playbook, Target } from './types.js';
+import type { SysctlKey } from '../sysctl/types.js';
 
 // Pattern results per inventory, so targetsForHost over a whole fleet stays linear. Inventories
 // are treated as immutable values once loaded.

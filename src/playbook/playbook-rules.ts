@@ -9,7 +9,8 @@
  * Pure: a function of the targets a host would get.
  */
 import { valueToWrite } from './playbook-target.js';
-import type { SysctlKey, Target } from './types.js';
+import type { SysctlKey } from '../sysctl/types.js';
+import type { Target } from './types.js';
 
 export interface Refusal {
   key: SysctlKey;

@@ -3,9 +3,10 @@
  * 4096}`, `{max: 30}`, `{one_of: [1, 2], set: 1}`, `{absent_or: 0}`) → a `Target`, with precise
  * errors. The JSON schema documents the same shapes for editors; this code gives the messages.
  */
-import { isValidSysctlValue, normalizeValue, valuesEqual } from './sysctl.js';
-import { didYouMean } from './suggest.js';
-import type { SysctlValue, Target } from './types.js';
+import { isValidSysctlValue, normalizeValue, valuesEqual } from '../sysctl/sysctl.js';
+import { didYouMean } from '../parse/suggest.js';
+import type { SysctlValue } from '../sysctl/types.js';
+import type { Target } from './types.js';
 
 export interface TargetIssue {
   /** Path below the target (e.g. ['set'] or ['one_of', 1]); [] = the target itself. */

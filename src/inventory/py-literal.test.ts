@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pyLiteral } from './py-literal.js';
-import { shlexSplit } from './shlex.js';
+import { shlexSplit } from '../parse/shlex.js';
 
 // What Ansible's INI parser (ast.literal_eval) makes of a value; verified against ansible 2.14.
 describe('pyLiteral', () => {

@@ -1,6 +1,6 @@
 /** loadPlaybook: reads a playbook file and parses it (playbook.ts). */
-import { ModelErrors } from './errors.js';
-import { readText } from './files.js';
+import { ModelErrors } from '../parse/errors.js';
+import { readText } from '../parse/files.js';
 import { parsePlaybook } from './playbook.js';
 import type { Playbook } from './types.js';
 
