@@ -65,11 +65,18 @@ sf_norm() {
   done
   set +f
 }
-# sf_key_path KEY : SF_P, the /proc/sys path of a dotted KEY (validated: no slashes, no globs)
+# sf_key_path KEY : SF_P, the /proc/sys path of a canonical dotted KEY (src/sysctl/key.ts; no
+# globs). Dots are directory levels; a / inside a segment is a literal dot of a name (the VLAN
+# eth0.100 in net.ipv4.conf.eth0/100.rp_filter). Builtins only.
 sf_key_path() {
-  _kp_ifs=$IFS; IFS=.
-  set -- $1
-  IFS=/; SF_P="/proc/sys/$*"; IFS=$_kp_ifs
+  SF_P=/proc/sys; _kp_rest=$1.
+  while [ -n "$_kp_rest" ]; do
+    _kp_seg=$\{_kp_rest%%.*}; _kp_rest=$\{_kp_rest#*.}
+    while :; do
+      case $_kp_seg in */*) _kp_seg="$\{_kp_seg%%/*}.$\{_kp_seg#*/}" ;; *) break ;; esac
+    done
+    SF_P="$SF_P/$_kp_seg"
+  done
 }
 
 # sf_read_keys KEY... : read the runtime values of every KEY with ONE grep into SF_VALUES

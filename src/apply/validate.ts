@@ -3,10 +3,9 @@
  * match is refused before a script is built: data is never trusted to be shell-safe by accident.
  */
 
-/** Canonical dotted sysctl key: no slashes, no globs, no quotes. */
-export const KEY_PATTERN = /^[a-z0-9_]+(\.[a-zA-Z0-9_-]+)+$/;
-/** A sysctl value as written: digits, letters, spaces and a little punctuation; no quotes. */
-export const VALUE_PATTERN = /^[0-9A-Za-z _.,:-]*$/;
+import { KEY_PATTERN, MAX_KEY_LENGTH } from '../sysctl/key.js';
+import { VALUE_PATTERN } from '../sysctl/value.js';
+
 /** Run ids: `20261121T052000Z-a1b2` (sortable by time). */
 export const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{4}$/;
 /** The only files apply writes: a plain basename in /etc/sysctl.d ending in .conf. */
@@ -32,7 +31,12 @@ function check(pattern: RegExp, what: string, value: string): string {
   return value;
 }
 
-export const checkKey = (key: string): string => check(KEY_PATTERN, 'sysctl key', key);
+/** A canonical dotted key (src/sysctl/key.ts): no globs, no quotes; `/` only inside a name. */
+export const checkKey = (key: string): string => {
+  if (key.length > MAX_KEY_LENGTH)
+    throw new ScriptDataError(`refusing sysctl key: longer than ${MAX_KEY_LENGTH}`);
+  return check(KEY_PATTERN, 'sysctl key', key);
+};
 export const checkValue = (value: string): string => check(VALUE_PATTERN, 'sysctl value', value);
 export const checkRunId = (id: string): string => check(RUN_ID_PATTERN, 'run id', id);
 export const checkPersistPath = (path: string): string =>

@@ -9,5 +9,4 @@ export {
 } from './script.js';
 export { parseGatherOutput } from './parseGather.js';
 export { GatherParseError } from './sections.js';
-export { isValidKey, normalizeKey, normalizeValue, procPath, SYSCTL_KEY_PATTERN } from './keys.js';
 export type { HostFacts, SysctlFile, SysctlFileLine, SysctlReading } from './types.js';

@@ -1,6 +1,7 @@
 /** One line of a sysctl.d file, as systemd-sysctl and procps read it. */
 import type { SysctlFileLine } from './types.js';
-import { normalizeKey, normalizeValue } from './keys.js';
+import { normalizeKey } from '../sysctl/key.js';
+import { normalizeValue } from '../sysctl/value.js';
 
 /** Returns undefined for comments, blank lines and lines without `=` (both loaders skip those). */
 export function parseSysctlLine(text: string, line: number): SysctlFileLine | undefined {

@@ -1,6 +1,6 @@
 /** Parser for the `@@sysctl` section: one `value|absent|unreadable<TAB>key[<TAB>text]` per key. */
 import type { SysctlReading } from './types.js';
-import { normalizeValue } from './keys.js';
+import { normalizeValue } from '../sysctl/value.js';
 
 export function parseSysctls(lines: readonly string[]): Record<string, SysctlReading> {
   const out: Record<string, SysctlReading> = {};

@@ -4,7 +4,7 @@
  * argv: the host runs a fixed command (`sh -s` or `sudo -n sh -s`) and reads this on stdin.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { isValidKey, normalizeKey } from './keys.js';
+import { isSysctlKey, KEY_GRAMMAR, normalizeKey } from '../sysctl/key.js';
 
 export const GATHER_COMMAND = 'sh -s';
 export const GATHER_COMMAND_BECOME = 'sudo -n sh -s';
@@ -12,8 +12,7 @@ export const GATHER_COMMAND_BECOME = 'sudo -n sh -s';
 export class InvalidKeyError extends Error {
   constructor(readonly key: string) {
     super(
-      `invalid sysctl key ${JSON.stringify(key)}: expected segments of letters, digits, "_" or "-" ` +
-        `joined by "." or "/" (e.g. net.ipv4.tcp_keepalive_time); globs are not gathered`,
+      `invalid sysctl key ${JSON.stringify(key)}: expected ${KEY_GRAMMAR}; globs are not gathered`,
     );
     this.name = 'InvalidKeyError';
   }
@@ -23,8 +22,8 @@ export class InvalidKeyError extends Error {
 export function renderGatherScript(body: string, keys: readonly string[]): string {
   const canonical: string[] = [];
   for (const key of keys) {
-    if (!isValidKey(key)) throw new InvalidKeyError(key);
     const k = normalizeKey(key);
+    if (!isSysctlKey(k)) throw new InvalidKeyError(key);
     if (!canonical.includes(k)) canonical.push(k);
   }
   const end = body.endsWith('\n') ? '' : '\n';

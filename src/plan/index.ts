@@ -9,5 +9,5 @@ export {
   type KeyResolution,
 } from './precedence.js';
 export { candidateBasenames, renderPersistFile, PERSIST_DIR } from './persist.js';
-export { satisfies, valuesEqual, setValue, describeTarget } from './values.js';
+export { satisfies, setValue, describeTarget } from './values.js';
 export type { HostPlan, KeyVerdict, KeyStatus, KeyChange, Finding, Severity } from './types.js';

@@ -1,28 +1,16 @@
 /**
- * Comparing sysctl values with targets. Multi-value keys (ip_local_port_range) are
- * whitespace-separated fields compared as numbers field by field; non-numeric fields compare as
- * strings. (Small internal helpers, kept here so plan/ depends on no parser.)
+ * Judging sysctl values against targets. Equality is the one of src/sysctl/value.ts
+ * (whitespace-separated fields, integers compared exactly as numbers, other fields as strings).
  */
 import type { SysctlValue } from '../sysctl/types.js';
 import type { Target } from '../playbook/types.js';
+import { valuesEqual } from '../sysctl/value.js';
 
 export function fields(value: SysctlValue): string[] {
   return value.trim().split(/\s+/).filter(Boolean);
 }
 
 const NUMBER = /^[+-]?\d+(\.\d+)?$/;
-
-export function valuesEqual(a: SysctlValue, b: SysctlValue): boolean {
-  const fa = fields(a);
-  const fb = fields(b);
-  return (
-    fa.length === fb.length &&
-    fa.every((x, i) => {
-      const y = fb[i] as string;
-      return NUMBER.test(x) && NUMBER.test(y) ? Number(x) === Number(y) : x === y;
-    })
-  );
-}
 
 /** Does a present value meet the target? (range: every field must be a number within bounds.) */
 export function satisfies(target: Target, value: SysctlValue): boolean {

@@ -3,7 +3,7 @@
  * 4096}`, `{max: 30}`, `{one_of: [1, 2], set: 1}`, `{absent_or: 0}`) → a `Target`, with precise
  * errors. The JSON schema documents the same shapes for editors; this code gives the messages.
  */
-import { isValidSysctlValue, normalizeValue, valuesEqual } from '../sysctl/sysctl.js';
+import { isValidSysctlValue, normalizeValue, valuesEqual } from '../sysctl/value.js';
 import { didYouMean } from '../parse/suggest.js';
 import type { SysctlValue } from '../sysctl/types.js';
 import type { Target } from './types.js';

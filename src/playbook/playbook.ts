@@ -13,7 +13,7 @@ import { dangerousTargets, type Refusal } from './playbook-rules.js';
 import { parseTarget, type TargetIssue } from './playbook-target.js';
 import { schemaErrors } from '../parse/schema-check.js';
 import { closest } from '../parse/suggest.js';
-import { isGlobalKey, isValidSysctlKey, normalizeKey } from '../sysctl/sysctl.js';
+import { isGlobalKey, isSysctlKeyPattern, KEY_GRAMMAR, normalizeKey } from '../sysctl/key.js';
 import type {
   EvidenceThreshold,
   EvidenceThresholds,
@@ -49,8 +49,7 @@ class Collector {
   }
 }
 
-const KEY_HINT =
-  'expected a dotted name like net.ipv4.tcp_keepalive_time (segments of letters, digits, _ - *; no spaces, quotes, shell characters or "..")';
+const KEY_HINT = `expected ${KEY_GRAMMAR}; no spaces, quotes or shell characters`;
 
 function parseTargets(
   c: Collector,
@@ -64,7 +63,7 @@ function parseTargets(
   for (const [rawKey, rawTarget] of Object.entries(raw)) {
     const kpath = [...path, rawKey];
     const key = normalizeKey(rawKey);
-    if (!isValidSysctlKey(key)) {
+    if (!isSysctlKeyPattern(key)) {
       c.error(kpath, `invalid sysctl name ${JSON.stringify(rawKey)}`, KEY_HINT, true);
       continue;
     }
@@ -150,7 +149,7 @@ export function parsePlaybook(text: string, file: string): Playbook {
     raw['force'].forEach((k, i) => {
       if (typeof k !== 'string') return;
       const key = normalizeKey(k);
-      if (!isValidSysctlKey(key))
+      if (!isSysctlKeyPattern(key))
         c.error(['force', i], `invalid sysctl name ${JSON.stringify(k)} in force`, KEY_HINT);
       else force.add(key);
     });

@@ -3,7 +3,7 @@
  * Used only for did-you-mean suggestions; a key missing here is allowed with a warning, since
  * kernels keep adding keys.
  */
-import { isGlobalKey } from './sysctl.js';
+import { isGlobalKey } from './key.js';
 
 /** The keys of the incidents in docs/incidents.md: what `sysfleet facts` reads by default. */
 export const INCIDENT_SYSCTLS: readonly string[] = [

@@ -5,7 +5,15 @@
  * Needs root; skipped when not root outside CI, and FAILS in CI when not root or a shell is missing.
  */
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,6 +27,9 @@ const SHELLS: Record<string, string[] | undefined> = {
   busybox: busybox ? [`${busybox} sh`] : [],
   bash: bash ? [bash] : [],
 };
+/** iproute2's ip by path: busybox's sh may prefer its own applet, which knows no veth peers. */
+const IP =
+  ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'].find((p) => existsSync(p)) ?? 'ip';
 const work = mkdtempSync(join(tmpdir(), 'sf-shlib-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -84,6 +95,31 @@ describe.skipIf(!root && !inCi)('sh-lib functions (real shells)', () => {
         pid: '42',
         mode: 'apply',
         start: '[]',
+      });
+    });
+
+    it('sf_key_path and sf_write_key: real interface names (VLAN dot, bond, veth, _ and -)', () => {
+      // veth pairs in this case's own throwaway netns, named as real hosts name their links.
+      const ifaces = ['eth0.100', 'bond0', 'veth-x', 'br_lan', 'vlan-a_1.7', 'enp0s31f6'];
+      const dotted = (i: string) => `net.ipv4.conf.${i.replace(/\./g, '/')}.rp_filter`;
+      const out = run(
+        shell,
+        `set -- ${ifaces.join(' ')}
+         while [ $# -gt 1 ]; do ${IP} link add "$1" type veth peer name "$2" || echo "link_failed=$1"; shift 2; done
+         ${ifaces
+           .map(
+             (i, n) =>
+               `sf_key_path ${dotted(i)}; echo "p${n}=$SF_P"
+         sf_write_key ${dotted(i)} 2; echo "w${n}=$?|$SF_V|$SF_ERR"
+         echo "cat${n}=$(cat /proc/sys/net/ipv4/conf/${i}/rp_filter)"`,
+           )
+           .join('\n')}`,
+      );
+      expect(out.link_failed).toBeUndefined();
+      ifaces.forEach((i, n) => {
+        expect(out[`p${n}`], i).toBe(`/proc/sys/net/ipv4/conf/${i}/rp_filter`);
+        expect(out[`w${n}`], i).toBe('0|2|');
+        expect(out[`cat${n}`], i).toBe('2');
       });
     });
 
