@@ -1,22 +1,38 @@
 /**
  * Pure: a host's apply/rollback result as the run events report it (RunEvent 'host-done').
  */
-import type { HostOutcome, KeyResult } from '../run/events.js';
+import type { FileResult, HostOutcome, KeyResult } from '../run/events.js';
 import type { HostApplyResult, HostRollbackResult } from './types.js';
 
 export interface HostDoneFields {
   outcome: HostOutcome;
   keys: KeyResult[];
+  files: FileResult[];
   error?: string;
 }
 
-function keyResult(k: { key: string; before?: string; after?: string; error?: string }): KeyResult {
+interface KeyLike {
+  key: string;
+  action: string;
+  before?: string;
+  after?: string;
+  want?: string;
+  error?: string;
+}
+
+function keyResult(k: KeyLike): KeyResult {
   return {
     key: k.key,
+    action: k.action,
     ...(k.before !== undefined ? { before: k.before } : {}),
     ...(k.after !== undefined ? { after: k.after } : {}),
+    ...(k.want !== undefined ? { want: k.want } : {}),
     ...(k.error !== undefined ? { error: k.error } : {}),
   };
+}
+
+function fileResult(f: { path: string; action: string; error?: string }): FileResult {
+  return { path: f.path, action: f.action, ...(f.error !== undefined ? { error: f.error } : {}) };
 }
 
 /** locked and unknown become `failed` with a reason saying what to do. */
@@ -29,7 +45,12 @@ export function applyOutcome(r: HostApplyResult): HostDoneFields {
       : r.state === 'changed' || r.state === 'unchanged'
         ? undefined
         : r.reason;
-  return { outcome, keys: r.keys.map(keyResult), ...(error !== undefined ? { error } : {}) };
+  return {
+    outcome,
+    keys: r.keys.map(keyResult),
+    files: r.files.map(fileResult),
+    ...(error !== undefined ? { error } : {}),
+  };
 }
 
 /**
@@ -78,5 +99,10 @@ export function rollbackOutcome(r: HostRollbackResult): HostDoneFields {
       : r.state === 'rolled_back' || r.state === 'unchanged'
         ? undefined
         : r.reason;
-  return { outcome, keys: r.keys.map(keyResult), ...(error !== undefined ? { error } : {}) };
+  return {
+    outcome,
+    keys: r.keys.map(keyResult),
+    files: r.files.map(fileResult),
+    ...(error !== undefined ? { error } : {}),
+  };
 }

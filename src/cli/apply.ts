@@ -13,10 +13,16 @@ import {
   newRunId,
 } from '../apply/index.js';
 import type { SnapshotStore } from '../apply/index.js';
-import { applyFleet, planFleet, type ApplyDeps, type HostApplyRecord } from '../run/apply.js';
+import {
+  applyFleet,
+  planFleet,
+  rolloutWaves,
+  type ApplyDeps,
+  type HostApplyRecord,
+} from '../run/apply.js';
 import type { CheckDeps, HostCheckResult } from '../run/check.js';
 import type { RunEvent } from '../run/events.js';
-import { computeWaves, parseCountSpec } from '../run/waves.js';
+import { parseCountSpec } from '../run/waves.js';
 import { buildPlanReview } from '../ui/review.js';
 import { formatGroup } from '../ui/group.js';
 import { checkDeps, loadFleet, makeTransport, operator, startRun } from './fleet.js';
@@ -157,10 +163,8 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
         by: operator(),
       },
     });
-    const waves = computeWaves(
-      toChange.map((h) => h.name),
-      { canary, batch },
-    );
+    const planned = new Map<string, HostCheckResult>(results.map((r) => [r.host, r]));
+    const { waves } = rolloutWaves(toChange, planned, { canary, batch });
     let pauseRequested = false;
     const sink = eventSink(opts, {
       callbacks: {
@@ -186,7 +190,6 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
       if (e.type !== 'host-phase' && host !== undefined && changing.has(host)) sink.emit(e);
     }
 
-    const planned = new Map<string, HostCheckResult>(results.map((r) => [r.host, r]));
     const res = await applyFleet(
       toChange,
       planned,

@@ -15,6 +15,7 @@ import {
 } from '../report/index.js';
 import type { HostResult } from '../report/index.js';
 import { runCheck, type HostCheckResult } from '../run/check.js';
+import { doneEvent, doneRecord } from '../run/host-done.js';
 import type { RunEvent } from '../run/events.js';
 import { VERSION } from '../version.js';
 import { checkDeps, loadFleet, startRun } from './fleet.js';
@@ -43,15 +44,13 @@ export function toReportHost(r: HostCheckResult): HostResult {
 
 function hostDone(r: HostCheckResult): RunEvent {
   const drift = (r.plan?.changes.length ?? 0) > 0;
-  return {
-    type: 'host-done',
-    at: new Date().toISOString(),
-    host: r.host,
-    outcome: r.error ? 'unreachable' : drift ? 'drift' : 'compliant',
-    keys: (r.plan?.changes ?? []).map((c) => ({ key: c.key, before: c.from, after: c.to })),
-    ...(r.error ? { error: r.error.message } : {}),
+  return doneEvent({
+    ...doneRecord(r.host, undefined, r.error ? 'unreachable' : drift ? 'drift' : 'compliant', {
+      keys: (r.plan?.changes ?? []).map((c) => ({ key: c.key, before: c.from, after: c.to })),
+      ...(r.error ? { error: r.error } : {}),
+    }),
     durationMs: r.durationMs,
-  };
+  });
 }
 
 export function registerCheck(program: Command): void {

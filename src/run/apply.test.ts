@@ -166,4 +166,36 @@ describe('applyFleet', () => {
       ['h3', 'unreachable', 'connection refused'],
     ]);
   });
+
+  it('an unplanned host is reported at once, outside every wave; waves are numbered from 1', async () => {
+    const s = setup(new Set(), 4);
+    s.planned.set('h1', {
+      host: 'h1',
+      address: '127.0.0.1',
+      error: { kind: 'refused', message: 'connection refused' },
+      durationMs: 1,
+    });
+    const asked: number[] = [];
+    await applyFleet(s.hosts, s.planned, s.connections, s.deps, {
+      runId: 'r1',
+      forks: 10,
+      commandTimeoutMs: 1000,
+      canary: 1,
+      batch: { hosts: 2 },
+      autoRollback: false,
+      signal: new AbortController().signal,
+      emit: s.emit,
+      beforeWave: async (w) => void asked.push(w),
+    });
+    // The first event is h1's: it never waits as "pending wave 2" for a wave it cannot run in.
+    const first = s.events[0];
+    expect(first).toMatchObject({ type: 'host-done', host: 'h1', outcome: 'unreachable' });
+    const waves = s.events.filter((e) => e.type === 'wave-started');
+    expect(waves.map((e) => [e.wave, e.hosts])).toEqual([
+      [1, ['h2']], // the canary is a host that can be changed
+      [2, ['h3', 'h4']],
+    ]);
+    expect(asked).toEqual([2]);
+    expect(s.applied).toEqual(['h2', 'h3', 'h4']);
+  });
 });

@@ -12,13 +12,13 @@ import { AbortedError, now, raceAbort } from './clock.js';
 import {
   type CheckDeps,
   type HostCheckResult,
-  type HostError,
   type RunHost,
   errorOf,
   GATHER_COMMAND,
   runCheck,
 } from './check.js';
-import type { HostOutcome, KeyResult, RunEvent } from './events.js';
+import type { FileResult, HostOutcome, KeyResult, RunEvent } from './events.js';
+import { doneEvent, doneRecord, type HostDoneRecord } from './host-done.js';
 import { runPool } from './pool.js';
 import { type CountSpec, computeWaves, maxFailTripped } from './waves.js';
 
@@ -26,6 +26,7 @@ import { type CountSpec, computeWaves, maxFailTripped } from './waves.js';
 export interface HostChangeResult {
   outcome: HostOutcome;
   keys: KeyResult[];
+  files?: FileResult[];
   error?: string;
 }
 
@@ -61,13 +62,8 @@ export interface ApplyOptions {
   beforeWave?: (wave: number) => Promise<void>;
 }
 
-export interface HostApplyRecord {
-  host: string;
-  outcome: HostOutcome;
-  keys: KeyResult[];
-  error?: string;
-  durationMs: number;
-}
+/** How a host ended in an apply or rollback run (built by host-done.ts). */
+export type HostApplyRecord = HostDoneRecord;
 
 export interface ApplyResult {
   records: HostApplyRecord[];
@@ -107,6 +103,24 @@ export async function planFleet(
   return { results, connections };
 }
 
+/**
+ * The waves a rollout of HOSTS runs in: only hosts that were planned (a host that could not be
+ * reached or gathered has nothing to carry out, and must not take the canary's place); the rest
+ * are `unplanned`, reported at once. The run-started event and applyFleet both use this.
+ */
+export function rolloutWaves(
+  hosts: readonly RunHost[],
+  planned: ReadonlyMap<string, HostCheckResult>,
+  opts: { canary: number; batch?: CountSpec },
+): { waves: string[][]; unplanned: string[] } {
+  const isPlanned = (h: RunHost) => planned.get(h.name)?.plan !== undefined;
+  const waves = computeWaves(
+    hosts.filter(isPlanned).map((h) => h.name),
+    { canary: opts.canary, batch: opts.batch },
+  );
+  return { waves, unplanned: hosts.filter((h) => !isPlanned(h)).map((h) => h.name) };
+}
+
 /** Phase 2: carry out the plans in waves. `planned` holds phase 1's results for these hosts. */
 export async function applyFleet(
   hosts: readonly RunHost[],
@@ -116,10 +130,7 @@ export async function applyFleet(
   opts: ApplyOptions,
 ): Promise<ApplyResult> {
   const byName = new Map(hosts.map((h) => [h.name, h]));
-  const waves = computeWaves(
-    hosts.map((h) => h.name),
-    { canary: opts.canary, batch: opts.batch },
-  );
+  const { waves, unplanned } = rolloutWaves(hosts, planned, opts);
   const records = new Map<string, HostApplyRecord>();
   let failed = 0;
   let stoppedBy: ApplyResult['stoppedBy'];
@@ -132,19 +143,18 @@ export async function applyFleet(
   const record = (r: HostApplyRecord) => {
     records.set(r.host, r);
     if (FAILED.has(r.outcome)) failed++;
-    opts.emit({
-      type: 'host-done',
-      at: now(),
-      host: r.host,
-      outcome: r.outcome,
-      keys: r.keys,
-      error: r.error,
-      durationMs: r.durationMs,
-    });
+    opts.emit(doneEvent(r));
     if (maxFailTripped(failed, hosts.length, opts.maxFail)) {
       stop('max-fail', `${failed} host(s) failed, more than --max-fail allows`);
     }
   };
+
+  // Hosts that could not be planned (unreachable, gather failed) are reported at once, not
+  // left "pending" in a wave they will never run in; they still count against --max-fail.
+  for (const name of unplanned) {
+    const p = planned.get(name);
+    record(doneRecord(name, undefined, 'unreachable', { error: p?.error ?? 'not planned' }));
+  }
 
   for (let w = 0; w < waves.length && !stoppedBy; w++) {
     if (opts.signal.aborted) {
@@ -152,13 +162,13 @@ export async function applyFleet(
       break;
     }
     if (w > 0 && opts.beforeWave)
-      await raceAbort(opts.beforeWave(w), opts.signal).catch(() => undefined);
+      await raceAbort(opts.beforeWave(w + 1), opts.signal).catch(() => undefined);
     if (opts.signal.aborted) {
       stop(signalReason(opts.signal));
       break;
     }
     const wave = waves[w]!;
-    opts.emit({ type: 'wave-started', at: now(), wave: w, hosts: wave });
+    opts.emit({ type: 'wave-started', at: now(), wave: w + 1, hosts: wave });
     const changedInWave: string[] = [];
     await runPool(
       wave,
@@ -171,12 +181,24 @@ export async function applyFleet(
       { signal: opts.signal, shouldStart: () => !stoppedBy },
     );
     const waveFailed = wave.filter((h) => FAILED.has(records.get(h)?.outcome ?? 'skipped')).length;
-    opts.emit({ type: 'wave-done', at: now(), wave: w, failed: waveFailed, total: wave.length });
+    opts.emit({
+      type: 'wave-done',
+      at: now(),
+      wave: w + 1,
+      failed: waveFailed,
+      total: wave.length,
+    });
     if (opts.signal.aborted) stop(signalReason(opts.signal));
     const isLast = w === waves.length - 1;
     if (!stoppedBy && !isLast && opts.settleSeconds !== undefined && changedInWave.length > 0) {
       const gate = await healthGate(changedInWave, byName, planned, connections, deps, opts);
-      opts.emit({ type: 'health-gate', at: now(), wave: w, ok: gate.ok, reason: gate.reason });
+      opts.emit({
+        type: 'health-gate',
+        at: now(),
+        wave: w + 1,
+        ok: gate.ok,
+        reason: gate.reason,
+      });
       if (!gate.ok) stop('health-gate', gate.reason);
     }
   }
@@ -184,16 +206,9 @@ export async function applyFleet(
   // Hosts never started are skipped.
   for (const h of hosts) {
     if (!records.has(h.name)) {
-      const rec: HostApplyRecord = { host: h.name, outcome: 'skipped', keys: [], durationMs: 0 };
+      const rec = doneRecord(h.name, undefined, 'skipped');
       records.set(h.name, rec);
-      opts.emit({
-        type: 'host-done',
-        at: now(),
-        host: h.name,
-        outcome: 'skipped',
-        keys: [],
-        durationMs: 0,
-      });
+      opts.emit(doneEvent(rec));
     }
   }
 
@@ -207,15 +222,7 @@ export async function applyFleet(
     for (const r of results) {
       if (!r.started) continue;
       rolledBack.push(r.value);
-      opts.emit({
-        type: 'host-done',
-        at: now(),
-        host: r.value.host,
-        outcome: r.value.outcome,
-        keys: r.value.keys,
-        error: r.value.error,
-        durationMs: r.value.durationMs,
-      });
+      opts.emit(doneEvent(r.value));
     }
   }
   return { records: hosts.map((h) => records.get(h.name)!), stoppedBy, rolledBack };
@@ -233,28 +240,19 @@ async function applyOne(
   opts: ApplyOptions,
 ): Promise<HostApplyRecord> {
   const started = Date.now();
-  const done = (
-    outcome: HostOutcome,
-    keys: KeyResult[],
-    error?: HostError | string,
-  ): HostApplyRecord => ({
-    host: host.name,
-    outcome,
-    keys,
-    error: typeof error === 'string' ? error : error?.message,
-    durationMs: Date.now() - started,
-  });
-  if (!planned?.plan) return done('unreachable', [], planned?.error ?? 'not planned');
+  const done = (outcome: HostOutcome, fields: Parameters<typeof doneRecord>[3] = {}) =>
+    doneRecord(host.name, started, outcome, fields);
+  if (!planned?.plan) return done('unreachable', { error: planned?.error ?? 'not planned' });
   const plan = planned.plan;
-  if (plan.changes.length === 0 && !plan.persistFile) return done('unchanged', []);
+  if (plan.changes.length === 0 && !plan.persistFile) return done('unchanged');
   const conn = connections.get(host.name);
-  if (!conn) return done('unreachable', [], 'connection lost after planning');
+  if (!conn) return done('unreachable', { error: 'connection lost after planning' });
   opts.emit({ type: 'host-phase', at: now(), host: host.name, phase: 'applying' });
   try {
     const res = await deps.applyHost(conn, host, plan, { runId: opts.runId, signal: opts.signal });
-    return done(res.outcome, res.keys, res.error);
+    return done(res.outcome, res);
   } catch (err) {
-    return done('failed', [], errorOf(err));
+    return done('failed', { error: errorOf(err) });
   }
 }
 
@@ -267,22 +265,16 @@ async function rollbackOne(
   const started = Date.now();
   const conn = connections.get(host.name);
   opts.emit({ type: 'host-phase', at: now(), host: host.name, phase: 'rolling_back' });
-  const finish = (outcome: HostOutcome, keys: KeyResult[], error?: string): HostApplyRecord => ({
-    host: host.name,
-    outcome,
-    keys,
-    error,
-    durationMs: Date.now() - started,
-  });
-  if (!conn) return finish('unreachable', [], 'no connection for rollback');
+  if (!conn)
+    return doneRecord(host.name, started, 'unreachable', { error: 'no connection for rollback' });
   try {
     const res = await deps.rollbackHost(conn, host, {
       runId: opts.runId,
       signal: new AbortController().signal,
     });
-    return finish(res.outcome, res.keys, res.error);
+    return doneRecord(host.name, started, res.outcome, res);
   } catch (err) {
-    return finish('failed', [], errorOf(err).message);
+    return doneRecord(host.name, started, 'failed', { error: errorOf(err) });
   }
 }
 

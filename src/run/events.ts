@@ -32,10 +32,27 @@ export type HostOutcome =
   | 'skipped' // not started (stopped by threshold or Ctrl-C) or skipped by rollback rules
   | 'unreachable'; // could not connect / authenticate
 
+/**
+ * What happened to one key on a host. `action` says it in words for apply and rollback:
+ * written (set and read back), same (already right), failed (refused: `error` says why),
+ * reverted (set, then put back to `before` when the host's transaction failed), revert_failed,
+ * not_reached (the transaction stopped before this key), skipped (persistent only), restored /
+ * already / changed_since / not_in_snapshot (rollback). Check results carry no action.
+ */
 export interface KeyResult {
   key: SysctlKey;
   before?: SysctlValue;
   after?: SysctlValue;
+  /** The value the run meant to set. */
+  want?: SysctlValue;
+  action?: string;
+  error?: string;
+}
+
+/** What happened to one persistent file (apply: written/same/failed/restored/removed...). */
+export interface FileResult {
+  path: string;
+  action: string;
   error?: string;
 }
 
@@ -49,6 +66,7 @@ export type RunEvent =
       hosts: string[];
       waves: string[][];
     }
+  /** `wave` is 1-based, as the operator reads it: wave 1 is the canary when there is one. */
   | { type: 'wave-started'; at: string; wave: number; hosts: string[] }
   | { type: 'host-phase'; at: string; host: string; phase: HostPhase }
   | { type: 'host-facts'; at: string; host: string; facts: HostFacts }
@@ -59,11 +77,13 @@ export type RunEvent =
       host: string;
       outcome: HostOutcome;
       keys: KeyResult[];
+      files?: FileResult[];
       error?: string;
       durationMs: number;
     }
   | { type: 'wave-done'; at: string; wave: number; failed: number; total: number }
   | { type: 'health-gate'; at: string; wave: number; ok: boolean; reason?: string }
+  /** `afterWave`: the 1-based wave that completed before the pause. */
   | { type: 'run-paused'; at: string; afterWave: number }
   | {
       type: 'run-stopping';

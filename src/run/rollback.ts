@@ -8,6 +8,7 @@ import { now, raceAbort } from './clock.js';
 import { type RunHost, errorOf } from './check.js';
 import type { HostOutcome, RunEvent } from './events.js';
 import type { HostApplyRecord, HostChangeResult } from './apply.js';
+import { doneEvent, doneRecord } from './host-done.js';
 import { runPool } from './pool.js';
 
 export interface RollbackDeps {
@@ -34,23 +35,9 @@ export async function runRollback(
   const one = async (host: RunHost): Promise<HostApplyRecord> => {
     const started = Date.now();
     let conn: Connection | undefined;
-    const finish = (outcome: HostOutcome, rec: Partial<HostApplyRecord>): HostApplyRecord => {
-      const r: HostApplyRecord = {
-        host: host.name,
-        outcome,
-        keys: rec.keys ?? [],
-        error: rec.error,
-        durationMs: Date.now() - started,
-      };
-      opts.emit({
-        type: 'host-done',
-        at: now(),
-        host: r.host,
-        outcome,
-        keys: r.keys,
-        error: r.error,
-        durationMs: r.durationMs,
-      });
+    const finish = (outcome: HostOutcome, fields: Parameters<typeof doneRecord>[3]) => {
+      const r = doneRecord(host.name, started, outcome, fields);
+      opts.emit(doneEvent(r));
       return r;
     };
     try {
@@ -58,11 +45,11 @@ export async function runRollback(
       conn = await raceAbort(deps.connect(host.connection, opts.signal), opts.signal);
       opts.emit({ type: 'host-phase', at: now(), host: host.name, phase: 'rolling_back' });
       const res = await deps.rollbackHost(conn, host, { runId: opts.runId, signal: opts.signal });
-      return finish(res.outcome, { keys: res.keys, error: res.error });
+      return finish(res.outcome, res);
     } catch (err) {
       const e = errorOf(err);
       const unreachable = conn === undefined;
-      return finish(unreachable ? 'unreachable' : 'failed', { error: e.message });
+      return finish(unreachable ? 'unreachable' : 'failed', { error: e });
     } finally {
       if (conn) void conn.close().catch(() => undefined);
     }
@@ -71,13 +58,7 @@ export async function runRollback(
   return results.map((r, i) =>
     r.started
       ? r.value
-      : {
-          host: hosts[i]!.name,
-          outcome: 'skipped' as const,
-          keys: [],
-          error: 'not started (interrupted)',
-          durationMs: 0,
-        },
+      : doneRecord(hosts[i]!.name, undefined, 'skipped', { error: 'not started (interrupted)' }),
   );
 }
 

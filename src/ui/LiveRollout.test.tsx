@@ -113,8 +113,9 @@ describe('LiveRollout with 5 hosts', () => {
     frame = await press(r, UP, UP, UP);
     expect(frame).toContain('web-3 · failed');
     expect(frame).toContain('error: write net.ipv4.tcp_keepalive_time: EPERM');
-    expect(frame).toContain('tcp_keepalive_time  7200 → 7200  EPERM: read-only key');
-    expect(frame).toContain('tcp_keepalive_intvl  75 (not applied)');
+    expect(frame).toContain('nothing was changed on this host');
+    expect(frame).toContain('tcp_keepalive_time  7200 → 60 REFUSED: EPERM: read-only key');
+    expect(frame).toContain('tcp_keepalive_intvl  75, untouched (not reached)');
     frame = await press(r, ENTER);
     expect(frame).not.toContain('error: write');
   });

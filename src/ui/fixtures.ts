@@ -113,10 +113,17 @@ export function keyResults(outcome: HostOutcome, changes: KeyChange[] = KEEPALIV
   if (outcome === 'changed')
     return changes.map((c) => ({ key: c.key, before: c.from, after: c.to }));
   if (outcome === 'failed') {
+    // As a real host's transaction reports it: the first write refused, the rest never reached.
     return changes.map((c, i) =>
       i === 0
-        ? { key: c.key, before: c.from, after: c.from, error: 'EPERM: read-only key' }
-        : { key: c.key, before: c.from },
+        ? {
+            key: c.key,
+            action: 'failed',
+            before: c.from,
+            want: c.to,
+            error: 'EPERM: read-only key',
+          }
+        : { key: c.key, action: 'not_reached', before: c.from },
     );
   }
   return [];

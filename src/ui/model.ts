@@ -4,7 +4,14 @@
  */
 import type { HostFacts } from '../facts/types.js';
 import type { HostPlan } from '../plan/types.js';
-import type { HostOutcome, HostPhase, KeyResult, RunEvent, RunKind } from '../run/events.js';
+import type {
+  FileResult,
+  HostOutcome,
+  HostPhase,
+  KeyResult,
+  RunEvent,
+  RunKind,
+} from '../run/events.js';
 import { createHostTable, type HostTable } from './host-table.js';
 
 export interface HostState {
@@ -15,6 +22,8 @@ export interface HostState {
   outcome?: HostOutcome;
   /** Keys as the host reported them at the end (before -> after, errors). */
   keys: KeyResult[];
+  /** Persistent files as the host reported them (written, put back, failed...). */
+  files?: FileResult[];
   error?: string;
   durationMs?: number;
   /** 1-based wave (as displayed), when the run declared waves. */
@@ -52,8 +61,6 @@ export interface UiState {
   /** Wave k of n (k is 1-based once a wave started; 0 before). */
   wave: number;
   waveCount: number;
-  /** Subtracted from event wave numbers to display 1-based (1 when the orchestrator counts from 1). */
-  waveBase?: number;
   /** Completed hosts with a duration, for the ETA. */
   doneDurationsMs: number;
   doneWithDuration: number;

@@ -84,9 +84,9 @@ describe('formatEventPlain', () => {
     ]);
   });
 
-  it('wave numbers from a 0-based orchestrator are shown 1-based', () => {
+  it("wave numbers are the events' own, of the declared count", () => {
     let s = reduce(initialUiState(), runStarted(['a', 'b'], { waves: [['a'], ['b']] }));
-    const ev: RunEvent = { type: 'wave-started', at: at(0), wave: 0, hosts: ['a'] };
+    const ev: RunEvent = { type: 'wave-started', at: at(0), wave: 1, hosts: ['a'] };
     s = reduce(s, ev);
     expect(formatEventPlain(ev, s)).toBe('wave 1/2 started: 1 host');
   });

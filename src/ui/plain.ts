@@ -17,9 +17,7 @@ const MAX_KEYS_PER_LINE = 4;
 const MAX_FAILURES_LISTED = 20;
 
 function waveLabel(wave: number, state?: UiState): string {
-  if (!state) return String(wave);
-  const k = wave - (state.waveBase ?? 1) + 1;
-  return state.waveCount > 0 ? `${k}/${state.waveCount}` : String(k);
+  return state && state.waveCount > 0 ? `${wave}/${state.waveCount}` : String(wave);
 }
 
 function listed(parts: string[]): string {

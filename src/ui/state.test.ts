@@ -52,19 +52,11 @@ describe('reduce: run events', () => {
     expect(ok?.durationMs).toBe(1000);
   });
 
-  it('wave numbers are shown 1-based whether the orchestrator counts from 0 or 1', () => {
+  it('shows the wave the run events carry (1-based by contract)', () => {
     const base = runStarted(['a', 'b'], { waves: [['a'], ['b']] });
-    const zero = fold([
-      base,
-      { type: 'wave-started', at: at(1), wave: 0, hosts: ['a'] },
-      { type: 'wave-started', at: at(2), wave: 1, hosts: ['b'] },
-    ]);
-    const one = fold([
-      base,
-      { type: 'wave-started', at: at(1), wave: 1, hosts: ['a'] },
-      { type: 'wave-started', at: at(2), wave: 2, hosts: ['b'] },
-    ]);
-    expect([zero.wave, one.wave]).toEqual([2, 2]);
+    const first = fold([base, { type: 'wave-started', at: at(1), wave: 1, hosts: ['a'] }]);
+    const second = fold([{ type: 'wave-started', at: at(2), wave: 2, hosts: ['b'] }], first);
+    expect([first.wave, second.wave, second.waveCount]).toEqual([1, 2, 2]);
   });
 
   it('keeps a log of stop reasons and failed health gates; pause clears on the next wave', () => {

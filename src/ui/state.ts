@@ -83,10 +83,8 @@ function reduceEvent(state: UiState, event: RunEvent): UiState {
         waveCount: event.waves.length,
       };
     }
-    case 'wave-started': {
-      const waveBase = s.waveBase ?? (event.wave === 0 ? 0 : 1);
-      return { ...s, waveBase, wave: event.wave - waveBase + 1, paused: false };
-    }
+    case 'wave-started':
+      return { ...s, wave: event.wave, paused: false };
     case 'host-phase':
       return updateHost(s, event.host, (h) => ({ ...h, phase: event.phase }));
     case 'host-facts':
@@ -103,6 +101,7 @@ function reduceEvent(state: UiState, event: RunEvent): UiState {
         phase: 'done',
         outcome: event.outcome,
         keys: event.keys,
+        files: event.files,
         error: event.error,
         durationMs: event.durationMs,
       }));
@@ -123,7 +122,7 @@ function reduceEvent(state: UiState, event: RunEvent): UiState {
             log: addLog(s, {
               at: event.at,
               kind: 'health-gate',
-              text: `health gate failed after wave ${event.wave - (s.waveBase ?? 1) + 1}${event.reason ? `: ${event.reason}` : ''}`,
+              text: `health gate failed after wave ${event.wave}${event.reason ? `: ${event.reason}` : ''}`,
             }),
           };
     case 'run-paused':
@@ -133,7 +132,7 @@ function reduceEvent(state: UiState, event: RunEvent): UiState {
         log: addLog(s, {
           at: event.at,
           kind: 'paused',
-          text: `paused after wave ${event.afterWave - (s.waveBase ?? 1) + 1}`,
+          text: `paused after wave ${event.afterWave}`,
         }),
       };
     case 'run-stopping': {
