@@ -166,11 +166,18 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
     const planned = new Map<string, HostCheckResult>(results.map((r) => [r.host, r]));
     const { waves } = rolloutWaves(toChange, planned, { canary, batch });
     let pauseRequested = false;
+    // `r` in the live view, confirmed there: stop starting hosts, let the ones in flight finish,
+    // then roll back every host this run changed, shown live in the same view.
+    let rollbackRequested = false;
     const sink = eventSink(opts, {
       callbacks: {
         onAbort: interrupt.trigger,
         onQuit: interrupt.trigger,
         onPause: () => (pauseRequested = true),
+        onRollback: () => {
+          rollbackRequested = true;
+          interrupt.trigger();
+        },
       },
     });
     sink.emit({
@@ -203,6 +210,7 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
         ...(batch ? { batch } : {}),
         ...(maxFail ? { maxFail } : {}),
         autoRollback: opts.autoRollback,
+        rollbackRequested: () => rollbackRequested,
         ...(settle !== undefined ? { settleSeconds: settle } : {}),
         signal,
         emit: sink.emit,
@@ -234,7 +242,10 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
         .join(', ')}\n`,
     );
     if (res.stoppedBy) process.stdout.write(`stopped (${res.stoppedBy}).\n`);
-    if (res.records.some((r) => r.outcome === 'changed'))
+    const undone = new Set(
+      res.rolledBack.filter((r) => r.outcome === 'rolled_back').map((r) => r.host),
+    );
+    if (res.records.some((r) => r.outcome === 'changed' && !undone.has(r.host)))
       process.stdout.write(`undo with: sysfleet rollback ${runId}\n`);
     return code;
   } finally {

@@ -3,6 +3,11 @@
  * that a run's snapshots recorded, on every host the run touched, with no fact gathering and the
  * widest concurrency; unreachable hosts are listed with a command that retries just them.
  * `--from-hosts` reads the snapshots kept on the hosts when this workstation's store is gone.
+ *
+ * On a terminal it first shows what goes back to what, on how many hosts, and which hosts cannot
+ * be reached now, and asks; `--yes` skips that for scripts, `--dry-run` only shows it. Without a
+ * terminal and without --yes it refuses before touching anything: an emergency script is one
+ * flag away, and a rollback never happens by accident.
  */
 import { Command } from 'commander';
 import {
@@ -19,9 +24,23 @@ import { runPool } from '../run/pool.js';
 import { retryCommand, runRollback, type RollbackDeps } from '../run/rollback.js';
 import { loadFleet, makeTransport, operator, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
-import { eventSink, type OutputOptions } from './output.js';
+import { eventSink, outputMode, type OutputOptions } from './output.js';
+import { loadUi } from './load-ui.js';
+import { globToRegExp } from '../apply/rollback-plan.js';
+import type { Snapshot } from '../apply/types.js';
+import type { Connection } from '../transport/types.js';
+import { formatGroup } from '../ui/group.js';
+import type { PlanReview } from '../ui/review.js';
+import type { ReviewWording } from '../ui/PlanReview.js';
+import {
+  buildRollbackReview,
+  rollbackWording,
+  type RollbackReviewInput,
+} from '../ui/rollback-review.js';
 
 interface RollbackCliOptions extends HostOptions, OutputOptions {
+  yes: boolean;
+  dryRun: boolean;
   keys: string[];
   force: boolean;
   fromHosts: boolean;
@@ -36,6 +55,8 @@ export function registerRollback(program: Command): void {
     .description('restore the exact previous runtime values and files on every host a run touched')
     .argument('[run]', 'run id, or "latest"', 'latest');
   addHostOptions(cmd, { deadline: 600, inventoryOptional: true })
+    .option('-y, --yes', 'roll back without the review (required when not on a terminal)', false)
+    .option('-n, --dry-run', 'show what would be restored, where, and change nothing', false)
     .option(
       '--keys <glob>',
       "restore only matching keys, e.g. 'net.ipv4.tcp_keepalive_*' (repeatable)",
@@ -60,6 +81,12 @@ export function registerRollback(program: Command): void {
 }
 
 async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> {
+  const mode = outputMode(opts);
+  if (!opts.yes && !opts.dryRun && mode !== 'tui') {
+    throw new Error(
+      `not on a terminal: add --yes to roll back (sysfleet rollback ${ref} --yes), or --dry-run to see what would be restored`,
+    );
+  }
   const store = openStore(opts.stateDir);
   let runId: string | undefined;
   let records: Record<string, HostRecord> = {};
@@ -96,11 +123,55 @@ async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> 
     }
     if (!runId) throw new Error('no run to roll back');
     const id = runId;
+    const preflight = async (list: RunHost[], runIdToRead: string) => {
+      const connections = new Map<string, Connection>();
+      const snapshots = new Map<string, Snapshot>();
+      const done = await runPool(
+        list,
+        opts.forks,
+        async (h): Promise<RollbackReviewInput> => {
+          try {
+            const conn = await transport.connect(h.connection, run.deadline);
+            connections.set(h.name, conn);
+            if (!opts.fromHosts) return { host: h.name, snapshot: records[h.name]?.snapshot };
+            const snapshot = await readHostSnapshot(conn, runIdToRead, {
+              become: h.connection.become,
+              timeoutMs,
+            });
+            if (snapshot) snapshots.set(h.name, snapshot);
+            return { host: h.name, snapshot };
+          } catch (err) {
+            return { host: h.name, unreachable: err instanceof Error ? err.message : String(err) };
+          }
+        },
+        { signal: run.stop },
+      );
+      const inputs = done.map((d, i) =>
+        d.started ? d.value : { host: list[i]!.name, unreachable: 'not tried (interrupted)' },
+      );
+      return { inputs, connections, snapshots };
+    };
     if (hosts.length === 0) {
       process.stdout.write(
         `run ${id}: no host to roll back${opts.limit ? ` within --limit ${opts.limit}` : ''}.\n`,
       );
       return 0;
+    }
+    // The review: every host connected first (the connections are kept for the rollback), so it
+    // can say which hosts are unreachable now, and what each snapshot puts back.
+    const reviewed = opts.yes && !opts.dryRun ? undefined : await preflight(hosts, id);
+    if (reviewed) {
+      const keyFilter = opts.keys.length ? keyMatcher(opts.keys) : undefined;
+      const review = buildRollbackReview(reviewed.inputs, keyFilter);
+      const wording = rollbackWording(id, review);
+      const confirmed = opts.dryRun
+        ? (printReview(review, wording), false)
+        : await (await loadUi()).renderPlanReview(review, { wording });
+      if (!confirmed) {
+        for (const c of reviewed.connections.values()) void c.close().catch(() => undefined);
+        if (!opts.dryRun) process.stdout.write('not rolled back.\n');
+        return 0;
+      }
     }
     const sink = eventSink(opts, {
       callbacks: { onAbort: interrupt.trigger, onQuit: interrupt.trigger },
@@ -115,11 +186,17 @@ async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> 
     });
     const deps: RollbackDeps = {
       // The connection lives until the deadline, not Ctrl-C: it carries a restore under way.
-      connect: (target) => transport.connect(target, run.deadline),
+      // A host the review connected to is rolled back over that connection.
+      connect: (target) => {
+        const open = reviewed?.connections.get(target.name);
+        reviewed?.connections.delete(target.name);
+        return open ? Promise.resolve(open) : transport.connect(target, run.deadline);
+      },
       rollbackHost: async (conn, host) => {
         const rec = records[host.name];
         const snapshot = opts.fromHosts
-          ? await readHostSnapshot(conn, id, { become: host.connection.become, timeoutMs })
+          ? (reviewed?.snapshots.get(host.name) ??
+            (await readHostSnapshot(conn, id, { become: host.connection.become, timeoutMs })))
           : rec?.snapshot;
         if (!snapshot)
           return { outcome: 'skipped', keys: [], error: `no snapshot of run ${id} on this host` };
@@ -173,6 +250,7 @@ export function repeatArgs(opts: RollbackCliOptions): string[] {
   for (const k of opts.keys) args.push('--keys', k);
   if (opts.force) args.push('--force');
   if (opts.fromHosts) args.push('--from-hosts');
+  if (opts.yes) args.push('--yes');
   return args;
 }
 
@@ -244,4 +322,22 @@ async function findOnHosts(
     return !l?.started || !l.value || l.value.some((e) => e.runId === runId);
   });
   return { runId, hosts: keep };
+}
+
+function keyMatcher(globs: readonly string[]): (key: string) => boolean {
+  const res = globs.map(globToRegExp);
+  return (key) => res.some((re) => re.test(key));
+}
+
+/** --dry-run: the review as plain lines. */
+function printReview(review: PlanReview, wording: ReviewWording): void {
+  const names = (g: PlanReview['groups'][number]) =>
+    g.kind === 'change' || g.kind === 'compliant'
+      ? ''
+      : ` (${g.hosts.slice(0, 20).join(', ')}${g.hosts.length > 20 ? ', …' : ''})`;
+  const lines = [
+    wording.heading ?? '',
+    ...review.groups.map((g) => `  ${formatGroup(g)}${names(g)}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n(dry run: nothing restored)\n`);
 }

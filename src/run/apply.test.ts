@@ -198,4 +198,36 @@ describe('applyFleet', () => {
     expect(asked).toEqual([2]);
     expect(s.applied).toEqual(['h2', 'h3', 'h4']);
   });
+
+  it("the operator's rollback (live view r): no new wave, in-flight hosts finish, changed hosts undone", async () => {
+    const s = setup(new Set(), 6);
+    const ctl = new AbortController();
+    let requested = false;
+    const res = await applyFleet(s.hosts, s.planned, s.connections, s.deps, {
+      runId: 'r1',
+      forks: 10,
+      commandTimeoutMs: 1000,
+      canary: 2,
+      batch: { hosts: 2 },
+      autoRollback: false,
+      signal: ctl.signal,
+      emit: s.emit,
+      rollbackRequested: () => requested,
+      beforeWave: async () => {
+        // pressed while the canary ran: the caller sets the request and aborts
+        requested = true;
+        ctl.abort();
+      },
+    });
+    expect(res.stoppedBy).toBe('rollback');
+    expect(s.applied).toEqual(['h1', 'h2']);
+    expect(s.rolledBack.sort()).toEqual(['h1', 'h2']);
+    expect(res.rolledBack.map((r) => r.outcome)).toEqual(['rolled_back', 'rolled_back']);
+    expect(s.events.some((e) => e.type === 'run-stopping' && e.reason === 'rollback')).toBe(true);
+    const last = s.events.filter((e) => e.type === 'host-done').slice(-2);
+    expect(last.map((e) => e.type === 'host-done' && e.outcome)).toEqual([
+      'rolled_back',
+      'rolled_back',
+    ]);
+  });
 });

@@ -60,6 +60,12 @@ export interface ApplyOptions {
   emit: (event: RunEvent) => void;
   /** Asked before each wave after the first: resolve to go on (the UI's `p` pauses here). */
   beforeWave?: (wave: number) => Promise<void>;
+  /**
+   * True once the operator asked to undo this run (the live view's `r`; the caller also aborts
+   * `signal`): no new host starts, hosts in flight finish, then every host this run changed is
+   * rolled back, as --auto-rollback does when --max-fail trips.
+   */
+  rollbackRequested?: () => boolean;
 }
 
 /** How a host ended in an apply or rollback run (built by host-done.ts). */
@@ -67,7 +73,7 @@ export type HostApplyRecord = HostDoneRecord;
 
 export interface ApplyResult {
   records: HostApplyRecord[];
-  stoppedBy?: 'max-fail' | 'interrupted' | 'health-gate' | 'deadline';
+  stoppedBy?: 'max-fail' | 'interrupted' | 'health-gate' | 'deadline' | 'rollback';
   rolledBack: HostApplyRecord[];
 }
 
@@ -158,13 +164,13 @@ export async function applyFleet(
 
   for (let w = 0; w < waves.length && !stoppedBy; w++) {
     if (opts.signal.aborted) {
-      stop(signalReason(opts.signal));
+      stop(signalReason(opts));
       break;
     }
     if (w > 0 && opts.beforeWave)
       await raceAbort(opts.beforeWave(w + 1), opts.signal).catch(() => undefined);
     if (opts.signal.aborted) {
-      stop(signalReason(opts.signal));
+      stop(signalReason(opts));
       break;
     }
     const wave = waves[w]!;
@@ -188,7 +194,7 @@ export async function applyFleet(
       failed: waveFailed,
       total: wave.length,
     });
-    if (opts.signal.aborted) stop(signalReason(opts.signal));
+    if (opts.signal.aborted) stop(signalReason(opts));
     const isLast = w === waves.length - 1;
     if (!stoppedBy && !isLast && opts.settleSeconds !== undefined && changedInWave.length > 0) {
       const gate = await healthGate(changedInWave, byName, planned, connections, deps, opts);
@@ -213,7 +219,7 @@ export async function applyFleet(
   }
 
   const rolledBack: HostApplyRecord[] = [];
-  if (stoppedBy === 'max-fail' && opts.autoRollback) {
+  if ((stoppedBy === 'max-fail' && opts.autoRollback) || opts.rollbackRequested?.()) {
     const changed = hosts.filter((h) => records.get(h.name)?.outcome === 'changed');
     // Auto-rollback must run even though the run is stopping; only a second Ctrl-C stops it.
     const results = await runPool(changed, opts.forks, (h) =>
@@ -228,7 +234,9 @@ export async function applyFleet(
   return { records: hosts.map((h) => records.get(h.name)!), stoppedBy, rolledBack };
 }
 
-function signalReason(signal: AbortSignal): 'interrupted' | 'deadline' {
+function signalReason(opts: ApplyOptions): 'interrupted' | 'deadline' | 'rollback' {
+  if (opts.rollbackRequested?.()) return 'rollback';
+  const { signal } = opts;
   return signal.reason instanceof AbortedError ? signal.reason.reason : 'interrupted';
 }
 

@@ -88,7 +88,8 @@ export type RunEvent =
   | {
       type: 'run-stopping';
       at: string;
-      reason: 'max-fail' | 'interrupted' | 'aborted' | 'health-gate' | 'deadline';
+      /** rollback: the operator asked (the live view's `r`) to undo this run. */
+      reason: 'max-fail' | 'interrupted' | 'aborted' | 'health-gate' | 'deadline' | 'rollback';
       detail?: string;
     }
   | {

@@ -1,14 +1,27 @@
-/** The selected host's details, cut to the rows the layout gives it. */
+/**
+ * The selected host's details, cut to the rows the layout gives it; while `r` asks, what a
+ * rollback would put back instead (wrapped: those lines must be read whole).
+ */
 import { Box, Text } from 'ink';
-import { detailLines } from './detail.js';
-import { truncate } from './format.js';
+import { detailLines, type DetailLine } from './detail.js';
+import { rollbackPreview } from './rollback-preview.js';
+import { truncate, wrapLine } from './format.js';
 import type { UiState } from './state.js';
 import { layout, selectedHost } from './view.js';
 
 export function DetailPane({ state }: { state: UiState }) {
   const rows = layout(state).detailRows;
   const host = selectedHost(state);
-  const lines = host ? detailLines(host) : [{ text: 'no host selected', color: 'gray' }];
+  const asking = state.prompt === 'rollback';
+  const source: DetailLine[] = asking
+    ? rollbackPreview(state).map((text, i) => (i === 0 ? { text, bold: true } : { text }))
+    : host
+      ? detailLines(host)
+      : [{ text: 'no host selected', color: 'gray' }];
+  // Wrapped, not cut: an error or a restore line must be read to its end.
+  const lines = source.flatMap((l) =>
+    wrapLine(l.text, state.columns).map((text) => ({ ...l, text })),
+  );
   // One row goes to the rule above the pane.
   const avail = Math.max(1, rows - 1);
   const shown =

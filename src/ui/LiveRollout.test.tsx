@@ -161,7 +161,10 @@ describe('LiveRollout with 5 hosts', () => {
     expect(cb.onAbort).toHaveBeenCalledTimes(1);
     expect(frame).toContain('aborting');
     frame = await press(r, 'r');
-    expect(frame).toContain('roll back run r-20240501-0300 on every touched host? y/N');
+    expect(frame).toContain('roll back run r-20240501-0300: every host it changed? y/N');
+    // what will be put back, before the operator says yes: hosts, keys, old values
+    expect(frame).toContain('Roll back run r-20240501-0300: no new host starts; 1 changed host is');
+    expect(frame).toContain('1 host: tcp_keepalive_time 60 → 7200, tcp_keepalive_intvl 10 → 75');
     expect(cb.onRollback).not.toHaveBeenCalled();
     await press(r, 'y');
     expect(cb.onRollback).toHaveBeenCalledTimes(1);

@@ -11,6 +11,7 @@ import { HostList } from './HostList.js';
 import { keyCommands, type LiveCallbacks } from './keys.js';
 import { ProgressHeader } from './ProgressHeader.js';
 import type { UiState } from './state.js';
+import { paneOpen } from './view.js';
 import type { RunStore } from './store.js';
 
 const HELP =
@@ -29,7 +30,7 @@ function Footer({ state }: { state: UiState }) {
   if (state.prompt === 'rollback') {
     return (
       <Text color="yellow" bold wrap="truncate">
-        {truncate(`roll back run ${state.runId ?? ''} on every touched host? y/N`, width)}
+        {truncate(`roll back run ${state.runId ?? ''}: every host it changed? y/N`, width)}
       </Text>
     );
   }
@@ -64,7 +65,7 @@ export function LiveRollout({ state, store, callbacks }: LiveRolloutProps) {
     <Box flexDirection="column" width={state.columns}>
       <ProgressHeader state={state} />
       <HostList state={state} />
-      {state.detailOpen ? <DetailPane state={state} /> : null}
+      {paneOpen(state) ? <DetailPane state={state} /> : null}
       <Footer state={state} />
     </Box>
   );

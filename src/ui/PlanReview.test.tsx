@@ -102,4 +102,40 @@ describe('PlanReview', () => {
     expect(frame.split('\n').filter((l) => l.startsWith('  1 host: somaxconn'))).toHaveLength(5);
     expect(frame).toContain('… and 15 more groups');
   });
+
+  it('at 80 columns wraps a long change set: the last key is on screen, nothing is cut', () => {
+    const many = [
+      { key: 'net.ipv4.tcp_fin_timeout', from: '60', to: '30', runtime: true },
+      { key: 'net.ipv4.tcp_keepalive_intvl', from: '75', to: '30', runtime: true },
+      { key: 'net.ipv4.tcp_keepalive_probes', from: '9', to: '5', runtime: true },
+      { key: 'net.ipv4.tcp_keepalive_time', from: '7200', to: '60', runtime: true },
+    ];
+    const review = buildPlanReview([
+      { host: 'web-1', plan: plan('web-1', many) },
+      { host: 'web-2', plan: plan('web-2', many) },
+    ]);
+    mounted = render(<PlanReview review={review} columns={80} onAnswer={() => {}} />);
+    const lines = (mounted.lastFrame() ?? '').split('\n');
+    expect(lines.every((l) => l.length <= 80)).toBe(true);
+    const text = lines.join(' ').replace(/\s+/g, ' ');
+    expect(text).toContain('tcp_keepalive_time 7200 → 60');
+    expect(text).not.toContain('…');
+    // continuation lines stay indented under the group, not at the margin
+    const cont = lines.slice(2).filter((l) => l.includes('tcp_'));
+    expect(cont.length).toBeGreaterThan(0);
+    expect(cont.every((l) => l.startsWith('  '))).toBe(true);
+  });
+
+  it('speaks of a rollback when given its words', () => {
+    mounted = render(
+      <PlanReview
+        review={buildPlanReview([{ host: 'web-1', plan: plan('web-1') }])}
+        wording={{ heading: 'Rollback of run r1: 1 host', question: 'Roll back 1 host?' }}
+        onAnswer={() => {}}
+      />,
+    );
+    const frame = mounted.lastFrame() ?? '';
+    expect(frame).toContain('Rollback of run r1: 1 host');
+    expect(frame).toContain('Roll back 1 host? y/N');
+  });
 });

@@ -1,11 +1,12 @@
 /**
- * Plan review: what apply would do, grouped by identical change set, then files that will
- * still shadow the persistent file, then evidence findings, then a y/N confirmation.
+ * Plan review: what apply (or a rollback) would do, grouped by identical change set, then files
+ * that will still shadow the persistent file, then evidence findings, then a y/N confirmation.
  * `y` confirms; anything else (n, Enter, Esc, …) declines. The answer is shown, then reported.
+ * Lines wrap, never truncate: the key that matters most may be the last of a change set.
  */
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useRef, useState } from 'react';
-import { plural, truncate } from './format.js';
+import { plural } from './format.js';
 import { formatGroup, type ChangeGroup, type GroupKind } from './group.js';
 import type { PlanReview as PlanReviewData } from './review.js';
 
@@ -23,6 +24,16 @@ function groupLine(g: ChangeGroup): string {
   return formatGroup(g) + names;
 }
 
+/** The words of a review: apply's by default, a rollback's when given. */
+export interface ReviewWording {
+  /** First line, e.g. "Rollback of run X: 50 hosts, 48 to restore". */
+  heading?: string;
+  /** e.g. "Roll back 48 hosts?" (y/N is added). */
+  question?: string;
+  confirmed?: string;
+  declined?: string;
+}
+
 export interface PlanReviewProps {
   review: PlanReviewData;
   /** e.g. the playbook name; shown in the heading. */
@@ -30,7 +41,19 @@ export interface PlanReviewProps {
   columns?: number;
   /** Most groups listed before "… N more groups". */
   maxGroups?: number;
+  wording?: ReviewWording;
   onAnswer: (confirmed: boolean) => void;
+}
+
+/** One wrapped item: continuation lines are indented under its text, not under the margin. */
+function Item({ indent, text, color }: { indent: number; text: string; color?: string }) {
+  return (
+    <Box paddingLeft={indent}>
+      <Text color={color} wrap="wrap">
+        {text}
+      </Text>
+    </Box>
+  );
 }
 
 export function PlanReview({
@@ -38,6 +61,7 @@ export function PlanReview({
   title,
   columns = 80,
   maxGroups = 12,
+  wording = {},
   onAnswer,
 }: PlanReviewProps) {
   const [answer, setAnswer] = useState<boolean | undefined>(undefined);
@@ -57,43 +81,50 @@ export function PlanReview({
 
   const groups = review.groups.slice(0, maxGroups);
   const hidden = review.groups.length - groups.length;
-  const heading = `Plan${title ? ` for ${title}` : ''}: ${plural(review.totalHosts, 'host')}, ${review.changingHosts} would change`;
+  const heading =
+    wording.heading ??
+    `Plan${title ? ` for ${title}` : ''}: ${plural(review.totalHosts, 'host')}, ${review.changingHosts} would change`;
+  const question = wording.question ?? `Apply to ${plural(review.changingHosts, 'host')}?`;
   return (
     <Box flexDirection="column" width={columns}>
-      <Text bold wrap="truncate">
-        {truncate(heading, columns)}
+      <Text bold wrap="wrap">
+        {heading}
       </Text>
       {groups.map((g) => (
-        <Text key={`${g.kind}:${g.label}`} color={KIND_COLORS[g.kind]} wrap="truncate">
-          {truncate(`  ${groupLine(g)}`, columns)}
-        </Text>
+        <Item
+          key={`${g.kind}:${g.label}`}
+          indent={2}
+          text={groupLine(g)}
+          color={KIND_COLORS[g.kind]}
+        />
       ))}
       {hidden > 0 ? <Text color="gray">{`  … and ${hidden} more groups`}</Text> : null}
       {review.shadowing.length > 0 ? <Text bold>Still overridden at boot after apply:</Text> : null}
       {review.shadowing.map((s) => (
-        <Text key={s.file} color="yellow" wrap="truncate">
-          {truncate(`  ⚠ ${s.file} on ${plural(s.hosts.length, 'host')}`, columns)}
-        </Text>
+        <Item
+          key={s.file}
+          indent={2}
+          color="yellow"
+          text={`⚠ ${s.file} on ${plural(s.hosts.length, 'host')}`}
+        />
       ))}
       {review.findings.length > 0 ? <Text bold>Evidence:</Text> : null}
       {review.findings.map((f) => (
-        <Text
+        <Item
           key={`${f.id}:${f.severity}`}
+          indent={2}
           color={f.severity === 'critical' ? 'red' : 'yellow'}
-          wrap="truncate"
-        >
-          {truncate(
-            `  ● ${f.severity} ${f.id} (incident ${f.incident}) on ${plural(f.hosts.length, 'host')}: ${f.message}`,
-            columns,
-          )}
-        </Text>
+          text={`● ${f.severity} ${f.id} (incident ${f.incident}) on ${plural(f.hosts.length, 'host')}: ${f.message}`}
+        />
       ))}
       <Box marginTop={1}>
         {answer === undefined ? (
-          <Text bold>{`Apply to ${plural(review.changingHosts, 'host')}? y/N `}</Text>
+          <Text bold wrap="wrap">{`${question} y/N `}</Text>
         ) : (
-          <Text bold color={answer ? 'green' : 'yellow'}>
-            {answer ? 'confirmed: applying' : 'declined: nothing changed'}
+          <Text bold color={answer ? 'green' : 'yellow'} wrap="wrap">
+            {answer
+              ? (wording.confirmed ?? 'confirmed: applying')
+              : (wording.declined ?? 'declined: nothing changed')}
           </Text>
         )}
       </Box>

@@ -55,4 +55,22 @@ describe('Summary', () => {
     expect(r.lastFrame()).toContain('stopping: deadline');
     r.unmount();
   });
+
+  it('at 80 columns wraps the next: commands instead of cutting the run id out', () => {
+    const fates: HostFate[] = ['changed', 'unreachable'];
+    const narrow = scenario(2, (i) => fates[i]!, { finished: true, kind: 'apply' }).reduce(
+      reduce,
+      initialUiState({ columns: 80 }),
+    );
+    const r = render(<Summary state={narrow} />);
+    const lines = (r.lastFrame() ?? '').split('\n');
+    expect(lines.every((l) => l.length <= 80)).toBe(true);
+    // Every word of every next: step is on screen, in order, the run id in one piece.
+    const text = lines.join(' ').replace(/\s+/g, ' ');
+    expect(text).toContain('sysfleet rollback r-20240501-0300');
+    expect(text).toContain(
+      'unreachable hosts: check SSH reachability (sysfleet inventory list shows the address used)',
+    );
+    r.unmount();
+  });
 });

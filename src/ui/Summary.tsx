@@ -35,23 +35,26 @@ export function Summary({ state, maxFailures = 10 }: { state: UiState; maxFailur
       </Text>
       {shown.length > 0 ? <Text bold>failures:</Text> : null}
       {shown.map((f) => (
-        <Text key={f.host} color={BUCKET_COLORS[f.outcome]} wrap="truncate">
-          {truncate(`  ${f.outcome.padEnd(11)} ${f.host}${f.error ? `  ${f.error}` : ''}`, width)}
-        </Text>
+        <Box key={f.host} paddingLeft={2}>
+          <Text color={BUCKET_COLORS[f.outcome]} wrap="wrap">
+            {`${f.outcome.padEnd(11)} ${f.host}${f.error ? `  ${f.error}` : ''}`}
+          </Text>
+        </Box>
       ))}
       {s.failures.length > shown.length ? (
         <Text color="gray">{`  … and ${s.failures.length - shown.length} more`}</Text>
       ) : null}
       {s.stops.map((stop, i) => (
-        <Text key={i} color="yellow" wrap="truncate">
-          {truncate(stop, width)}
+        <Text key={i} color="yellow" wrap="wrap">
+          {stop}
         </Text>
       ))}
       {s.nextSteps.map((step) => (
-        <Text key={step} wrap="truncate">
+        // A command to copy: wrapped under its own column, never cut.
+        <Box key={step}>
           <Text color="cyan">next: </Text>
-          {truncate(step, width - 6)}
-        </Text>
+          <Text wrap="wrap">{step}</Text>
+        </Box>
       ))}
     </Box>
   );

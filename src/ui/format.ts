@@ -22,6 +22,47 @@ export function truncate(text: string, width: number): string {
   return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
 }
 
+/**
+ * Word-wrap to `width` columns; continuation lines get `indent` spaces more than the line's own
+ * leading blanks (a hanging indent), a word longer than a line is split. For text that must be
+ * read whole (errors, commands, what a rollback restores), where truncate would hide the end.
+ */
+export function wrapLine(text: string, width: number, indent = 2): string[] {
+  if (width <= 0) return [text];
+  if (text.length <= width) return [text];
+  const lead = /^ */.exec(text)![0];
+  const pad = ' '.repeat(Math.min(lead.length + indent, Math.max(0, width - 1)));
+  const out: string[] = [];
+  let line = lead;
+  let room = width - lead.length;
+  for (const word of text.slice(lead.length).split(/ +/)) {
+    let w = word;
+    while (w.length > 0) {
+      const sep = line.trim() === '' ? '' : ' ';
+      if (sep.length + w.length <= room) {
+        line += sep + w;
+        room -= sep.length + w.length;
+        w = '';
+      } else if (line.trim() === '') {
+        line += w.slice(0, room);
+        w = w.slice(room);
+        room = 0;
+      } else {
+        out.push(line);
+        line = pad;
+        room = width - pad.length;
+      }
+      if (room <= 0 && w.length > 0) {
+        out.push(line);
+        line = pad;
+        room = width - pad.length;
+      }
+    }
+  }
+  if (line.trim() !== '') out.push(line);
+  return out;
+}
+
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

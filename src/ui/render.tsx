@@ -7,7 +7,7 @@
 import { render } from 'ink';
 import { App } from './App.js';
 import type { LiveCallbacks } from './keys.js';
-import { PlanReview } from './PlanReview.js';
+import { PlanReview, type ReviewWording } from './PlanReview.js';
 import type { PlanReview as PlanReviewData } from './review.js';
 import type { RunStore } from './store.js';
 
@@ -84,6 +84,8 @@ export function renderLiveRollout(
 
 export interface PlanReviewOptions extends TerminalOptions {
   title?: string;
+  /** A rollback's words instead of apply's. */
+  wording?: ReviewWording;
 }
 
 /** Show the plan and ask y/N. Resolves true only on `y`. Rejects without a TTY. */
@@ -99,6 +101,7 @@ export async function renderPlanReview(
     <PlanReview
       review={review}
       title={opts.title}
+      wording={opts.wording}
       columns={stdout.columns || 80}
       maxGroups={Math.max(3, (stdout.rows || 24) - 10)}
       onAnswer={(yes) => {

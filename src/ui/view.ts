@@ -15,9 +15,14 @@ export interface Layout {
 }
 
 /** How the terminal's rows are shared; the frame never reaches the last row (no scrolling). */
-export function layout(state: Pick<UiState, 'rows' | 'detailOpen'>): Layout {
+/** The pane under the host list shows the selected host, or what `r` would undo while it asks. */
+export function paneOpen(state: Pick<UiState, 'detailOpen' | 'prompt'>): boolean {
+  return state.detailOpen || state.prompt === 'rollback';
+}
+
+export function layout(state: Pick<UiState, 'rows' | 'detailOpen' | 'prompt'>): Layout {
   const free = Math.max(2, state.rows - CHROME_ROWS);
-  const detailRows = state.detailOpen ? Math.min(14, Math.max(4, Math.floor(free / 2))) : 0;
+  const detailRows = paneOpen(state) ? Math.min(14, Math.max(4, Math.floor(free / 2))) : 0;
   return { listRows: Math.max(1, free - detailRows), detailRows };
 }
 

@@ -125,7 +125,7 @@ describe.skipIf(!labAvailable)('connection cut right after go', () => {
     expect((await storedRun(ctl, runId)).outcomes[host]?.state).toBe(learned);
 
     // and the snapshot stored before `go` undoes it
-    const rb = await cli(ctl, ['rollback', runId]);
+    const rb = await cli(ctl, ['rollback', '--yes', runId]);
     expect(rb.code, rb.stdout + rb.stderr).toBe(0);
     expect(await hostState(lab, host)).toEqual(before);
   }, 120_000);

@@ -41,11 +41,11 @@ describe.skipIf(!labAvailable)('rollback --from-hosts after the store is lost', 
     const runId = await applyAll(lab, ctl);
     await rm(ctl.stateDir, { recursive: true, force: true });
 
-    const plain = await cli(ctl, ['rollback', 'latest', ...labArgs(lab)]);
+    const plain = await cli(ctl, ['rollback', '--yes', 'latest', ...labArgs(lab)]);
     expect(plain.code).not.toBe(0); // no store: the ordinary rollback cannot know the run
     expect(plain.stderr).toMatch(/no apply runs/);
 
-    const r = await cli(ctl, ['rollback', '--from-hosts', 'latest', ...labArgs(lab)]);
+    const r = await cli(ctl, ['rollback', '--yes', '--from-hosts', 'latest', ...labArgs(lab)]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain(`rollback of ${runId}: ${names.length} restored`);
     expect(await fleetState(lab, names)).toEqual(before);
@@ -68,6 +68,7 @@ describe.skipIf(!labAvailable)('rollback --keys, --limit and --force', () => {
 
     const r = await cli(ctl, [
       'rollback',
+      '--yes',
       'latest',
       '--known-hosts',
       lab.knownHostsPath,
@@ -108,6 +109,7 @@ describe.skipIf(!labAvailable)('rollback --keys, --limit and --force', () => {
 
     const forced = await cli(ctl, [
       'rollback',
+      '--yes',
       'latest',
       '--known-hosts',
       lab.knownHostsPath,
@@ -124,7 +126,13 @@ describe.skipIf(!labAvailable)('rollback --keys, --limit and --force', () => {
     );
 
     // and the unfiltered rollback finishes the job everywhere
-    const all = await cli(ctl, ['rollback', 'latest', '--known-hosts', lab.knownHostsPath]);
+    const all = await cli(ctl, [
+      'rollback',
+      '--yes',
+      'latest',
+      '--known-hosts',
+      lab.knownHostsPath,
+    ]);
     expect(all.code, all.stdout + all.stderr).toBe(0);
     expect(await fleetState(lab, names)).toEqual(before);
   }, 120_000);
@@ -142,14 +150,15 @@ describe.skipIf(!labAvailable)('a host is down during rollback', () => {
     const runId = await applyAll(lab, ctl);
     await lab.stop('h04');
 
-    const r = await cli(ctl, ['rollback', 'latest', '-i', lab.inventoryPath]);
+    const r = await cli(ctl, ['rollback', '--yes', 'latest', '-i', lab.inventoryPath]);
     expect(r.code, r.stdout + r.stderr).toBe(3);
     expect(r.stdout).toMatch(/5 restored.*1 unreachable/);
     expect(r.stdout).toMatch(/h04: unreachable/);
     const m = /^retry the unreachable: (.+)$/m.exec(r.stdout);
     expect(m, r.stdout).not.toBeNull();
     const retry = m![1]!;
-    expect(retry).toBe(`sysfleet rollback ${runId} -i ${lab.inventoryPath} --limit h04`);
+    // --yes is repeated: the retry runs as the original did, here in a script without a terminal
+    expect(retry).toBe(`sysfleet rollback ${runId} -i ${lab.inventoryPath} --yes --limit h04`);
     const down = await fleetState(lab, names);
     for (const h of names.filter((n) => n !== 'h04')) expect(down[h], h).toEqual(before[h]);
     expect(down['h04']!.runtime).toEqual(PLAYBOOK_VALUES);

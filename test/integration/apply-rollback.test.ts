@@ -54,13 +54,19 @@ describe.skipIf(!labAvailable)('apply then rollback on 50 hosts', () => {
       expect(during[h]!.files, h).not.toEqual(before[h]!.files);
     }
 
-    const rb = await cli(ctl, ['rollback', 'latest', '--known-hosts', lab.knownHostsPath]);
+    const rb = await cli(ctl, ['rollback', '--yes', 'latest', '--known-hosts', lab.knownHostsPath]);
     expect(rb.code, rb.stdout + rb.stderr).toBe(0);
     expect(rb.stdout).toContain(`rollback of ${runId}: ${HOSTS} restored`);
     const after = await fleetState(lab, names);
     expect(after).toEqual(before);
 
-    const again = await cli(ctl, ['rollback', 'latest', '--known-hosts', lab.knownHostsPath]);
+    const again = await cli(ctl, [
+      'rollback',
+      '--yes',
+      'latest',
+      '--known-hosts',
+      lab.knownHostsPath,
+    ]);
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toContain(`0 restored, ${HOSTS} already restored`);
     expect(await fleetState(lab, names)).toEqual(before);

@@ -30,7 +30,7 @@ describe.skipIf(!labAvailable)('Ctrl-C during rollback', () => {
     // Slow the host's link so the restore's answer is still on its way when Ctrl-C arrives.
     await lab.latency('h01', 600);
     const lock = join(lab.host('h01').backing.varLibSysfleet, 'lock');
-    const rb = startCli(ctl, ['rollback', runId, ...labArgs(lab), '--plain']);
+    const rb = startCli(ctl, ['rollback', '--yes', runId, ...labArgs(lab), '--plain']);
     const locked = await waitFor(
       () =>
         lstat(lock).then(

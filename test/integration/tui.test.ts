@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labAvailable, labUp, type Lab } from './support/lab.js';
+import { hasTmux, Tmux } from './support/tmux.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const BIN = join(REPO, 'dist/cli/main.js');
-const TMUX_SOCKET = `sftui-${process.pid}`;
 const HOSTS = 20;
 const CANARY = 2;
 const BATCH = 4;
@@ -35,54 +35,14 @@ targets:
   net.ipv4.tcp_keepalive_intvl: 15
 `;
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const sessions = new Set<string>();
-
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', TMUX_SOCKET, ...args], { encoding: 'utf8', timeout: 10_000 });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr || r.error?.message}`);
-  return r.stdout;
-}
-
-/** The visible 120x40 screen, trailing blanks trimmed. */
-function screen(session: string): string {
-  return tmux('capture-pane', '-p', '-t', session)
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .join('\n')
-    .trimEnd();
-}
-
-/** Named keys (Enter, Down, NPage) or, with literal, text typed in one write (as a fast typist). */
-function keys(session: string, ...k: string[]): void {
-  tmux('send-keys', '-t', session, ...k);
-}
-function typeText(session: string, text: string): void {
-  tmux('send-keys', '-t', session, '-l', text);
-}
-
-/** Poll the screen until `ok` holds: bounded by count and time; the last screen in the error. */
-async function waitScreen(
-  session: string,
-  ok: (s: string) => boolean,
-  what: string,
-  timeoutMs = 30_000,
-  onScreen?: (s: string) => void,
-): Promise<string> {
-  const started = Date.now();
-  let last = '';
-  for (let i = 0; i < 600 && Date.now() - started < timeoutMs; i++) {
-    last = screen(session);
-    onScreen?.(last);
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
-}
+const term = new Tmux('tui');
+const screen = (s: string) => term.screen(s);
+const keys = (s: string, ...k: string[]) => term.keys(s, ...k);
+const typeText = (s: string, text: string) => term.type(s, text);
+const waitScreen = term.waitScreen.bind(term);
 
 /** Start `sysfleet apply` in a fresh 120x40 tmux session; the shell prints SFEXIT=<code> after. */
 function startApply(lab: Lab, work: string, name: string, extra: string[]): string {
-  const session = `${name}-${process.pid}`;
   const argv = [
     'node',
     BIN,
@@ -98,9 +58,7 @@ function startApply(lab: Lab, work: string, name: string, extra: string[]): stri
   // Single-quoted words: the paths are ours (temp dir, lab dir), no quote inside them.
   // CI=true stays set on purpose: on a terminal the live view must draw even then (load-ui.ts).
   const cmd = `env -u NO_COLOR CI=true TERM=xterm-256color SYSFLEET_STATE_DIR='${stateDir}' ${argv.map((a) => `'${a}'`).join(' ')}; echo SFEXIT=$?; sleep 300`;
-  sessions.add(session);
-  tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', REPO, cmd);
-  return session;
+  return term.start(name, cmd, { cwd: REPO, columns: 120, rows: 40 });
 }
 
 async function keepaliveTimes(lab: Lab): Promise<Map<string, string>> {
@@ -129,10 +87,7 @@ describe.skipIf(!labAvailable || !hasTmux)('terminal UI end to end (tmux, built 
   });
 
   afterAll(async () => {
-    for (const s of sessions) spawnSync('tmux', ['-L', TMUX_SOCKET, 'kill-session', '-t', s]);
-    // The server exits with its last session but leaves its socket file behind.
-    const uid = process.getuid?.() ?? 0;
-    rmSync(join(process.env['TMUX_TMPDIR'] ?? '/tmp', `tmux-${uid}`, TMUX_SOCKET), { force: true });
+    term.killAll();
     await lab?.down();
     if (work) rmSync(work, { recursive: true, force: true });
   });
