@@ -35,6 +35,7 @@ import { hostNames, portCandidates, randomLabName, validateLabName } from './nam
 import { HOST_MOUNT_SCRIPT } from './mount-script.js';
 import { alive, mapLimit, run, runOk } from './proc.js';
 import type { LabHost, LabState } from './types.js';
+import { formatLabNeeds, labNeeds } from './prereqs.js';
 import { requireRoot, writeState } from './state.js';
 
 export interface LabUpOptions {
@@ -231,6 +232,8 @@ async function startAgent(
 
 export async function labUp(opts: LabUpOptions): Promise<Lab> {
   requireRoot();
+  const missing = labNeeds();
+  if (missing.length > 0) throw new Error(formatLabNeeds(missing));
   const name = validateLabName(opts.name ?? randomLabName());
   const dir = labDirOf(name, opts.root);
   if (existsSync(dir) || (await leftoverNetns(name)).length > 0) {

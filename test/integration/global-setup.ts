@@ -5,11 +5,10 @@
  * owner file names this run), also when tests failed; labs of crashed earlier runs (owner PID
  * gone) are removed at setup. Concurrent runs' labs are never touched.
  */
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { labDirs, labDown, labOwner, LAB_ROOT } from '../../src/lab/index.js';
+import { labNeeds } from '../../src/lab/prereqs.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,37 +21,9 @@ declare module 'vitest' {
 const OWNER_PREFIX = 'vitest-';
 
 function missingPrerequisites(): string[] {
-  const missing: string[] = [];
-  if (process.env['SYSFLEET_LAB'] === 'off') missing.push('lab (SYSFLEET_LAB=off)');
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) missing.push('root');
-  for (const tool of [
-    '/usr/sbin/sshd',
-    '/usr/bin/ssh',
-    '/usr/bin/ssh-keygen',
-    '/usr/bin/nsenter',
-    '/usr/bin/unshare',
-    '/usr/bin/sudo',
-    '/usr/bin/perl',
-  ]) {
-    try {
-      accessSync(tool, constants.X_OK);
-    } catch {
-      missing.push(tool);
-    }
-  }
-  if (!['/usr/sbin/ip', '/usr/bin/ip', '/sbin/ip', '/bin/ip'].some((p) => existsSync(p))) {
-    missing.push('ip (iproute2)');
-  }
-  if (missing.length === 0) {
-    // Root in a container without CAP_SYS_ADMIN cannot make namespaces: probe with throwaway ones.
-    const probe = spawnSync('unshare', ['--net', '--mount', 'true'], { timeout: 10_000 });
-    if (probe.status !== 0)
-      missing.push('namespaces (unshare --net --mount failed: CAP_SYS_ADMIN?)');
-    if (!/\boverlay\b/.test(readFileSync('/proc/filesystems', 'utf8'))) {
-      missing.push('overlayfs (modprobe overlay)');
-    }
-  }
-  return missing;
+  if (process.env['SYSFLEET_LAB'] === 'off') return ['lab (SYSFLEET_LAB=off)'];
+  // The same list `sysfleet lab up` checks before it creates anything.
+  return labNeeds().map((m) => `${m.what}${m.package ? ` (${m.package})` : ''}`);
 }
 
 function pidAlive(pid: number): boolean {
