@@ -13,15 +13,10 @@ import {
   newRunId,
 } from '../apply/index.js';
 import type { SnapshotStore } from '../apply/index.js';
-import {
-  applyFleet,
-  planFleet,
-  rolloutWaves,
-  type ApplyDeps,
-  type HostApplyRecord,
-} from '../run/apply.js';
+import { applyFleet, planFleet, rolloutWaves, type ApplyDeps } from '../run/apply.js';
 import type { CheckDeps, HostCheckResult } from '../run/check.js';
 import type { RunEvent } from '../run/events.js';
+import { applyExitCode } from '../run/exit-codes.js';
 import { parseCountSpec } from '../run/waves.js';
 import { buildPlanReview } from '../ui/review.js';
 import { formatGroup } from '../ui/group.js';
@@ -66,12 +61,6 @@ export function registerApply(program: Command): void {
     .action(async (playbookPath: string, opts: ApplyCliOptions) => {
       process.exitCode = await apply(playbookPath, opts);
     });
-}
-
-function exitCodeOf(records: readonly HostApplyRecord[], stopped: boolean): number {
-  if (stopped || records.some((r) => r.outcome === 'failed' || r.outcome === 'reverted')) return 2;
-  if (records.some((r) => r.outcome === 'unreachable')) return 3;
-  return 0;
 }
 
 async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<number> {
@@ -226,7 +215,7 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
     const counts: Partial<Record<string, number>> = {};
     for (const r of [...res.records, ...res.rolledBack])
       counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
-    const code = exitCodeOf(res.records, res.stoppedBy !== undefined);
+    const code = applyExitCode(res.records, res.stoppedBy !== undefined);
     sink.emit({
       type: 'run-finished',
       at: new Date().toISOString(),

@@ -3,6 +3,7 @@
  * one-exec gather that check uses, without judging anything.
  */
 import { Command } from 'commander';
+import { readExitCode } from '../run/exit-codes.js';
 import { INCIDENT_SYSCTLS } from '../sysctl/known-sysctls.js';
 import type { Target } from '../playbook/types.js';
 import { runCheck } from '../run/check.js';
@@ -45,7 +46,7 @@ export function registerFacts(program: Command): void {
         });
         const out = Object.fromEntries(results.map((r) => [r.host, r.facts ?? { error: r.error }]));
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-        process.exitCode = results.some((r) => r.error) ? 3 : 0;
+        process.exitCode = readExitCode(results.some((r) => r.error));
       } finally {
         await run.close();
       }

@@ -3,6 +3,7 @@
  * src/cli/. Every command prints --help; `sysfleet --version` prints the version. Started by
  * src/cli/main.ts (the executable), from the bundle `npm run build` makes of this module.
  */
+import { ERROR_EXIT } from '../run/exit-codes.js';
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { registerLab } from './lab.js';
@@ -39,11 +40,11 @@ export async function runCli(): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version exit 0; usage errors exit 64 (EX_USAGE)... but Nagios wants 3 for unknown.
-      process.exitCode = err.exitCode === 0 ? 0 : 3;
+      process.exitCode = err.exitCode === 0 ? 0 : ERROR_EXIT;
       return;
     }
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`sysfleet: ${message}\n`);
-    process.exitCode = 3;
+    process.exitCode = ERROR_EXIT;
   }
 }

@@ -21,6 +21,7 @@ import {
 import type { HostApplyRecord } from '../run/apply.js';
 import type { RunHost } from '../run/check.js';
 import { runPool } from '../run/pool.js';
+import { rollbackExitCode } from '../run/exit-codes.js';
 import { retryCommand, runRollback, type RollbackDeps } from '../run/rollback.js';
 import { loadFleet, makeTransport, operator, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
@@ -222,7 +223,7 @@ async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> 
     });
     const counts: Partial<Record<string, number>> = {};
     for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
-    const code = exitCode(results);
+    const code = rollbackExitCode(results);
     sink.emit({
       type: 'run-finished',
       at: new Date().toISOString(),
@@ -252,12 +253,6 @@ export function repeatArgs(opts: RollbackCliOptions): string[] {
   if (opts.fromHosts) args.push('--from-hosts');
   if (opts.yes) args.push('--yes');
   return args;
-}
-
-function exitCode(results: readonly HostApplyRecord[]): number {
-  if (results.some((r) => r.outcome === 'failed')) return 2;
-  if (results.some((r) => r.outcome === 'unreachable' || r.outcome === 'skipped')) return 3;
-  return 0;
 }
 
 function printSummary(

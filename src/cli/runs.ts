@@ -3,6 +3,7 @@
  * `runs collect RUN` asks hosts whose outcome is unknown (connection lost after `go`) what their
  * detached apply did.
  */
+import { readExitCode } from '../run/exit-codes.js';
 import { Command } from 'commander';
 import { collectResult, openStore, type RunRecord } from '../apply/index.js';
 import { runPool } from '../run/pool.js';
@@ -154,7 +155,7 @@ export function registerRuns(program: Command): void {
             process.stdout.write(
               `${h.name}: unreachable — ${err instanceof Error ? err.message : String(err)}\n`,
             );
-            process.exitCode = 3;
+            process.exitCode = readExitCode(true);
           }
         };
         await runPool(hosts, opts.forks, work, { signal: ctl.stop });
