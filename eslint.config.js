@@ -55,7 +55,7 @@ export default tseslint.config(
   },
   {
     // Pure stages: planning, model validation and reporting are functions of data.
-    files: ['src/plan/**/*.ts', 'src/report/**/*.ts', 'src/model/**/*.ts'],
+    files: ['src/plan/**/*.ts', 'src/report/**/*.ts', 'src/model/**/*.ts', 'src/shard/**/*.ts'],
     ignores: ['**/*.test.ts', 'src/model/load*.ts', 'src/model/files.ts'],
     rules: {
       'no-restricted-imports': [
@@ -66,7 +66,7 @@ export default tseslint.config(
             {
               group: ioModules,
               message:
-                'plan/, report/ and model/ are pure: do I/O at the edges (src/cli, src/run, src/model/load*.ts).',
+                'plan/, report/, model/ and shard/ are pure: do I/O at the edges (src/cli, src/run, src/model/load*.ts).',
             },
           ],
         },
