@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labAvailable, labUp, type Lab } from './support/lab.js';
 import { assertBuilt, sysfleet, type CliResult } from './support/check-cli.js';
 import { readReport } from './support/check-formats.js';
+import { untimed } from './support/untimed.js';
 import { jobRunId, shardOf } from '../../src/shard/index.js';
 import type { CheckReport } from '../../src/report/types.js';
 
@@ -64,29 +65,6 @@ const hostArgs = (): string[] => [
   '--timeout',
   String(TIMEOUT_S),
 ];
-
-/** Timings are the one thing a merged run may not share with one process. */
-function untimed(kind: 'json' | 'junit' | 'prom' | 'nagios' | 'text', s: string): string {
-  switch (kind) {
-    case 'json':
-      return s
-        .replace(/"(startedAt|finishedAt)": "[^"]+"/g, '"$1": "T"')
-        .replace(/"durationMs": \d+/, '"durationMs": 0');
-    case 'junit':
-      return s
-        .replace(/ time="[^"]*"/g, ' time="T"')
-        .replace(/ timestamp="[^"]*"/, ' timestamp="T"');
-    case 'prom':
-      return s.replace(
-        /^(sysfleet_(run_duration_seconds|last_run_timestamp_seconds)\{[^}]*\}) .*$/gm,
-        '$1 T',
-      );
-    case 'nagios':
-      return s.replace(/'duration'=[\d.]+s/, "'duration'=Ts");
-    case 'text':
-      return s.replace(/(hosts?), [\d.]+s\n/, '$1, Ts\n');
-  }
-}
 
 async function setCompliant(host: string): Promise<void> {
   writeFileSync(
