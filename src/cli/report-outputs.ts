@@ -28,11 +28,11 @@ export async function writeReportOutputs(
   report: CheckReport,
   opts: ReportOutputOptions,
 ): Promise<number> {
-  const writes: Promise<void>[] = [];
-  if (opts.json) writes.push(writeFileAtomic(opts.json, renderJson(report)));
-  if (opts.junit) writes.push(writeFileAtomic(opts.junit, renderJunit(report)));
-  if (opts.prometheus) writes.push(writeFileAtomic(opts.prometheus, renderPrometheus(report)));
-  await Promise.all(writes);
+  // One after the other: each rendered text can be freed before the next (a 50 000-host JSON
+  // report is ~90 MB of string).
+  if (opts.json) await writeFileAtomic(opts.json, renderJson(report));
+  if (opts.junit) await writeFileAtomic(opts.junit, renderJunit(report));
+  if (opts.prometheus) await writeFileAtomic(opts.prometheus, renderPrometheus(report));
   if (opts.nagios) process.stdout.write(renderNagios(report));
   else if (!opts.events) process.stdout.write(renderText(report, { detail: opts.detail }));
   return opts.exitZero ? 0 : report.exitCode;

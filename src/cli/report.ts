@@ -96,7 +96,9 @@ async function merge(paths: string[], opts: MergeOptions): Promise<number> {
         )
       : undefined;
   try {
-    const inputs = await Promise.all(files.map(readShard));
+    // One file at a time: only one shard's text is in memory next to the parsed reports.
+    const inputs: ShardReportInput[] = [];
+    for (const f of files) inputs.push(await readShard(f));
     const counts = new Set(inputs.map((i) => i.report.shard?.count));
     if (opts.shards !== undefined && !(counts.size === 1 && counts.has(opts.shards)))
       throw new MergeError([
