@@ -13,7 +13,11 @@ import { VERSION } from '../version.js';
 import { checkDeps, loadFleet, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
 import { eventSink, type OutputOptions } from './output.js';
-import { writeReportOutputs, type ReportOutputOptions } from './report-outputs.js';
+import {
+  addReportOutputOptions,
+  writeReportOutputs,
+  type ReportOutputOptions,
+} from './report-outputs.js';
 import { contentDigest } from '../shard/index.js';
 import {
   addRunIdOption,
@@ -57,13 +61,7 @@ export function registerCheck(program: Command): void {
       'read-only compliance check of every host against a playbook (never changes a host)',
     )
     .argument('<playbook>', 'playbook YAML file');
-  addHostOptions(cmd, { deadline: 120 })
-    .option('--json <file>', 'write the JSON report (schemas/report.schema.json)')
-    .option('--junit <file>', 'write a JUnit XML report (one testcase per host and key)')
-    .option('--prometheus <file>', 'write node_exporter textfile metrics (atomically)')
-    .option('--nagios', 'print one Nagios status line with perfdata instead of the summary', false)
-    .option('--detail', 'print per-host detail after the summary', false)
-    .option('--exit-zero', 'exit 0 whatever the outcome, unless sysfleet itself failed', false)
+  addReportOutputOptions(addHostOptions(cmd, { deadline: 120 }), 'sysfleet itself failed')
     .option('--plain', 'plain lines instead of the terminal UI', false)
     .option('--events', 'print one JSON run event per line on stdout', false);
   addRunIdOption(addShardOption(cmd))

@@ -11,6 +11,7 @@ import {
   renderText,
 } from '../report/index.js';
 import type { CheckReport } from '../report/index.js';
+import type { Command } from 'commander';
 import { writeFileAtomic } from './write-atomic.js';
 
 export interface ReportOutputOptions {
@@ -36,4 +37,15 @@ export async function writeReportOutputs(
   if (opts.nagios) process.stdout.write(renderNagios(report));
   else if (!opts.events) process.stdout.write(renderText(report, { detail: opts.detail }));
   return opts.exitZero ? 0 : report.exitCode;
+}
+
+/** --json, --junit, --prometheus, --nagios, --detail, --exit-zero: spelled once for both commands. */
+export function addReportOutputOptions(cmd: Command, exitZeroUnless: string): Command {
+  return cmd
+    .option('--json <file>', 'write the JSON report (schemas/report.schema.json)')
+    .option('--junit <file>', 'write a JUnit XML report (one testcase per host and key)')
+    .option('--prometheus <file>', 'write node_exporter textfile metrics (atomically)')
+    .option('--nagios', 'print one Nagios status line with perfdata instead of the summary', false)
+    .option('--detail', 'print per-host detail after the summary', false)
+    .option('--exit-zero', `exit 0 whatever the outcome, unless ${exitZeroUnless}`, false);
 }

@@ -14,7 +14,11 @@ import { report as validateReport } from '../model/schema-validators.gen.js';
 import { MergeError, mergeShardReports, type ShardReportInput } from '../report/merge.js';
 import type { CheckReport } from '../report/types.js';
 import { loadFleet } from './fleet.js';
-import { writeReportOutputs, type ReportOutputOptions } from './report-outputs.js';
+import {
+  addReportOutputOptions,
+  writeReportOutputs,
+  type ReportOutputOptions,
+} from './report-outputs.js';
 import { wholeFleet } from './shard.js';
 
 interface MergeOptions extends ReportOutputOptions {
@@ -125,7 +129,7 @@ export function registerReport(program: Command): void {
   const cmd = program
     .command('report')
     .description('work with check reports (merge the shards of a sharded check)');
-  cmd
+  const mergeCmd = cmd
     .command('merge')
     .description(
       'merge the JSON reports of the shards of one check (check --shard K/N --json) into the report and outputs one unsharded run gives',
@@ -147,13 +151,8 @@ export function registerReport(program: Command): void {
       '--wait <s>',
       'first wait up to S seconds for --shards reports to appear',
       whole('--wait'),
-    )
-    .option('--json <file>', 'write the merged JSON report')
-    .option('--junit <file>', 'write a JUnit XML report')
-    .option('--prometheus <file>', 'write node_exporter textfile metrics (atomically)')
-    .option('--nagios', 'print one Nagios status line with perfdata instead of the summary', false)
-    .option('--detail', 'print per-host detail after the summary', false)
-    .option('--exit-zero', 'exit 0 whatever the outcome, unless the merge itself failed', false)
+    );
+  addReportOutputOptions(mergeCmd, 'the merge itself failed')
     .addHelpText(
       'after',
       '\nExit codes: those of check (0 compliant, 1 warnings, 2 drift, 3 unknown); 3 when the reports do not merge.',
