@@ -232,6 +232,14 @@ describe.skipIf(!labAvailable)('sharded check, merged', () => {
     expect(m.code).toBe(2); // drift on the other shards still beats unknown, as in one run
   });
 
+  it('facts --shard 1/3 gathers exactly that slice', async () => {
+    const f = await cli(['facts', ...hostArgs(), '--shard', '1/3', '--keys', TIME]);
+    expect(f.code, f.stderr).toBe(0); // the host that is down is in shard 2
+    expect(Object.keys(JSON.parse(f.stdout) as object)).toEqual(
+      names.filter((h) => shardOf(h, SHARDS) === 1),
+    );
+  });
+
   it('a shard of another fleet (different --limit) is refused, naming it', async () => {
     const s = await cli(
       [
