@@ -64,6 +64,7 @@ export default tseslint.config(
       'src/connection/**/*.ts',
       'src/sysctl/**/*.ts',
       'src/parse/**/*.ts',
+      'src/shard/**/*.ts',
     ],
     ignores: ['**/*.test.ts', 'src/*/load*.ts', 'src/parse/files.ts'],
     rules: {
@@ -75,7 +76,7 @@ export default tseslint.config(
             {
               group: ioModules,
               message:
-                'plan/, report/ and the parsers are pure: do I/O at the edges (src/cli, src/run, src/*/load*.ts).',
+                'plan/, report/, shard/ and the parsers are pure: do I/O at the edges (src/cli, src/run, src/*/load*.ts).',
             },
           ],
         },

@@ -23,11 +23,19 @@ export const AJV_OPTIONS = {
   allowUnionTypes: true,
 };
 
-const SCHEMAS = { playbook: 'playbook.schema.json', inventoryVars: 'inventory-vars.schema.json' };
+const SCHEMAS = {
+  playbook: 'playbook.schema.json',
+  inventoryVars: 'inventory-vars.schema.json',
+  report: 'report.schema.json',
+};
+
+/** RFC 3339 date-time, as the reports write it (`new Date().toISOString()`). */
+export const DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
 export function generateValidators() {
   const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });
   ajv.addVocabulary(['x-expected']);
+  ajv.addFormat('date-time', DATE_TIME);
   const refs = {};
   for (const [name, file] of Object.entries(SCHEMAS)) {
     const schema = JSON.parse(readFileSync(new URL(`schemas/${file}`, ROOT), 'utf8'));

@@ -12,17 +12,21 @@ describe('applyOutcome', () => {
     const changed = applyOutcome(parseApplyOutput(fixture('apply-changed.txt'), 'h', RUN));
     expect(changed.outcome).toBe('changed');
     expect(changed.error).toBeUndefined();
-    expect(changed.keys[0]).toEqual({
+    // what happened to the key, in words the UI shows (written / refused / put back ...)
+    expect(changed.keys[0]).toMatchObject({
       key: 'net.ipv4.tcp_keepalive_time',
+      action: 'written',
       before: '7200',
       after: '600',
     });
+    expect(changed.files.map((f) => f.action)).toContain('written');
     const reverted = applyOutcome(parseApplyOutput(fixture('apply-reverted-einval.txt'), 'h', RUN));
     expect(reverted).toMatchObject({
       outcome: 'reverted',
       error: 'net.ipv4.ip_local_port_range: Invalid argument',
     });
-    expect(reverted.keys[1]?.error).toBe('Invalid argument');
+    expect(reverted.keys[1]).toMatchObject({ action: 'failed', error: 'Invalid argument' });
+    expect(reverted.keys[0]?.action).toBe('reverted');
     const locked = applyOutcome(parseApplyOutput(fixture('apply-locked.txt'), 'h', RUN));
     expect(locked.outcome).toBe('failed');
     expect(locked.error).toMatch(/locked by run 20261121T055900Z-beef/);

@@ -11,6 +11,7 @@ import { USAGE, parseArgs } from './args.js';
 import { connectionsPerHost, runSize, type ConnectionReport } from './run-size.js';
 import { comparisonTable, cpuTable, failures, memoryPerHost, type Sample } from './table.js';
 import { ansiblePlaybook, sysfleetPlaybook } from './workload.js';
+import { mergeBench } from './merge.js';
 
 const log = (line: string): void =>
   void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -93,6 +94,8 @@ function report(samples: Sample[], connections: ConnectionReport[], lost: string
 }
 
 async function main(): Promise<void> {
+  // `npm run bench -- merge ...`: report merge on synthetic shard reports, no lab (merge.ts).
+  if (process.argv[2] === 'merge') return mergeBench(process.argv.slice(3), log);
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);

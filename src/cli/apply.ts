@@ -10,7 +10,6 @@ import {
   openStore,
   rollbackHost,
   rollbackOutcome,
-  newRunId,
 } from '../apply/index.js';
 import type { SnapshotStore } from '../apply/index.js';
 import { applyFleet, planFleet, rolloutWaves, type ApplyDeps } from '../run/apply.js';
@@ -24,8 +23,16 @@ import { checkDeps, loadFleet, makeTransport, operator, startRun } from './fleet
 import { loadUi } from './load-ui.js';
 import { addHostOptions, type HostOptions } from './options.js';
 import { eventSink, outputMode, type OutputOptions } from './output.js';
+import {
+  addRunIdOption,
+  addShardOption,
+  runIdFor,
+  shardFleet,
+  shardSpec,
+  type ShardOptions,
+} from './shard.js';
 
-interface ApplyCliOptions extends HostOptions, OutputOptions {
+interface ApplyCliOptions extends HostOptions, OutputOptions, ShardOptions {
   yes: boolean;
   dryRun: boolean;
   canary: string;
@@ -57,10 +64,12 @@ export function registerApply(program: Command): void {
       'where runs and snapshots are kept (default $SYSFLEET_STATE_DIR or ~/.local/state/sysfleet)',
     )
     .option('--plain', 'plain lines instead of the terminal UI', false)
-    .option('--events', 'print one JSON run event per line on stdout', false)
-    .action(async (playbookPath: string, opts: ApplyCliOptions) => {
+    .option('--events', 'print one JSON run event per line on stdout', false);
+  addRunIdOption(addShardOption(cmd)).action(
+    async (playbookPath: string, opts: ApplyCliOptions) => {
       process.exitCode = await apply(playbookPath, opts);
-    });
+    },
+  );
 }
 
 async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<number> {
@@ -77,10 +86,14 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
     throw new Error('not on a terminal: review the plan with --dry-run, then apply with --yes');
   }
 
-  const fleet = await loadFleet(opts, playbookPath);
-  const playbook = fleet.playbook!;
-  if (fleet.hosts.length === 0)
+  const spec = shardSpec(opts);
+  const runId = runIdFor(opts, spec);
+  const whole = await loadFleet(opts, playbookPath);
+  const playbook = whole.playbook!;
+  if (whole.hosts.length === 0)
     throw new Error(`no hosts match${opts.limit ? ` --limit ${opts.limit}` : ''}`);
+  // --canary, --batch and --max-fail apply within this shard's slice (docs/fleet-scale.md).
+  const fleet = shardFleet(whole, spec);
   const store = openStore(opts.stateDir);
   const warn = (l: string) => process.stderr.write(`${l}\n`);
   // Ctrl-C / the UI's `a` stop NEW hosts (`run.stop`); connections and hosts already applying live
@@ -88,7 +101,6 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
   // recorded instead of "connection closed" on a host that changed anyway.
   const run = await startRun(opts, fleet.hosts, warn);
   const { interrupt, transport, deadline, stop: signal } = run;
-  const runId = newRunId();
   const buffered: RunEvent[] = [];
   try {
     if (mode !== 'events') warn(`planning ${fleet.hosts.length} host(s)…`);

@@ -3,16 +3,9 @@
  * host touched), gathers and plans every host within the deadline, then writes every report asked
  * for and exits with a Nagios-compatible code.
  */
+import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { newRunId } from '../apply/run-id.js';
-import {
-  buildCheckReport,
-  renderJson,
-  renderJunit,
-  renderNagios,
-  renderPrometheus,
-  renderText,
-} from '../report/index.js';
+import { buildCheckReport } from '../report/index.js';
 import type { HostResult } from '../report/index.js';
 import { runCheck, type HostCheckResult } from '../run/check.js';
 import { doneEvent, doneRecord } from '../run/host-done.js';
@@ -21,16 +14,23 @@ import { VERSION } from '../version.js';
 import { checkDeps, loadFleet, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
 import { eventSink, type OutputOptions } from './output.js';
-import { writeFileAtomic } from './write-atomic.js';
+import {
+  addReportOutputOptions,
+  writeReportOutputs,
+  type ReportOutputOptions,
+} from './report-outputs.js';
+import { contentDigest } from '../shard/index.js';
+import {
+  addRunIdOption,
+  addShardOption,
+  runIdFor,
+  shardFleet,
+  shardSpec,
+  type ShardOptions,
+} from './shard.js';
 
-interface CheckOptions extends HostOptions, OutputOptions {
-  json?: string;
-  junit?: string;
-  prometheus?: string;
-  nagios: boolean;
-  detail: boolean;
-  exitZero: boolean;
-}
+interface CheckOptions
+  extends HostOptions, OutputOptions, ShardOptions, Omit<ReportOutputOptions, 'events'> {}
 
 export function toReportHost(r: HostCheckResult): HostResult {
   if (r.facts && r.plan) return { host: r.host, address: r.address, facts: r.facts, plan: r.plan };
@@ -60,15 +60,10 @@ export function registerCheck(program: Command): void {
       'read-only compliance check of every host against a playbook (never changes a host)',
     )
     .argument('<playbook>', 'playbook YAML file');
-  addHostOptions(cmd, { deadline: 120 })
-    .option('--json <file>', 'write the JSON report (schemas/report.schema.json)')
-    .option('--junit <file>', 'write a JUnit XML report (one testcase per host and key)')
-    .option('--prometheus <file>', 'write node_exporter textfile metrics (atomically)')
-    .option('--nagios', 'print one Nagios status line with perfdata instead of the summary', false)
-    .option('--detail', 'print per-host detail after the summary', false)
-    .option('--exit-zero', 'exit 0 whatever the outcome, unless sysfleet itself failed', false)
+  addReportOutputOptions(addHostOptions(cmd, { deadline: 120 }), 'sysfleet itself failed')
     .option('--plain', 'plain lines instead of the terminal UI', false)
-    .option('--events', 'print one JSON run event per line on stdout', false)
+    .option('--events', 'print one JSON run event per line on stdout', false);
+  addRunIdOption(addShardOption(cmd))
     .addHelpText(
       'after',
       '\nExit codes: 0 compliant, 1 warnings, 2 drift or critical findings, 3 unknown (unreachable hosts, errors).',
@@ -79,13 +74,20 @@ export function registerCheck(program: Command): void {
 }
 
 async function check(playbookPath: string, opts: CheckOptions): Promise<number> {
-  const fleet = await loadFleet(opts, playbookPath);
-  const playbook = fleet.playbook!;
-  if (fleet.hosts.length === 0)
+  const spec = shardSpec(opts);
+  const runId = runIdFor(opts, spec);
+  const whole = await loadFleet(opts, playbookPath);
+  const playbook = whole.playbook!;
+  if (whole.hosts.length === 0)
     throw new Error(`no hosts match${opts.limit ? ` --limit ${opts.limit}` : ''}`);
+  // A shard may own no host at all (small fleet, many shards): it still reports, so merge is whole.
+  const fleet = shardFleet(whole, spec);
+  const shard = fleet.slice && {
+    ...fleet.slice,
+    playbookDigest: contentDigest(await readFile(playbookPath)),
+  };
   const sink = eventSink(opts, { quiet: opts.nagios, quietWhenPlain: true });
   const run = await startRun(opts, fleet.hosts, sink.warn);
-  const runId = newRunId();
   const startedAt = new Date().toISOString();
   sink.emit({
     type: 'run-started',
@@ -115,6 +117,7 @@ async function check(playbookPath: string, opts: CheckOptions): Promise<number> 
     startedAt,
     finishedAt: new Date().toISOString(),
     hosts: results.map(toReportHost),
+    ...(shard ? { shard } : {}),
   });
   sink.emit({
     type: 'run-finished',
@@ -125,12 +128,5 @@ async function check(playbookPath: string, opts: CheckOptions): Promise<number> 
   });
   await sink.close();
 
-  const writes: Promise<void>[] = [];
-  if (opts.json) writes.push(writeFileAtomic(opts.json, renderJson(report)));
-  if (opts.junit) writes.push(writeFileAtomic(opts.junit, renderJunit(report)));
-  if (opts.prometheus) writes.push(writeFileAtomic(opts.prometheus, renderPrometheus(report)));
-  await Promise.all(writes);
-  if (opts.nagios) process.stdout.write(renderNagios(report));
-  else if (!opts.events) process.stdout.write(renderText(report, { detail: opts.detail }));
-  return opts.exitZero ? 0 : report.exitCode;
+  return writeReportOutputs(report, opts);
 }

@@ -9,8 +9,9 @@ import type { Target } from '../playbook/types.js';
 import { runCheck } from '../run/check.js';
 import { checkDeps, loadFleet, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
+import { addShardOption, shardFleet, shardSpec, type ShardOptions } from './shard.js';
 
-interface FactsOptions extends HostOptions {
+interface FactsOptions extends HostOptions, ShardOptions {
   playbook?: string;
   keys?: string;
 }
@@ -23,32 +24,32 @@ export function registerFacts(program: Command): void {
     );
   addHostOptions(cmd, { deadline: 120 })
     .option('-p, --playbook <file>', "read the playbook's keys (default: the incident keys)")
-    .option('--keys <list>', 'comma-separated keys to read instead')
-    .action(async (opts: FactsOptions) => {
-      const fleet = await loadFleet(opts, opts.playbook);
-      const keys = opts.keys
-        ? opts.keys
-            .split(',')
-            .map((k) => k.trim())
-            .filter(Boolean)
-        : INCIDENT_SYSCTLS;
-      const anyValue: Target = { kind: 'one_of', values: [], set: '' };
-      const hosts = fleet.hosts.map((h) =>
-        opts.playbook ? h : { ...h, targets: Object.fromEntries(keys.map((k) => [k, anyValue])) },
-      );
-      const run = await startRun(opts, fleet.hosts, (l) => process.stderr.write(`${l}\n`));
-      try {
-        const results = await runCheck(hosts, checkDeps(run.transport, fleet.playbook), {
-          forks: opts.forks,
-          commandTimeoutMs: opts.commandTimeout * 1000,
-          signal: run.stop,
-          emit: () => undefined,
-        });
-        const out = Object.fromEntries(results.map((r) => [r.host, r.facts ?? { error: r.error }]));
-        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-        process.exitCode = readExitCode(results.some((r) => r.error));
-      } finally {
-        await run.close();
-      }
-    });
+    .option('--keys <list>', 'comma-separated keys to read instead');
+  addShardOption(cmd).action(async (opts: FactsOptions) => {
+    const fleet = shardFleet(await loadFleet(opts, opts.playbook), shardSpec(opts));
+    const keys = opts.keys
+      ? opts.keys
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean)
+      : INCIDENT_SYSCTLS;
+    const anyValue: Target = { kind: 'one_of', values: [], set: '' };
+    const hosts = fleet.hosts.map((h) =>
+      opts.playbook ? h : { ...h, targets: Object.fromEntries(keys.map((k) => [k, anyValue])) },
+    );
+    const run = await startRun(opts, fleet.hosts, (l) => process.stderr.write(`${l}\n`));
+    try {
+      const results = await runCheck(hosts, checkDeps(run.transport, fleet.playbook), {
+        forks: opts.forks,
+        commandTimeoutMs: opts.commandTimeout * 1000,
+        signal: run.stop,
+        emit: () => undefined,
+      });
+      const out = Object.fromEntries(results.map((r) => [r.host, r.facts ?? { error: r.error }]));
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      process.exitCode = readExitCode(results.some((r) => r.error));
+    } finally {
+      await run.close();
+    }
+  });
 }

@@ -35,7 +35,10 @@ export interface Fleet {
 }
 
 /** Load everything the user gave us; throws ModelErrors (with file:line:col) before any I/O to hosts. */
-export async function loadFleet(opts: HostOptions, playbookPath?: string): Promise<Fleet> {
+export async function loadFleet(
+  opts: Pick<HostOptions, 'inventory' | 'limit' | 'sshConfig' | 'become'>,
+  playbookPath?: string,
+): Promise<Fleet> {
   const [inventory, playbook, sshConfig] = await Promise.all([
     loadInventory(opts.inventory),
     playbookPath ? loadPlaybook(playbookPath) : Promise.resolve(undefined),

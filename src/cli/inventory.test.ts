@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shardOf } from '../shard/index.js';
 import { registerInventory } from './inventory.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -121,5 +122,46 @@ describe('sysfleet inventory graph', () => {
   it('prints the tree like ansible-inventory --graph', async () => {
     const out = await run('inventory', 'graph', '-i', 'inventories/example.ini', 'staging');
     expect(out).toBe('@staging:\n  |--web-stg01\n  |--web-stg02\n  |--db-stg01\n');
+  });
+});
+
+describe('sysfleet inventory list --shard', () => {
+  const names = (table: string): string[] =>
+    table
+      .split('\n')
+      .slice(1, -2)
+      .map((l) => l.split(/\s+/)[0]!);
+  const list = (...extra: string[]) =>
+    run(
+      'inventory',
+      'list',
+      '-i',
+      'inventories/example.ini',
+      '--limit',
+      'web:&prod:!web03',
+      ...extra,
+    );
+
+  it('the 3 shards partition the hosts, each in inventory order, as shardOf says', async () => {
+    const all = names(await list());
+    const shards = [];
+    for (const k of [0, 1, 2]) shards.push(names(await list('--shard', `${k}/3`)));
+    expect(shards.flat().sort()).toEqual([...all].sort());
+    for (const [k, s] of shards.entries()) {
+      expect(s).toEqual(all.filter((h) => shardOf(h, 3) === k));
+    }
+    expect(shards.filter((s) => s.length > 0).length).toBeGreaterThan(1);
+  });
+
+  it('auto reads the Indexed Job environment', async () => {
+    process.env['JOB_COMPLETION_INDEX'] = '1';
+    process.env['SYSFLEET_SHARDS'] = '3';
+    try {
+      expect(names(await list('--shard', 'auto'))).toEqual(names(await list('--shard', '1/3')));
+    } finally {
+      delete process.env['JOB_COMPLETION_INDEX'];
+      delete process.env['SYSFLEET_SHARDS'];
+    }
+    await expect(list('--shard', 'auto')).rejects.toThrow(/JOB_COMPLETION_INDEX is not set/);
   });
 });

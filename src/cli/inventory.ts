@@ -11,6 +11,8 @@ import { inventoryListJson, inventoryTable } from '../inventory/inventory-view.j
 import { loadInventory } from '../inventory/load-inventory.js';
 import { expandLimitFiles } from '../inventory/load-limit.js';
 import { loadSshConfig } from '../connection/load-ssh-config.js';
+import { selectShard } from '../shard/index.js';
+import { addShardOption, shardSpec } from './shard.js';
 
 export interface InventoryIo {
   out: (text: string) => void;
@@ -23,12 +25,15 @@ interface ListOpts {
   limit?: string;
   json?: boolean;
   sshConfig?: string;
+  shard?: string;
 }
 
 async function select(opts: ListOpts) {
   const inv = await loadInventory(opts.inventory);
   const pattern = opts.limit ? await expandLimitFiles(opts.limit) : undefined;
-  return { inv, hosts: selectHosts(inv, pattern) };
+  const hosts = selectHosts(inv, pattern);
+  const spec = shardSpec(opts);
+  return { inv, hosts: spec ? selectShard(hosts, spec).hosts : hosts };
 }
 
 export function registerInventory(
@@ -39,7 +44,7 @@ export function registerInventory(
     .command('inventory')
     .description('Show how sysfleet reads an Ansible inventory (hosts, groups, connections)');
 
-  cmd
+  const list = cmd
     .command('list')
     .description('Table of hosts with resolved address, port, user, become, jump chain and groups')
     .requiredOption(
@@ -49,17 +54,17 @@ export function registerInventory(
     )
     .option('-l, --limit <pattern>', 'Ansible host pattern (web*, web:&prod:!web03, ~regex, @file)')
     .option('--json', 'print what `ansible-inventory --list` prints (secrets masked)')
-    .option('--ssh-config <file>', 'ssh_config to resolve hosts with (default ~/.ssh/config)')
-    .action(async (opts: ListOpts) => {
-      const { inv, hosts } = await select(opts);
-      if (opts.json) {
-        io.out(`${JSON.stringify(inventoryListJson(inv, hosts), null, 4)}\n`);
-        return;
-      }
-      const ssh = await loadSshConfig(opts.sshConfig);
-      const conns = resolveConnections(hosts, ssh, inventoryLookup(inv));
-      io.out(inventoryTable(hosts.map((host, i) => ({ host, conn: conns[i]! }))));
-    });
+    .option('--ssh-config <file>', 'ssh_config to resolve hosts with (default ~/.ssh/config)');
+  addShardOption(list).action(async (opts: ListOpts) => {
+    const { inv, hosts } = await select(opts);
+    if (opts.json) {
+      io.out(`${JSON.stringify(inventoryListJson(inv, hosts), null, 4)}\n`);
+      return;
+    }
+    const ssh = await loadSshConfig(opts.sshConfig);
+    const conns = resolveConnections(hosts, ssh, inventoryLookup(inv));
+    io.out(inventoryTable(hosts.map((host, i) => ({ host, conn: conns[i]! }))));
+  });
 
   cmd
     .command('graph')

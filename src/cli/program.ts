@@ -13,6 +13,7 @@ import { registerCheck } from './check.js';
 import { registerApply } from './apply.js';
 import { registerRollback } from './rollback.js';
 import { registerRuns } from './runs.js';
+import { registerReport } from './report.js';
 
 export function buildProgram(): Command {
   const program = new Command('sysfleet')
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerApply(program);
   registerRollback(program);
   registerRuns(program);
+  registerReport(program);
   registerFacts(program);
   registerInventory(program);
   registerLab(program);

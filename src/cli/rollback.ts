@@ -27,6 +27,7 @@ import { loadFleet, makeTransport, operator, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
 import { eventSink, outputMode, type OutputOptions } from './output.js';
 import { loadUi } from './load-ui.js';
+import { addShardOption, shardFleet, shardSpec, type ShardOptions } from './shard.js';
 import { globToRegExp } from '../apply/rollback-plan.js';
 import type { Snapshot } from '../apply/types.js';
 import type { Connection } from '../transport/types.js';
@@ -39,7 +40,7 @@ import {
   type RollbackReviewInput,
 } from '../ui/rollback-review.js';
 
-interface RollbackCliOptions extends HostOptions, OutputOptions {
+interface RollbackCliOptions extends HostOptions, OutputOptions, ShardOptions {
   yes: boolean;
   dryRun: boolean;
   keys: string[];
@@ -75,10 +76,10 @@ export function registerRollback(program: Command): void {
       'where runs and snapshots are kept (default $SYSFLEET_STATE_DIR or ~/.local/state/sysfleet)',
     )
     .option('--plain', 'plain lines instead of the terminal UI', false)
-    .option('--events', 'print one JSON run event per line on stdout', false)
-    .action(async (ref: string, opts: RollbackCliOptions) => {
-      process.exitCode = await rollback(ref, opts);
-    });
+    .option('--events', 'print one JSON run event per line on stdout', false);
+  addShardOption(cmd).action(async (ref: string, opts: RollbackCliOptions) => {
+    process.exitCode = await rollback(ref, opts);
+  });
 }
 
 async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> {
@@ -99,7 +100,7 @@ async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> 
   } else if (opts.inventory.length === 0) {
     throw new Error('--from-hosts needs the inventory (-i): the hosts are where the snapshots are');
   }
-  const fleet = await loadFleet(opts);
+  const fleet = shardFleet(await loadFleet(opts), shardSpec(opts));
   const warn = (l: string) => process.stderr.write(`${l}\n`);
   const run = await startRun(opts, fleet.hosts, warn);
   const { interrupt, transport } = run;
@@ -117,7 +118,7 @@ async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> 
       );
       const known = new Set(fleet.hosts.map((h) => h.name));
       for (const name of touched) {
-        if (!known.has(name) && !opts.limit)
+        if (!known.has(name) && !opts.limit && !opts.shard)
           warn(`warning: ${name} has a snapshot in run ${runId} but is not in the inventory`);
       }
       hosts = fleet.hosts.filter((h) => touched.has(h.name));

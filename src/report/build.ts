@@ -2,7 +2,14 @@
 import type { HostFacts } from '../facts/types.js';
 import type { HostPlan, KeyStatus, KeyVerdict } from '../plan/types.js';
 import { describeTarget } from '../plan/values.js';
-import type { CheckReport, HostOutcome, HostReport, KeyReport, ReportSummary } from './types.js';
+import type {
+  CheckReport,
+  HostOutcome,
+  HostReport,
+  KeyReport,
+  ReportSummary,
+  ShardInfo,
+} from './types.js';
 import { exitCodeOf } from './exitCode.js';
 
 export type HostResult =
@@ -21,6 +28,8 @@ export interface BuildInput {
   startedAt: string;
   finishedAt: string;
   hosts: HostResult[];
+  /** The slice this run checked, when it is one shard of a sharded run. */
+  shard?: ShardInfo;
 }
 
 /** Statuses that are fine as they are. */
@@ -103,20 +112,32 @@ export function summarize(hosts: HostReport[]): ReportSummary {
   return s;
 }
 
-export function buildCheckReport(input: BuildInput): CheckReport {
-  const hosts = input.hosts.map(hostReport);
+export type ReportHead = Omit<BuildInput, 'hosts' | 'shard'>;
+
+/** A report of these host reports: summary, duration and exit code follow from them. */
+export function assembleReport(
+  head: ReportHead,
+  hosts: HostReport[],
+  shard?: ShardInfo,
+): CheckReport {
   const summary = summarize(hosts);
-  const durationMs = Math.max(0, Date.parse(input.finishedAt) - Date.parse(input.startedAt)) || 0;
+  const durationMs = Math.max(0, Date.parse(head.finishedAt) - Date.parse(head.startedAt)) || 0;
   return {
     schemaVersion: 1,
-    tool: input.tool,
-    runId: input.runId,
-    playbook: input.playbook,
-    startedAt: input.startedAt,
-    finishedAt: input.finishedAt,
+    tool: head.tool,
+    runId: head.runId,
+    playbook: head.playbook,
+    startedAt: head.startedAt,
+    finishedAt: head.finishedAt,
     durationMs,
     hosts,
     summary,
     exitCode: exitCodeOf(summary),
+    ...(shard ? { shard } : {}),
   };
+}
+
+export function buildCheckReport(input: BuildInput): CheckReport {
+  const { hosts, shard, ...head } = input;
+  return assembleReport(head, hosts.map(hostReport), shard);
 }

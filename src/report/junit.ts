@@ -8,6 +8,9 @@ import { OK_STATUSES } from './build.js';
 
 /** Escape for XML text and attribute values; drops characters XML 1.0 cannot carry. */
 export function xmlEscape(s: string): string {
+  // Most strings need nothing (host and key names): one test instead of six replaces.
+  if (/^[\t\n\r\u0020\u0021\u0023-\u0025\u0028-\u003B\u003D\u003F-\uD7FF\uE000-\uFFFD]*$/.test(s))
+    return s;
   return s
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replace(/&/g, '&amp;')

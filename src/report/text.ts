@@ -61,7 +61,10 @@ export function renderText(report: CheckReport, opts: TextOptions = {}): string 
   const groups = new Map<string, HostReport[]>();
   for (const h of report.hosts) {
     const sig = signature(h);
-    groups.set(sig, [...(groups.get(sig) ?? []), h]);
+    const group = groups.get(sig);
+    // push, not a copy per host: copying made 50 000 hosts take 40 s (quadratic)
+    if (group) group.push(h);
+    else groups.set(sig, [h]);
   }
   const sorted = [...groups.entries()].sort(
     (a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1),

@@ -64,4 +64,19 @@ export interface CheckReport {
   summary: ReportSummary;
   /** 0 OK, 1 WARNING, 2 CRITICAL (drift), 3 UNKNOWN; see docs/exit-codes.md. */
   exitCode: 0 | 1 | 2 | 3;
+  /** Only in the report of one shard of a sharded run; a merged report has none. */
+  shard?: ShardInfo;
+}
+
+/** Which slice of which fleet a shard report holds (`sysfleet check --shard K/N`). */
+export interface ShardInfo {
+  /** 0-based shard number. */
+  index: number;
+  count: number;
+  /** The whole fleet the shards were cut from: selected hosts, in inventory order. */
+  fleet: { hosts: number; digest: string };
+  /** sha256 of the playbook file's bytes. */
+  playbookDigest: string;
+  /** positions[i]: index in the whole fleet of hosts[i]. */
+  positions: number[];
 }
