@@ -84,12 +84,12 @@ export function splitHostPort(pattern: string): { host: string; port?: number } 
 /**
  * Why a host name is unusable, or undefined. Names end up in snapshot paths, logs and reports:
  * no whitespace, control characters, slashes, quotes or shell metacharacters, no leading `-`
- * or `.`. (Ansible is laxer; such names are mistakes in practice.)
+ * or `.`. Letters and digits of any script are fine (`příbor`, `münchen`), as in Ansible.
  */
 export function hostNameProblem(name: string): string | undefined {
   if (name === '') return 'empty host name';
   if (name.length > 255) return `host name longer than 255 characters`;
-  if (!/^[A-Za-z0-9_.:@%+=~-]+$/.test(name) || /^[-.]/.test(name) || name.includes('..')) {
+  if (!/^[\p{L}\p{M}\p{N}_.:@%+=~-]+$/u.test(name) || /^[-.]/.test(name) || name.includes('..')) {
     return `invalid host name ${JSON.stringify(name)}: use letters, digits and _ . : @ % + = ~ - (no spaces, slashes, quotes, "..", or a leading - or .)`;
   }
   return undefined;

@@ -13,6 +13,7 @@ import {
   addGroup,
   addHost,
   InventoryStructureError,
+  noteTemplates,
   setGroupVars,
   setHostVars,
   type InventoryData,
@@ -21,6 +22,7 @@ import { bundledSchema } from '../parse/files.js';
 import { pyLiteral } from './py-literal.js';
 import { schemaIssues } from '../parse/schema-check.js';
 import { shlexSplit, ShlexError } from '../parse/shlex.js';
+import { skipTemplated } from './vars-schema.js';
 
 const SECTION_RE = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_NAME_RE = /^[^:\]\s[]+$/;
@@ -93,9 +95,14 @@ export function parseIniInventory(text: string, file: string, data: InventoryDat
       const k = line.slice(0, eq).trim();
       const v = line.slice(eq + 1).trim();
       const vars = { [k]: pyLiteral(v) };
-      const issues = schemaIssues(vars, bundledSchema('inventory-vars.schema.json'));
+      const issues = schemaIssues(
+        vars,
+        bundledSchema('inventory-vars.schema.json'),
+        skipTemplated(vars),
+      );
       for (const i of issues) err(i.message, i.hint);
       if (issues.length > 0) return;
+      noteTemplates(data, vars, () => ({ file, line: lineNo, col: raw.indexOf(v) + 1 }));
       try {
         setGroupVars(data, group, vars);
       } catch (e) {
@@ -166,7 +173,15 @@ export function parseIniInventory(text: string, file: string, data: InventoryDat
         configurable: true,
       });
     }
-    const issues = schemaIssues(vars, bundledSchema('inventory-vars.schema.json'));
+    const issues = schemaIssues(
+      vars,
+      bundledSchema('inventory-vars.schema.json'),
+      skipTemplated(vars),
+    );
+    noteTemplates(data, vars, (path) => {
+      const at = raw.indexOf(`${path[0] ?? ''}=`);
+      return { file, line: lineNo, col: at >= 0 ? at + 1 : col };
+    });
     for (const i of issues) {
       const at = raw.indexOf(`${i.path[0] ?? ''}=`);
       errors.push({

@@ -28,6 +28,22 @@ export function maskSecrets(vars: Record<string, unknown>): Record<string, unkno
   return out;
 }
 
+/** How many values maskSecrets hides across `hosts` (the table and --json say so). */
+export function maskedCount(hosts: readonly InventoryHost[]): number {
+  const count = (vars: Record<string, unknown>, depth: number): number =>
+    Object.entries(vars).reduce(
+      (n, [k, v]) =>
+        n +
+        (isSecretVar(k)
+          ? 1
+          : depth < 16 && typeof v === 'object' && v !== null && !Array.isArray(v)
+            ? count(v as Record<string, unknown>, depth + 1)
+            : 0),
+      0,
+    );
+  return hosts.reduce((n, h) => n + count(h.vars, 0), 0);
+}
+
 /** `ansible-inventory --list` JSON for the selected hosts, secrets masked. */
 export function inventoryListJson(
   inv: Inventory,
@@ -47,6 +63,7 @@ function jumpText(c: HostConnection): string {
 /** One row per host: HOST ADDRESS PORT USER BECOME JUMP GROUPS, columns aligned. */
 export function inventoryTable(
   rows: ReadonlyArray<{ host: InventoryHost; conn: HostConnection }>,
+  masked = 0,
 ): string {
   const header = ['HOST', 'ADDRESS', 'PORT', 'USER', 'BECOME', 'JUMP', 'GROUPS'];
   const body = rows.map(({ host, conn }) => [
@@ -66,6 +83,14 @@ export function inventoryTable(
   const lines = all.map((r) =>
     r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '),
   );
-  lines.push(`${rows.length} host${rows.length === 1 ? '' : 's'}`);
+  for (const { host, conn } of rows)
+    if (conn.unreachable) lines.push(`${host.name}: unreachable: ${conn.unreachable}`);
+  lines.push(
+    `${rows.length} host${rows.length === 1 ? '' : 's'}${
+      masked > 0
+        ? `; ${masked} secret-looking value${masked === 1 ? '' : 's'} masked in --json (--show-secrets shows them)`
+        : ''
+    }`,
+  );
   return `${lines.join('\n')}\n`;
 }
