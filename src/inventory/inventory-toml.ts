@@ -30,9 +30,21 @@ function isTable(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
+/**
+ * A TOML date/time as Python's isoformat() writes it (what Ansible prints in --list):
+ * `+00:00` for Z, no fraction when it is zero, else six digits. smol-toml keeps milliseconds,
+ * so microseconds beyond them are lost.
+ */
+export function pythonIsoDate(d: Date): string {
+  return d
+    .toISOString()
+    .replace(/\.(\d+)/, (_, f: string) => (/^0+$/.test(f) ? '' : `.${f.padEnd(6, '0')}`))
+    .replace(/Z$/, '+00:00');
+}
+
 /** TOML dates become their text, as Ansible prints them in --list. */
 function plain(v: unknown): unknown {
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Date) return pythonIsoDate(v);
   if (Array.isArray(v)) return v.map(plain);
   if (isTable(v)) {
     const out: Record<string, unknown> = {};
@@ -48,15 +60,26 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-/** First line naming `key` (bare, quoted, or as a dotted/bracketed table part), 1-based. */
-function lineOf(lines: readonly string[], key: string): { line: number; col: number } {
-  const esc = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`(^|[\\s.\\[{,])(${esc}|"${esc}"|'${esc}')\\s*[=.\\]]`);
-  for (let i = 0; i < lines.length; i++) {
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The line naming `key` (bare, quoted, or as a dotted/bracketed table part), 1-based: the
+ * first at or after the table header of `group` when given, else the first in the file.
+ */
+function lineOf(
+  lines: readonly string[],
+  key: string,
+  group?: string,
+): { line: number; col: number } {
+  const re = new RegExp(`(^|[\\s.\\[{,])(${esc(key)}|"${esc(key)}"|'${esc(key)}')\\s*[=.\\]]`);
+  const header = group
+    ? lines.findIndex((l) => new RegExp(`^\\s*\\[\\s*("?)${esc(group)}\\1\\s*[.\\]]`).test(l))
+    : -1;
+  for (let i = Math.max(header, 0); i < lines.length; i++) {
     const m = re.exec(lines[i]!);
     if (m) return { line: i + 1, col: m.index + m[1]!.length + 1 };
   }
-  return { line: 1, col: 1 };
+  return header > 0 ? lineOf(lines, key) : { line: 1, col: 1 };
 }
 
 /** Adds the TOML inventory in `text` to `data`; returns every error found (empty = ok). */
@@ -73,8 +96,9 @@ export function parseTomlInventory(text: string, file: string, data: InventoryDa
     throw e;
   }
   const lines = text.split(/\r?\n/);
+  let current: string | undefined;
   const at = (key: string, message: string, hint?: string): void => {
-    errors.push({ file, ...lineOf(lines, key), message, ...(hint ? { hint } : {}) });
+    errors.push({ file, ...lineOf(lines, key, current), message, ...(hint ? { hint } : {}) });
   };
   if (!isTable(root) || Object.keys(root).length === 0) {
     errors.push({ file, line: 1, col: 1, message: 'empty TOML inventory' });
@@ -88,7 +112,7 @@ export function parseTomlInventory(text: string, file: string, data: InventoryDa
   const checkVars = (vars: Record<string, unknown>): boolean => {
     const issues = schemaIssues(vars, schema, skipTemplated(vars));
     for (const i of issues) at(i.path[0] ?? '', i.message, i.hint);
-    noteTemplates(data, vars, (p) => ({ file, ...lineOf(lines, p[0] ?? '') }));
+    noteTemplates(data, vars, (p) => ({ file, ...lineOf(lines, p[0] ?? '', current) }));
     return issues.length === 0;
   };
   const structural = (key: string, f: () => void): void => {
@@ -101,6 +125,7 @@ export function parseTomlInventory(text: string, file: string, data: InventoryDa
   };
 
   for (const [group, body] of Object.entries(root)) {
+    current = group;
     if (!isTable(body)) {
       at(group, `group "${group}" must be a table with hosts, vars or children`);
       continue;

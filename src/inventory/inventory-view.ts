@@ -56,6 +56,12 @@ export function inventoryListJson(
   return toAnsibleList(masked, new Set(selected.map((h) => h.name)));
 }
 
+function becomeText(c: HostConnection): string {
+  if (!c.become) return 'no';
+  const how = [c.becomeUser === 'root' ? '' : c.becomeUser, c.becomeMethod ?? ''].filter(Boolean);
+  return how.length ? `yes (${how.join(', ')})` : 'yes';
+}
+
 function jumpText(c: HostConnection): string {
   return c.jump.map((j) => `${j.user ? `${j.user}@` : ''}${j.address}:${j.port}`).join(',') || '-';
 }
@@ -71,7 +77,7 @@ export function inventoryTable(
     conn.connection === 'local' ? '(local)' : conn.address,
     conn.connection === 'local' ? '-' : String(conn.port),
     conn.user,
-    conn.become ? (conn.becomeUser === 'root' ? 'yes' : `yes (${conn.becomeUser})`) : 'no',
+    becomeText(conn),
     jumpText(conn),
     host.groups
       .filter((g) => g !== 'all')
@@ -85,12 +91,10 @@ export function inventoryTable(
   );
   for (const { host, conn } of rows)
     if (conn.unreachable) lines.push(`${host.name}: unreachable: ${conn.unreachable}`);
-  lines.push(
-    `${rows.length} host${rows.length === 1 ? '' : 's'}${
-      masked > 0
-        ? `; ${masked} secret-looking value${masked === 1 ? '' : 's'} masked in --json (--show-secrets shows them)`
-        : ''
-    }`,
-  );
+  lines.push(`${rows.length} host${rows.length === 1 ? '' : 's'}`);
+  if (masked > 0)
+    lines.push(
+      `${masked} secret-looking value${masked === 1 ? '' : 's'} masked in --json (--show-secrets shows them)`,
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -2,9 +2,10 @@
  * Evaluates the template subset of parse.ts against a scope. Values are plain data: a variable
  * lookup reads own properties of plain objects only (no prototypes, no methods), filters are a
  * fixed table, and the only lookup is `env`. As Ansible (jinja2_native off), a template renders
- * to a string; one whose only part is an expression giving a list or mapping keeps that value.
+ * to text, read back as a list, dict or boolean when it looks like one.
  * Pure given `scope` and `env`.
  */
+import { pyLiteral } from '../py-literal.js';
 import { TemplateError, parseTemplate, type Expr } from './parse.js';
 
 /** Marks "no such variable": Jinja's Undefined, which `default` replaces and anything else refuses. */
@@ -26,6 +27,8 @@ export interface Scope {
 }
 
 function own(obj: unknown, key: unknown): Value {
+  if (typeof key === 'string' && key.startsWith('__'))
+    throw new TemplateError(`access to "${key}"`);
   if (Array.isArray(obj)) {
     const i = typeof key === 'number' ? key : /^-?\d+$/.test(String(key)) ? Number(key) : NaN;
     if (!Number.isInteger(i)) return UNDEFINED;
@@ -34,7 +37,6 @@ function own(obj: unknown, key: unknown): Value {
   }
   if (typeof obj !== 'object' || obj === null) return UNDEFINED;
   const k = String(key);
-  if (k.startsWith('__')) throw new TemplateError(`access to "${k}"`);
   if (obj instanceof LazyMap) return obj.get(k);
   return Object.prototype.hasOwnProperty.call(obj, k)
     ? (obj as Record<string, Value>)[k]
@@ -196,8 +198,14 @@ export function renderTemplate(
     }
     return v;
   });
-  if (values.length === 1 && typeof values[0] === 'object' && values[0] !== null) return values[0];
-  return values.map(pyStr).join('');
+  // As Ansible's ansible_eval_concat: the text, unless it looks like a list, dict or bool.
+  const out = values.map(pyStr).join('');
+  if (out === 'True' || out === 'False') return out === 'True';
+  if (/^[[{]/.test(out)) {
+    const v = pyLiteral(out);
+    if (typeof v !== 'string') return v;
+  }
+  return out;
 }
 
 function firstVar(e: Expr): string {

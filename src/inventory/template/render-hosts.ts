@@ -34,6 +34,8 @@ export function renderHosts(
         host: withoutTemplates(h),
         problem: `cannot resolve ${problems.map(describeProblem).join('; ')}`,
       };
+    // src/connection trims what it reads; so does the check of the rendered text.
+    for (const n of names) if (typeof vars[n] === 'string') vars[n] = (vars[n] as string).trim();
     const rendered = Object.fromEntries(
       names.filter((n) => vars[n] !== h.vars[n]).map((n) => [n, vars[n]]),
     );
