@@ -12,6 +12,7 @@ import { registerCheck } from './check.js';
 import { registerApply } from './apply.js';
 import { registerRollback } from './rollback.js';
 import { registerRuns } from './runs.js';
+import { registerPlaybook } from './playbook.js';
 
 export function buildProgram(): Command {
   const program = new Command('sysfleet')
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerRuns(program);
   registerFacts(program);
   registerInventory(program);
+  registerPlaybook(program);
   registerLab(program);
   return program;
 }

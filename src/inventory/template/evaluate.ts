@@ -111,6 +111,12 @@ const FILTERS: Record<string, Filter> = {
     if (!Array.isArray(list)) throw new TemplateError('filter "join" of something not a list');
     return list.map(pyStr).join(a[0] === undefined ? '' : pyStr(a[0]));
   },
+  dict2items: (v) => {
+    const x = defined('dict2items', v);
+    if (typeof x !== 'object' || x === null || Array.isArray(x))
+      throw new TemplateError('filter "dict2items" of something not a dict');
+    return Object.entries(x).map(([key, value]) => ({ key, value }));
+  },
   first: (v) => (Array.isArray(v) && v.length ? (v[0] as Value) : UNDEFINED),
   last: (v) => (Array.isArray(v) && v.length ? (v[v.length - 1] as Value) : UNDEFINED),
   length: (v) => {
@@ -160,7 +166,9 @@ export function evalExpr(e: Expr, scope: Scope): Value {
         if (r === UNDEFINED) throw new TemplateError(`"${firstVar(e.right)}" is undefined`);
         return pyStr(l) + pyStr(r);
       }
-      return arith(e.op, defined(e.op, l), defined(e.op, r));
+      if (l === UNDEFINED) throw new TemplateError(`"${firstVar(e.left)}" is undefined`);
+      if (r === UNDEFINED) throw new TemplateError(`"${firstVar(e.right)}" is undefined`);
+      return arith(e.op, l, r);
     }
     case 'filter': {
       const f = FILTERS[e.name];
@@ -198,7 +206,10 @@ export function renderTemplate(
     }
     return v;
   });
-  // As Ansible's ansible_eval_concat: the text, unless it looks like a list, dict or bool.
+  // As Ansible's ansible_eval_concat: the text, unless it looks like a list, dict or bool
+  // (a lone list or dict is that value, as its text read back would be).
+  const lone = values.length === 1 ? values[0] : undefined;
+  if (typeof lone === 'object' && lone !== null && !(lone instanceof LazyMap)) return lone;
   const out = values.map(pyStr).join('');
   if (out === 'True' || out === 'False') return out === 'True';
   if (/^[[{]/.test(out)) {
