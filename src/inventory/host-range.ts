@@ -69,6 +69,24 @@ export function expandHostRange(pattern: string): string[] {
 }
 
 /**
+ * A host pattern as every parser reads it: `:port` split off, ranges expanded, each name
+ * checked. The first problem is returned as `error`.
+ */
+export function hostsOf(pattern: string): { names: string[]; port?: number } | { error: string } {
+  const { host, port } = splitHostPort(pattern);
+  let names: string[];
+  try {
+    names = expandHostRange(host);
+  } catch (e) {
+    if (e instanceof HostRangeError) return { error: e.message };
+    throw e;
+  }
+  const bad = names.map(hostNameProblem).find((p) => p !== undefined);
+  if (bad) return { error: bad };
+  return port === undefined ? { names } : { names, port };
+}
+
+/**
  * Splits an optional port off a host pattern as Ansible's parse_address does:
  * `web01:2222`, `web[01:03]:2222`, `192.0.2.1:22`, `[2001:db8::1]:22`. A bare IPv6 address
  * keeps its colons.

@@ -7,7 +7,7 @@
  * `host:port`. A child group or vars section naming a group never declared is an error.
  */
 import type { ModelError } from '../parse/errors.js';
-import { expandHostRange, HostRangeError, hostNameProblem, splitHostPort } from './host-range.js';
+import { hostsOf } from './host-range.js';
 import {
   addChild,
   addGroup,
@@ -143,22 +143,12 @@ export function parseIniInventory(text: string, file: string, data: InventoryDat
       throw e;
     }
     if (tokens.length === 0) return;
-    const { host, port } = splitHostPort(tokens[0]!);
-    let names: string[];
-    try {
-      names = expandHostRange(host);
-    } catch (e) {
-      if (e instanceof HostRangeError) {
-        err(e.message);
-        return;
-      }
-      throw e;
-    }
-    const bad = names.map(hostNameProblem).find((p) => p !== undefined);
-    if (bad) {
-      err(bad);
+    const found = hostsOf(tokens[0]!);
+    if ('error' in found) {
+      err(found.error);
       return;
     }
+    const { names, port } = found;
     const vars: Record<string, unknown> = {};
     for (const t of tokens.slice(1)) {
       const eq = t.indexOf('=');

@@ -11,7 +11,7 @@ import type { ModelError } from '../parse/errors.js';
 import { bundledSchema } from '../parse/files.js';
 import { schemaIssues } from '../parse/schema-check.js';
 import { didYouMean } from '../parse/suggest.js';
-import { expandHostRange, HostRangeError, hostNameProblem, splitHostPort } from './host-range.js';
+import { hostsOf } from './host-range.js';
 import {
   addChild,
   addGroup,
@@ -164,16 +164,9 @@ export function parseTomlInventory(text: string, file: string, data: InventoryDa
   }
 
   function addHosts(pattern: string, hostVars: unknown, group: string): void {
-    const { host, port } = splitHostPort(pattern);
-    let names: string[];
-    try {
-      names = expandHostRange(host);
-    } catch (e) {
-      if (e instanceof HostRangeError) return at(pattern, e.message);
-      throw e;
-    }
-    const bad = names.map(hostNameProblem).find((p) => p !== undefined);
-    if (bad) return at(pattern, bad);
+    const found = hostsOf(pattern);
+    if ('error' in found) return at(pattern, found.error);
+    const { names, port } = found;
     if (!isTable(hostVars))
       return at(
         pattern,

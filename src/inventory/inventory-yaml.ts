@@ -8,7 +8,7 @@
  */
 import type { ModelError } from '../parse/errors.js';
 import { bundledSchema } from '../parse/files.js';
-import { expandHostRange, HostRangeError, hostNameProblem, splitHostPort } from './host-range.js';
+import { hostsOf } from './host-range.js';
 import {
   addChild,
   addGroup,
@@ -135,22 +135,12 @@ export function parseYamlInventory(y: ParsedYaml, data: InventoryData): ModelErr
             );
             continue;
           }
-          const { host, port } = splitHostPort(pattern);
-          let names: string[];
-          try {
-            names = expandHostRange(host);
-          } catch (e) {
-            if (e instanceof HostRangeError) {
-              at(hpath, e.message, undefined, true);
-              continue;
-            }
-            throw e;
-          }
-          const bad = names.map(hostNameProblem).find((p) => p !== undefined);
-          if (bad) {
-            at(hpath, bad, undefined, true);
+          const found = hostsOf(pattern);
+          if ('error' in found) {
+            at(hpath, found.error, undefined, true);
             continue;
           }
+          const { names, port } = found;
           if (hostVars !== null && hostVars !== undefined && !isMapping(hostVars)) {
             at(
               hpath,

@@ -12,7 +12,7 @@ import { isTemplated, TemplateError } from '../../inventory/template/parse.js';
 import type { VarOrigin } from '../../inventory/types.js';
 import { posAt, type ParsedYaml } from '../../parse/yaml-pos.js';
 import { normalizeKey } from '../../sysctl/sysctl.js';
-import type { Imported } from './types.js';
+import { persistNameOf, type Imported } from './types.js';
 
 const MODULES = ['ansible.posix.sysctl', 'sysctl'];
 const BLOCK_KEYS = ['block', 'rescue', 'always'];
@@ -106,10 +106,8 @@ export function importAnsible(sources: readonly AnsibleSource[]): Imported {
   const out: Imported = { targets: [], skipped: [] };
   const files = new Set<string>();
   for (const src of sources) walkFile(src, out, files);
-  if (files.size === 1) {
-    const base = /([^/]+)\.conf$/.exec([...files][0]!)?.[1];
-    if (base && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(base)) out.persist = base;
-  }
+  const persist = files.size === 1 ? persistNameOf([...files][0]!) : undefined;
+  if (persist) out.persist = persist;
   return out;
 }
 

@@ -5,7 +5,7 @@
  * it is reported as not carried over. Pure.
  */
 import { normalizeKey } from '../../sysctl/sysctl.js';
-import type { Imported } from './types.js';
+import { persistNameOf, type Imported } from './types.js';
 
 export function importSysctlConf(text: string, file: string): Imported {
   const out: Imported = { targets: [], skipped: [] };
@@ -35,7 +35,7 @@ export function importSysctlConf(text: string, file: string): Imported {
     }
     out.targets.push({ key, value, from, via: 'sysctl.d' });
   });
-  const base = /([^/]+)\.conf$/.exec(file)?.[1];
-  if (base && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(base)) out.persist = base;
+  const persist = persistNameOf(file);
+  if (persist) out.persist = persist;
   return out;
 }

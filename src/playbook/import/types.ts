@@ -23,6 +23,12 @@ export interface NotCarried {
   why: string;
 }
 
+/** The persist basename a sysctl.d path gives (`/etc/sysctl.d/60-x.conf` → `60-x`), if valid. */
+export function persistNameOf(path: string): string | undefined {
+  const base = /([^/]+)\.conf$/.exec(path)?.[1];
+  return base && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(base) ? base : undefined;
+}
+
 export interface Imported {
   targets: FoundTarget[];
   skipped: NotCarried[];
