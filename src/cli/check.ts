@@ -60,7 +60,10 @@ export function registerCheck(program: Command): void {
     .description(
       'read-only compliance check of every host against a playbook (never changes a host)',
     )
-    .argument('<playbook>', 'playbook YAML file');
+    .argument(
+      '<playbook>',
+      'playbook YAML file, or a sysctl.d .conf file (checked as its targets)',
+    );
   addHostOptions(cmd, { deadline: 120 })
     .option('--json <file>', 'write the JSON report (schemas/report.schema.json)')
     .option('--junit <file>', 'write a JUnit XML report (one testcase per host and key)')
