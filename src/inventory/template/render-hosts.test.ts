@@ -41,4 +41,14 @@ describe('renderHosts', () => {
     const i = inv({ ansible_host: '{{ ansible_user }}', ansible_user: '{{ ansible_host }}' });
     expect(renderHosts(i, i.hosts, {})[0]!.problem).toMatch(/refers to itself \(a template loop\)/);
   });
+  it('renders templates from sources that record no positions (a script prints JSON)', () => {
+    const i: Inventory = {
+      sources: ['inv.sh'],
+      hosts: [
+        { name: 'h1', groups: ['all'], vars: { ansible_host: '{{ inventory_hostname }}.lan' } },
+      ],
+      groups: {},
+    };
+    expect(renderHosts(i, i.hosts, {})[0]!.host.vars['ansible_host']).toBe('h1.lan');
+  });
 });

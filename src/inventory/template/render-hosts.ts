@@ -23,7 +23,9 @@ export function renderHosts(
   hosts: readonly InventoryHost[],
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): RenderedHost[] {
-  if (!inv.templateAt?.size) return hosts.map((host) => ({ host }));
+  // Templates can come from any source (a script's JSON too), so look at the hosts themselves.
+  if (!hosts.some((h) => connectionVarNames(h.vars).some((n) => isTemplated(h.vars[n]))))
+    return hosts.map((host) => ({ host }));
   const resolver = new HostVarResolver(inv, env);
   const schema = bundledSchema('inventory-vars.schema.json');
   return hosts.map((h) => {
@@ -39,7 +41,7 @@ export function renderHosts(
     const rendered = Object.fromEntries(
       names.filter((n) => vars[n] !== h.vars[n]).map((n) => [n, vars[n]]),
     );
-    const issues = schemaIssues(rendered, schema);
+    const issues = Object.keys(rendered).length ? schemaIssues(rendered, schema) : [];
     if (issues.length > 0) {
       const why = issues.map((i) => {
         const raw = h.vars[i.path[0] ?? ''];
