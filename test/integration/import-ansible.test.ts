@@ -82,7 +82,7 @@ beforeAll(async () => {
   if (!labAvailable) return;
   assertBuilt();
   work = mkdtempSync(join(tmpdir(), 'sf-import-'));
-  lab = await labUp({ name: 'imp', hosts: 4, sudoPasswordHosts: 0 });
+  lab = await labUp({ hosts: 4, sudoPasswordHosts: 0 });
   const [h1, h2, h3, h4] = lab.hosts.map((h) => h.name) as [string, string, string, string];
   // h1 compliant; h2 drifted at runtime; h3 right at runtime, file missing; h4 compliant but in db.
   for (const h of [h1, h2, h3, h4])
