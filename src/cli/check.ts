@@ -59,7 +59,10 @@ export function registerCheck(program: Command): void {
     .description(
       'read-only compliance check of every host against a playbook (never changes a host)',
     )
-    .argument('<playbook>', 'playbook YAML file');
+    .argument(
+      '<playbook>',
+      'playbook YAML file, or a sysctl.d .conf file (checked as its targets)',
+    );
   addReportOutputOptions(addHostOptions(cmd, { deadline: 120 }), 'sysfleet itself failed')
     .option('--plain', 'plain lines instead of the terminal UI', false)
     .option('--events', 'print one JSON run event per line on stdout', false);

@@ -10,6 +10,7 @@ import { expandLimitFiles } from '../inventory/load-limit.js';
 import { loadSshConfig } from '../connection/load-ssh-config.js';
 import { inventoryLookup, isSkipped, resolveConnection } from '../connection/connection.js';
 import { selectHosts } from '../inventory/host-pattern.js';
+import { renderHosts } from '../inventory/template/render-hosts.js';
 import { loadPlaybook } from '../playbook/load-playbook.js';
 import { targetsForHost } from '../playbook/targets.js';
 import type { Inventory } from '../inventory/types.js';
@@ -47,9 +48,10 @@ export async function loadFleet(
   const pattern = opts.limit ? await expandLimitFiles(opts.limit) : undefined;
   const selected = selectHosts(inventory, pattern).filter((h) => !isSkipped(h));
   const lookup = inventoryLookup(inventory);
-  const hosts = selected.map((h) => {
+  const hosts = renderHosts(inventory, selected).map(({ host: h, problem }) => {
     // A jump host named in the inventory is reached at its own ansible_host/port/user/key.
     const connection = resolveConnection(h, sshConfig, lookup);
+    if (problem) connection.unreachable = problem;
     if (opts.become) connection.become = true;
     return {
       name: h.name,

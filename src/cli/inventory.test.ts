@@ -63,9 +63,29 @@ describe('sysfleet inventory list', () => {
     ).toBe(EXPECTED_WEB_PROD);
   });
   it('example.yaml is the same fleet as example.ini', async () => {
-    expect(await run('inventory', 'list', '-i', 'inventories/example.yaml')).toBe(
-      await run('inventory', 'list', '-i', 'inventories/example.ini'),
+    // Only the masked-values note differs: the YAML one templates its become password.
+    const withoutNote = (t: string) => t.replace(/^\d+ secret-looking values? masked.*\n/m, '');
+    expect(withoutNote(await run('inventory', 'list', '-i', 'inventories/example.yaml'))).toBe(
+      withoutNote(await run('inventory', 'list', '-i', 'inventories/example.ini')),
     );
+  });
+  it('says in the table that --json masks secrets, and --show-secrets prints them', async () => {
+    const table = await run('inventory', 'list', '-i', 'inventories/example.yaml');
+    expect(table).toMatch(
+      /\n23 hosts\n22 secret-looking values masked in --json \(--show-secrets shows them\)\n$/,
+    );
+    const masked = await run('inventory', 'list', '-i', 'inventories/example.yaml', '--json');
+    const shown = await run(
+      'inventory',
+      'list',
+      '-i',
+      'inventories/example.yaml',
+      '--json',
+      '--show-secrets',
+    );
+    expect(masked).toContain('"ansible_become_password": "********"');
+    expect(shown).toContain('"ansible_become_password": "{{ vault_become_password }}"');
+    expect(shown).not.toContain('********');
   });
   it('resolves ports, become users and jump chains per group', async () => {
     const out = await run(
@@ -163,5 +183,38 @@ describe('sysfleet inventory list --shard', () => {
       delete process.env['SYSFLEET_SHARDS'];
     }
     await expect(list('--shard', 'auto')).rejects.toThrow(/JOB_COMPLETION_INDEX is not set/);
+  });
+});
+
+describe('connection types and become methods are per host', () => {
+  it('local is this machine; a type or method sysfleet lacks makes only that host unreachable', async () => {
+    const out = await run(
+      'inventory',
+      'list',
+      '-i',
+      'test/fixtures/inventories/connection-types/hosts.yml',
+    );
+    expect(out).toBe(`HOST           ADDRESS        PORT  USER  BECOME              JUMP  GROUPS
+control        (local)        -     root  no                  -     ungrouped
+builtin-local  (local)        -     root  no                  -     ungrouped
+fake           fake           22    root  no                  -     ungrouped
+container      web_container  22    root  no                  -     ungrouped
+mito           mito           22    root  no                  -     ungrouped
+smart          smart          22    root  no                  -     ungrouped
+para           para           22    root  no                  -     ungrouped
+old1           old1           22    root  yes (su)            -     su_hosts
+old2           old2           22    root  yes (postgres, su)  -     su_hosts
+bsd1           bsd1           22    root  yes (doas)          -     doas_hosts
+pb1            pb1            22    root  yes                 -     other_become
+mc1            mc1            22    root  yes                 -     other_become
+ru1            ru1            22    root  yes                 -     other_become
+fake: unreachable: ansible_connection "fakelocal" is not supported: sysfleet connects over ssh or local only
+container: unreachable: ansible_connection "docker" is not supported: sysfleet connects over ssh or local only
+mito: unreachable: ansible_connection "mitogen_ssh" is not supported: sysfleet connects over ssh or local only
+pb1: unreachable: ansible_become_method "pbrun" is not supported: sysfleet becomes with sudo, su or doas
+mc1: unreachable: ansible_become_method "machinectl" is not supported: sysfleet becomes with sudo, su or doas
+ru1: unreachable: ansible_become_method "runas" is not supported: sysfleet becomes with sudo, su or doas
+13 hosts
+`);
   });
 });

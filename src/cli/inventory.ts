@@ -4,10 +4,11 @@
  * `ansible-inventory --list/--graph` print, so the two can be diffed.
  */
 import type { Command } from 'commander';
-import { toAnsibleGraph } from '../inventory/ansible-list.js';
+import { toAnsibleGraph, toAnsibleList } from '../inventory/ansible-list.js';
+import { renderHosts } from '../inventory/template/render-hosts.js';
 import { inventoryLookup, resolveConnections } from '../connection/connection.js';
 import { selectHosts } from '../inventory/host-pattern.js';
-import { inventoryListJson, inventoryTable } from '../inventory/inventory-view.js';
+import { inventoryListJson, inventoryTable, maskedCount } from '../inventory/inventory-view.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import { expandLimitFiles } from '../inventory/load-limit.js';
 import { loadSshConfig } from '../connection/load-ssh-config.js';
@@ -16,6 +17,8 @@ import { addShardOption, shardSpec } from './shard.js';
 
 export interface InventoryIo {
   out: (text: string) => void;
+  /** Notes that must not mix with stdout's JSON (default stderr). */
+  err?: (text: string) => void;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -24,6 +27,7 @@ interface ListOpts {
   inventory: string[];
   limit?: string;
   json?: boolean;
+  showSecrets?: boolean;
   sshConfig?: string;
   shard?: string;
 }
@@ -38,8 +42,9 @@ async function select(opts: ListOpts) {
 
 export function registerInventory(
   program: Command,
-  io: InventoryIo = { out: (t) => void process.stdout.write(t) },
+  given: InventoryIo = { out: (t) => void process.stdout.write(t) },
 ): void {
+  const io = { err: (t: string) => void process.stderr.write(t), ...given };
   const cmd = program
     .command('inventory')
     .description('Show how sysfleet reads an Ansible inventory (hosts, groups, connections)');
@@ -54,16 +59,36 @@ export function registerInventory(
     )
     .option('-l, --limit <pattern>', 'Ansible host pattern (web*, web:&prod:!web03, ~regex, @file)')
     .option('--json', 'print what `ansible-inventory --list` prints (secrets masked)')
+    .option('--show-secrets', 'with --json: print secret-looking values as they are, not masked')
     .option('--ssh-config <file>', 'ssh_config to resolve hosts with (default ~/.ssh/config)');
   addShardOption(list).action(async (opts: ListOpts) => {
     const { inv, hosts } = await select(opts);
     if (opts.json) {
-      io.out(`${JSON.stringify(inventoryListJson(inv, hosts), null, 4)}\n`);
+      const json = opts.showSecrets
+        ? toAnsibleList(inv, new Set(hosts.map((h) => h.name)))
+        : inventoryListJson(inv, hosts);
+      io.out(`${JSON.stringify(json, null, 4)}\n`);
+      const masked = opts.showSecrets ? 0 : maskedCount(hosts);
+      if (masked > 0)
+        io.err(`sysfleet: ${masked} secret-looking value(s) masked; --show-secrets prints them\n`);
       return;
     }
     const ssh = await loadSshConfig(opts.sshConfig);
-    const conns = resolveConnections(hosts, ssh, inventoryLookup(inv));
-    io.out(inventoryTable(hosts.map((host, i) => ({ host, conn: conns[i]! }))));
+    const rendered = renderHosts(inv, hosts);
+    const conns = resolveConnections(
+      rendered.map((r) => r.host),
+      ssh,
+      inventoryLookup(inv),
+    );
+    rendered.forEach((r, i) => {
+      if (r.problem) conns[i]!.unreachable = r.problem;
+    });
+    io.out(
+      inventoryTable(
+        rendered.map((r, i) => ({ host: r.host, conn: conns[i]! })),
+        maskedCount(hosts),
+      ),
+    );
   });
 
   cmd

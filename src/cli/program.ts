@@ -14,6 +14,7 @@ import { registerApply } from './apply.js';
 import { registerRollback } from './rollback.js';
 import { registerRuns } from './runs.js';
 import { registerReport } from './report.js';
+import { registerPlaybook } from './playbook.js';
 
 export function buildProgram(): Command {
   const program = new Command('sysfleet')
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerFacts(program);
   registerInventory(program);
+  registerPlaybook(program);
   registerLab(program);
   return program;
 }

@@ -15,7 +15,7 @@ import {
   type JumpSpec,
 } from './jump.js';
 import { emptySshConfig, expandSshPath, sshConfigFor, type SshConfig } from './ssh-config.js';
-import type { HostConnection, JumpHost } from './types.js';
+import type { BecomeMethod, HostConnection, JumpHost } from './types.js';
 import type { InventoryHost } from '../inventory/types.js';
 
 const MAX_JUMP_DEPTH = 8;
@@ -115,8 +115,16 @@ export function resolveConnection(
   try {
     const become = truthy(v['ansible_become']);
     const becomeUser = str(v['ansible_become_user']) ?? 'root';
-    if (str(v['ansible_connection']) === 'local') {
+    const { method: becomeMethod, problem: becomeProblem } = becomeMethodOf(v);
+    const type = connectionType(v['ansible_connection']);
+    const unreachable = type.problem ?? (become ? becomeProblem : undefined);
+    const extra = {
+      ...(becomeMethod !== 'sudo' ? { becomeMethod } : {}),
+      ...(unreachable ? { unreachable } : {}),
+    };
+    if (type.kind === 'local') {
       return {
+        ...extra,
         name: host.name,
         connection: 'local',
         address: 'localhost',
@@ -161,6 +169,7 @@ export function resolveConnection(
     chain ??= c.proxyJump ? parseJumpChain(c.proxyJump) : [];
     const jump = resolveJumps(chain, sshConfig, 1, lookup);
     const conn: HostConnection = {
+      ...extra,
       name: host.name,
       connection: 'ssh',
       address,
@@ -185,6 +194,39 @@ export function resolveConnection(
       throw new ModelErrors([{ file: `host ${host.name}`, line: 0, col: 0, message: e.message }]);
     throw e;
   }
+}
+
+const SSH_TYPES = new Set(['ssh', 'smart', 'paramiko', 'paramiko_ssh']);
+const LOCAL_TYPES = new Set(['local']);
+
+/**
+ * ansible_connection → how sysfleet reaches the host. Ansible's ssh-like types (ssh, smart,
+ * paramiko, also as ansible.builtin.*) are SSH; `local` is this machine; any other type
+ * (docker, mitogen_ssh, fakelocal, winrm, ...) is a host sysfleet cannot reach, with the reason.
+ */
+export function connectionType(v: unknown): { kind: 'ssh' | 'local'; problem?: string } {
+  const raw = str(v) ?? 'ssh';
+  const name = raw.replace(/^ansible\.(builtin|netcommon)\./, '');
+  if (SSH_TYPES.has(name)) return { kind: 'ssh' };
+  if (LOCAL_TYPES.has(name)) return { kind: 'local' };
+  return {
+    kind: 'ssh',
+    problem: `ansible_connection "${raw}" is not supported: sysfleet connects over ssh or local only`,
+  };
+}
+
+/** ansible_become_method → sudo, su or doas; another method is a per-host problem. */
+export function becomeMethodOf(v: Record<string, unknown>): {
+  method: BecomeMethod;
+  problem?: string;
+} {
+  const raw = str(v['ansible_become_method']) ?? 'sudo';
+  const name = raw.replace(/^ansible\.builtin\.|^community\.general\./, '');
+  if (name === 'sudo' || name === 'su' || name === 'doas') return { method: name };
+  return {
+    method: 'sudo',
+    problem: `ansible_become_method "${raw}" is not supported: sysfleet becomes with sudo, su or doas`,
+  };
 }
 
 /** True when the inventory says never to connect to this host (`sysfleet_skip: true`). */

@@ -3,6 +3,8 @@
  * (connection.ts), read by the transport. Pure data.
  */
 
+export type BecomeMethod = 'sudo' | 'su' | 'doas';
+
 /** A hop in a ProxyJump chain, outermost first. */
 export interface JumpHost {
   address: string;
@@ -23,6 +25,14 @@ export interface HostConnection {
   jump: JumpHost[];
   become: boolean;
   becomeUser: string;
+  /** ansible_become_method when not sudo (the default). */
+  becomeMethod?: BecomeMethod;
+  /**
+   * Why sysfleet cannot reach this host as the inventory describes it (a connection type or
+   * become method it does not support, a template it cannot resolve): the host is reported
+   * unreachable with this reason; the other hosts are worked on.
+   */
+  unreachable?: string;
   /** ssh_config UserKnownHostsFile, if set there. */
   knownHostsFiles?: string[];
   /** `sysfleet_become_password_env`: the environment variable holding this host's sudo password. */

@@ -66,3 +66,31 @@ describe.skipIf(!haveAnsible)('sysfleet and ansible-inventory agree', () => {
     );
   }
 });
+
+// A broken fixture marked `ansible-refuses` is one Ansible itself refuses (sysfleet refuses
+// more: its expected.txt is checked in src/parse/broken-fixtures.test.ts).
+const BROKEN = join(import.meta.dirname, '../../test/fixtures/broken');
+const refused = readdirSync(BROKEN)
+  .sort()
+  .filter((n) => existsSync(join(BROKEN, n, 'ansible-refuses')));
+
+describe.skipIf(!haveAnsible)('what ansible-inventory refuses, sysfleet refuses', () => {
+  for (const name of refused) {
+    it(
+      name,
+      async () => {
+        const dir = join(BROKEN, name);
+        const sources = readdirSync(dir).filter((f) => f.startsWith('inventory'));
+        const r = spawnSync('ansible-inventory', [...sources.flatMap((s) => ['-i', s]), '--list'], {
+          cwd: dir,
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...process.env, ANSIBLE_INVENTORY_UNPARSED_FAILED: 'true' },
+        });
+        expect(r.status, r.stdout).not.toBe(0);
+        await expect(loadInventory(sources, { cwd: dir })).rejects.toThrow(/:\d+:\d+: /);
+      },
+      60_000,
+    );
+  }
+});

@@ -69,6 +69,24 @@ export function expandHostRange(pattern: string): string[] {
 }
 
 /**
+ * A host pattern as every parser reads it: `:port` split off, ranges expanded, each name
+ * checked. The first problem is returned as `error`.
+ */
+export function hostsOf(pattern: string): { names: string[]; port?: number } | { error: string } {
+  const { host, port } = splitHostPort(pattern);
+  let names: string[];
+  try {
+    names = expandHostRange(host);
+  } catch (e) {
+    if (e instanceof HostRangeError) return { error: e.message };
+    throw e;
+  }
+  const bad = names.map(hostNameProblem).find((p) => p !== undefined);
+  if (bad) return { error: bad };
+  return port === undefined ? { names } : { names, port };
+}
+
+/**
  * Splits an optional port off a host pattern as Ansible's parse_address does:
  * `web01:2222`, `web[01:03]:2222`, `192.0.2.1:22`, `[2001:db8::1]:22`. A bare IPv6 address
  * keeps its colons.
@@ -84,12 +102,12 @@ export function splitHostPort(pattern: string): { host: string; port?: number } 
 /**
  * Why a host name is unusable, or undefined. Names end up in snapshot paths, logs and reports:
  * no whitespace, control characters, slashes, quotes or shell metacharacters, no leading `-`
- * or `.`. (Ansible is laxer; such names are mistakes in practice.)
+ * or `.`. Letters and digits of any script are fine (`příbor`, `münchen`), as in Ansible.
  */
 export function hostNameProblem(name: string): string | undefined {
   if (name === '') return 'empty host name';
   if (name.length > 255) return `host name longer than 255 characters`;
-  if (!/^[A-Za-z0-9_.:@%+=~-]+$/.test(name) || /^[-.]/.test(name) || name.includes('..')) {
+  if (!/^[\p{L}\p{M}\p{N}_.:@%+=~-]+$/u.test(name) || /^[-.]/.test(name) || name.includes('..')) {
     return `invalid host name ${JSON.stringify(name)}: use letters, digits and _ . : @ % + = ~ - (no spaces, slashes, quotes, "..", or a leading - or .)`;
   }
   return undefined;

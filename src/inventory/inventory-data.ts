@@ -5,7 +5,8 @@
  * parents become children of `all`, hosts in no group join `ungrouped`) and `finalize` turns
  * it into the `Inventory` contract with merged variables. Pure: no I/O.
  */
-import type { Inventory, InventoryGroup, InventoryHost } from './types.js';
+import { isTemplated } from './template/parse.js';
+import type { Inventory, InventoryGroup, InventoryHost, VarOrigin } from './types.js';
 import { mergeHostVars, sortGroups, type Vars } from './var-merge.js';
 
 export interface DataGroup {
@@ -29,13 +30,29 @@ export interface DataHost {
 export interface InventoryData {
   groups: Map<string, DataGroup>;
   hosts: Map<string, DataHost>;
+  /** First place each templated string was written (see Inventory.templateAt). */
+  templateAt: Map<string, VarOrigin>;
+}
+
+/** Records where the templated strings in `vars` were written; `posOf` maps a path in `vars`. */
+export function noteTemplates(
+  data: InventoryData,
+  vars: unknown,
+  posOf: (path: string[]) => VarOrigin,
+  path: string[] = [],
+): void {
+  if (isTemplated(vars)) {
+    if (!data.templateAt.has(vars)) data.templateAt.set(vars, posOf(path));
+  } else if (typeof vars === 'object' && vars !== null && path.length < 16) {
+    for (const [k, v] of Object.entries(vars)) noteTemplates(data, v, posOf, [...path, k]);
+  }
 }
 
 /** Raised for structural errors (a group made its own ancestor); parsers attach positions. */
 export class InventoryStructureError extends Error {}
 
 export function newInventoryData(): InventoryData {
-  const data: InventoryData = { groups: new Map(), hosts: new Map() };
+  const data: InventoryData = { groups: new Map(), hosts: new Map(), templateAt: new Map() };
   addGroup(data, 'all');
   addGroup(data, 'ungrouped');
   addChild(data, 'all', 'ungrouped');
@@ -227,5 +244,10 @@ export function finalize(
     ];
     hosts.push({ name: h.name, groups: ordered, vars });
   }
-  return { sources, hosts, groups };
+  return {
+    sources,
+    hosts,
+    groups,
+    ...(data.templateAt.size ? { templateAt: data.templateAt } : {}),
+  };
 }

@@ -7,12 +7,13 @@
  * `host:port`. A child group or vars section naming a group never declared is an error.
  */
 import type { ModelError } from '../parse/errors.js';
-import { expandHostRange, HostRangeError, hostNameProblem, splitHostPort } from './host-range.js';
+import { hostsOf } from './host-range.js';
 import {
   addChild,
   addGroup,
   addHost,
   InventoryStructureError,
+  noteTemplates,
   setGroupVars,
   setHostVars,
   type InventoryData,
@@ -21,6 +22,7 @@ import { bundledSchema } from '../parse/files.js';
 import { pyLiteral } from './py-literal.js';
 import { schemaIssues } from '../parse/schema-check.js';
 import { shlexSplit, ShlexError } from '../parse/shlex.js';
+import { skipTemplated } from './vars-schema.js';
 
 const SECTION_RE = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_NAME_RE = /^[^:\]\s[]+$/;
@@ -93,9 +95,14 @@ export function parseIniInventory(text: string, file: string, data: InventoryDat
       const k = line.slice(0, eq).trim();
       const v = line.slice(eq + 1).trim();
       const vars = { [k]: pyLiteral(v) };
-      const issues = schemaIssues(vars, bundledSchema('inventory-vars.schema.json'));
+      const issues = schemaIssues(
+        vars,
+        bundledSchema('inventory-vars.schema.json'),
+        skipTemplated(vars),
+      );
       for (const i of issues) err(i.message, i.hint);
       if (issues.length > 0) return;
+      noteTemplates(data, vars, () => ({ file, line: lineNo, col: raw.indexOf(v) + 1 }));
       try {
         setGroupVars(data, group, vars);
       } catch (e) {
@@ -136,22 +143,12 @@ export function parseIniInventory(text: string, file: string, data: InventoryDat
       throw e;
     }
     if (tokens.length === 0) return;
-    const { host, port } = splitHostPort(tokens[0]!);
-    let names: string[];
-    try {
-      names = expandHostRange(host);
-    } catch (e) {
-      if (e instanceof HostRangeError) {
-        err(e.message);
-        return;
-      }
-      throw e;
-    }
-    const bad = names.map(hostNameProblem).find((p) => p !== undefined);
-    if (bad) {
-      err(bad);
+    const found = hostsOf(tokens[0]!);
+    if ('error' in found) {
+      err(found.error);
       return;
     }
+    const { names, port } = found;
     const vars: Record<string, unknown> = {};
     for (const t of tokens.slice(1)) {
       const eq = t.indexOf('=');
@@ -166,7 +163,15 @@ export function parseIniInventory(text: string, file: string, data: InventoryDat
         configurable: true,
       });
     }
-    const issues = schemaIssues(vars, bundledSchema('inventory-vars.schema.json'));
+    const issues = schemaIssues(
+      vars,
+      bundledSchema('inventory-vars.schema.json'),
+      skipTemplated(vars),
+    );
+    noteTemplates(data, vars, (path) => {
+      const at = raw.indexOf(`${path[0] ?? ''}=`);
+      return { file, line: lineNo, col: at >= 0 ? at + 1 : col };
+    });
     for (const i of issues) {
       const at = raw.indexOf(`${i.path[0] ?? ''}=`);
       errors.push({

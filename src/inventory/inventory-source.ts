@@ -29,12 +29,13 @@ export function ignoredInDirectory(name: string): boolean {
   );
 }
 
-export type SourceFormat = 'yaml' | 'json' | 'ini';
+export type SourceFormat = 'yaml' | 'json' | 'toml' | 'ini';
 
 /** Parser for a static file, by extension, in the order Ansible's plugins try them. */
 export function formatOf(path: string): SourceFormat {
   if (/\.ya?ml$/i.test(path)) return 'yaml';
   if (/\.json$/i.test(path)) return 'json';
+  if (/\.toml$/.test(path)) return 'toml';
   return 'ini';
 }
 

@@ -28,6 +28,22 @@ export function maskSecrets(vars: Record<string, unknown>): Record<string, unkno
   return out;
 }
 
+/** How many values maskSecrets hides across `hosts` (the table and --json say so). */
+export function maskedCount(hosts: readonly InventoryHost[]): number {
+  const count = (vars: Record<string, unknown>, depth: number): number =>
+    Object.entries(vars).reduce(
+      (n, [k, v]) =>
+        n +
+        (isSecretVar(k)
+          ? 1
+          : depth < 16 && typeof v === 'object' && v !== null && !Array.isArray(v)
+            ? count(v as Record<string, unknown>, depth + 1)
+            : 0),
+      0,
+    );
+  return hosts.reduce((n, h) => n + count(h.vars, 0), 0);
+}
+
 /** `ansible-inventory --list` JSON for the selected hosts, secrets masked. */
 export function inventoryListJson(
   inv: Inventory,
@@ -40,6 +56,12 @@ export function inventoryListJson(
   return toAnsibleList(masked, new Set(selected.map((h) => h.name)));
 }
 
+function becomeText(c: HostConnection): string {
+  if (!c.become) return 'no';
+  const how = [c.becomeUser === 'root' ? '' : c.becomeUser, c.becomeMethod ?? ''].filter(Boolean);
+  return how.length ? `yes (${how.join(', ')})` : 'yes';
+}
+
 function jumpText(c: HostConnection): string {
   return c.jump.map((j) => `${j.user ? `${j.user}@` : ''}${j.address}:${j.port}`).join(',') || '-';
 }
@@ -47,6 +69,7 @@ function jumpText(c: HostConnection): string {
 /** One row per host: HOST ADDRESS PORT USER BECOME JUMP GROUPS, columns aligned. */
 export function inventoryTable(
   rows: ReadonlyArray<{ host: InventoryHost; conn: HostConnection }>,
+  masked = 0,
 ): string {
   const header = ['HOST', 'ADDRESS', 'PORT', 'USER', 'BECOME', 'JUMP', 'GROUPS'];
   const body = rows.map(({ host, conn }) => [
@@ -54,7 +77,7 @@ export function inventoryTable(
     conn.connection === 'local' ? '(local)' : conn.address,
     conn.connection === 'local' ? '-' : String(conn.port),
     conn.user,
-    conn.become ? (conn.becomeUser === 'root' ? 'yes' : `yes (${conn.becomeUser})`) : 'no',
+    becomeText(conn),
     jumpText(conn),
     host.groups
       .filter((g) => g !== 'all')
@@ -66,6 +89,12 @@ export function inventoryTable(
   const lines = all.map((r) =>
     r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '),
   );
+  for (const { host, conn } of rows)
+    if (conn.unreachable) lines.push(`${host.name}: unreachable: ${conn.unreachable}`);
   lines.push(`${rows.length} host${rows.length === 1 ? '' : 's'}`);
+  if (masked > 0)
+    lines.push(
+      `${masked} secret-looking value${masked === 1 ? '' : 's'} masked in --json (--show-secrets shows them)`,
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -8,24 +8,39 @@
  */
 import type { ModelError } from '../parse/errors.js';
 import { bundledSchema } from '../parse/files.js';
-import { expandHostRange, HostRangeError, hostNameProblem, splitHostPort } from './host-range.js';
+import { hostsOf } from './host-range.js';
 import {
   addChild,
   addGroup,
   addHost,
   InventoryStructureError,
+  noteTemplates,
   setGroupVars,
   setHostVars,
   type InventoryData,
 } from './inventory-data.js';
 import { schemaErrors } from '../parse/schema-check.js';
+import { skipTemplated } from './vars-schema.js';
 import { didYouMean } from '../parse/suggest.js';
-import { posAt, type ParsedYaml } from '../parse/yaml-pos.js';
+import { nodeAt, posAt, type ParsedYaml } from '../parse/yaml-pos.js';
+import { isMap, isPair, isScalar } from 'yaml';
 
 const GROUP_KEYS = ['hosts', 'vars', 'children'];
 
 function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Keys of the mapping at `path` that YAML reads as numbers (`123:`, `1.5:`), as text. */
+function numericKeys(y: ParsedYaml, path: string[]): Set<string> {
+  const node = nodeAt(y.doc, path);
+  const out = new Set<string>();
+  if (!isMap(node)) return out;
+  for (const it of node.items) {
+    if (isPair(it) && isScalar(it.key) && typeof it.key.value === 'number')
+      out.add(String(it.key.value));
+  }
+  return out;
 }
 
 /** Adds the parsed YAML inventory `y` to `data`; returns every error found. */
@@ -87,7 +102,8 @@ export function parseYamlInventory(y: ParsedYaml, data: InventoryData): ModelErr
         continue;
       }
       if (key === 'vars') {
-        errors.push(...schemaErrors(y, v, schema, [...path, key]));
+        errors.push(...schemaErrors(y, v, schema, [...path, key], skipTemplated(v)));
+        noteTemplates(data, v, (p) => ({ file: y.file, ...posAt(y, [...path, key, ...p]) }));
         try {
           setGroupVars(data, name, v);
         } catch (e) {
@@ -106,24 +122,25 @@ export function parseYamlInventory(y: ParsedYaml, data: InventoryData): ModelErr
           }
         }
       } else {
+        const numeric = numericKeys(y, [...path, key]);
         for (const [pattern, hostVars] of Object.entries(v)) {
           const hpath = [...path, key, pattern];
-          const { host, port } = splitHostPort(pattern);
-          let names: string[];
-          try {
-            names = expandHostRange(host);
-          } catch (e) {
-            if (e instanceof HostRangeError) {
-              at(hpath, e.message, undefined, true);
-              continue;
-            }
-            throw e;
-          }
-          const bad = names.map(hostNameProblem).find((p) => p !== undefined);
-          if (bad) {
-            at(hpath, bad, undefined, true);
+          if (numeric.has(pattern)) {
+            // Ansible's yaml plugin: "Host pattern 123 must be a string."
+            at(
+              hpath,
+              `host pattern ${pattern} must be a string`,
+              `enclose integers/floats in quotation marks: "${pattern}":`,
+              true,
+            );
             continue;
           }
+          const found = hostsOf(pattern);
+          if ('error' in found) {
+            at(hpath, found.error, undefined, true);
+            continue;
+          }
+          const { names, port } = found;
           if (hostVars !== null && hostVars !== undefined && !isMapping(hostVars)) {
             at(
               hpath,
@@ -132,7 +149,10 @@ export function parseYamlInventory(y: ParsedYaml, data: InventoryData): ModelErr
             );
             continue;
           }
-          if (hostVars) errors.push(...schemaErrors(y, hostVars, schema, hpath));
+          if (hostVars) {
+            errors.push(...schemaErrors(y, hostVars, schema, hpath, skipTemplated(hostVars)));
+            noteTemplates(data, hostVars, (p) => ({ file: y.file, ...posAt(y, [...hpath, ...p]) }));
+          }
           for (const n of names) {
             addHost(data, n, name, port);
             if (hostVars) setHostVars(data, n, hostVars);

@@ -14,12 +14,14 @@ import {
   finalize,
   InventoryStructureError,
   newInventoryData,
+  noteTemplates,
   reconcile,
   setHostVars,
   type InventoryData,
   type VarFiles,
 } from './inventory-data.js';
 import { parseIniInventory } from './inventory-ini.js';
+import { parseTomlInventory } from './inventory-toml.js';
 import { isListFormat, parseListInventory } from './inventory-json.js';
 import {
   formatOf,
@@ -32,7 +34,8 @@ import { parseYamlInventory } from './inventory-yaml.js';
 import { schemaErrors } from '../parse/schema-check.js';
 import type { Inventory } from './types.js';
 import type { Vars } from './var-merge.js';
-import { parseYaml } from '../parse/yaml-pos.js';
+import { parseYaml, posAt } from '../parse/yaml-pos.js';
+import { skipTemplated } from './vars-schema.js';
 
 const run = promisify(execFile);
 const SCRIPT_TIMEOUT_MS = 30_000;
@@ -152,6 +155,10 @@ async function readFileSource(
     errors.push(...parseIniInventory(text, shown, data));
     return;
   }
+  if (format === 'toml') {
+    errors.push(...parseTomlInventory(text, shown, data));
+    return;
+  }
   if (format === 'json') {
     let doc: unknown;
     try {
@@ -230,7 +237,11 @@ async function dirVarsFiles(dir: string, depth: number): Promise<string[]> {
   return out;
 }
 
-async function readVarsFile(path: string, errors: ModelError[]): Promise<Vars> {
+async function readVarsFile(
+  path: string,
+  errors: ModelError[],
+  data: InventoryData,
+): Promise<Vars> {
   const y = parseYaml(await readText(path), path, '1.1');
   if (y.errors.length > 0) {
     errors.push(...y.errors);
@@ -247,7 +258,10 @@ async function readVarsFile(path: string, errors: ModelError[]): Promise<Vars> {
     });
     return {};
   }
-  errors.push(...schemaErrors(y, v, bundledSchema('inventory-vars.schema.json')));
+  errors.push(
+    ...schemaErrors(y, v, bundledSchema('inventory-vars.schema.json'), [], skipTemplated(v)),
+  );
+  noteTemplates(data, v, (p) => ({ file: path, ...posAt(y, p) }));
   return v as Vars;
 }
 
@@ -268,7 +282,7 @@ async function readVarFiles(
         const paths = await varsFilesFor(base, name, entries);
         if (paths.length === 0) continue;
         const merged: Vars = {};
-        for (const p of paths) Object.assign(merged, await readVarsFile(p, errors));
+        for (const p of paths) Object.assign(merged, await readVarsFile(p, errors, data));
         out[name] = merged;
       }
       return out;

@@ -20,10 +20,22 @@ export interface InventoryGroup {
   vars: Record<string, unknown>;
 }
 
+/** Where a value was written. */
+export interface VarOrigin {
+  file: string;
+  line: number;
+  col: number;
+}
+
 export interface Inventory {
   /** The sources read, in order (files, directories, scripts, ad-hoc lists). */
   sources: string[];
   /** Hosts in inventory order. */
   hosts: InventoryHost[];
   groups: Record<string, InventoryGroup>;
+  /**
+   * Where each templated string value (`{{ ... }}`) was first written, so an error resolving it
+   * names its file and line. Ansible resolves templates when it connects, and so does sysfleet.
+   */
+  templateAt?: ReadonlyMap<string, VarOrigin>;
 }

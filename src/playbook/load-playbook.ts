@@ -1,11 +1,16 @@
-/** loadPlaybook: reads a playbook file and parses it (playbook.ts). */
+/**
+ * loadPlaybook: reads a playbook file and parses it (playbook.ts). A sysctl.d `.conf` file is a
+ * playbook too, imported on the fly (import/): "is the fleet running what this file says".
+ */
 import { ModelErrors } from '../parse/errors.js';
 import { readText } from '../parse/files.js';
+import { importPlaybook } from './import/load-import.js';
 import { parsePlaybook } from './playbook.js';
 import type { Playbook } from './types.js';
 
 /** Reads and validates `path`; errors name `path` as given. Throws ModelErrors. */
 export async function loadPlaybook(path: string): Promise<Playbook> {
+  if (/\.conf$/.test(path)) return (await importPlaybook([path], { shownAs: path })).playbook;
   let text: string;
   try {
     text = await readText(path);

@@ -6,8 +6,10 @@
 import {
   becomeProbe,
   classifySudoFailure,
+  otherBecomeError,
   planBecome,
   sudoError,
+  type BecomeMethod,
   type BecomePlan,
 } from './become.js';
 import { collect, stream, type RawProcess } from './process-io.js';
@@ -25,6 +27,8 @@ export interface BecomeSettings {
   /** The host is configured for become (ansible_become). */
   enabled: boolean;
   becomeUser: string;
+  /** ansible_become_method (default sudo). */
+  method?: BecomeMethod;
   /** The user the commands run as before become. */
   loginUser: string;
 }
@@ -81,6 +85,7 @@ export abstract class BaseConnection implements Connection {
       host: this.host,
       loginUser: s.loginUser,
       becomeUser: s.becomeUser,
+      ...(s.method ? { method: s.method } : {}),
       ...(password !== undefined ? { password } : {}),
     });
   }
@@ -88,7 +93,12 @@ export abstract class BaseConnection implements Connection {
   /** Resolve to the password to send with each command, or undefined when sudo needs none. */
   private async settleBecome(options: Omit<ExecOptions, 'stdin'>): Promise<string | undefined> {
     const s = this.becomeSettings;
-    const input = { host: this.host, loginUser: s.loginUser, becomeUser: s.becomeUser };
+    const input = {
+      host: this.host,
+      loginUser: s.loginUser,
+      becomeUser: s.becomeUser,
+      ...(s.method ? { method: s.method } : {}),
+    };
     const probe = async (password?: string) => {
       const plan = becomeProbe(password === undefined ? input : { ...input, password });
       const proc = await this.start(plan.command);
@@ -101,6 +111,11 @@ export abstract class BaseConnection implements Connection {
       });
     };
     const first = await probe();
+    if (s.method && s.method !== 'sudo') {
+      const err = otherBecomeError(this.host, s.method, s.becomeUser, first.stderr, first.code);
+      if (err) throw err;
+      return undefined;
+    }
     const failure = classifySudoFailure(first.stderr, first.code);
     if (first.code === 0) return undefined;
     if (failure !== undefined && failure !== 'password_required') {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { becomeProbe, classifySudoFailure, planBecome, shellQuote, sudoError } from './become.js';
+import {
+  becomeProbe,
+  classifySudoFailure,
+  otherBecomeError,
+  planBecome,
+  shellQuote,
+  sudoError,
+} from './become.js';
 import { TransportError } from './types.js';
 
 const base = { host: 'web1', loginUser: 'deploy', becomeUser: 'root' };
@@ -67,5 +74,36 @@ describe('classifySudoFailure', () => {
     expect(e.message).toBe(
       'sudo requires a password on web1: set SYSFLEET_BECOME_PASSWORD or use --ask-become-pass',
     );
+  });
+});
+
+describe('su and doas', () => {
+  const base = { host: 'h', loginUser: 'ops', becomeUser: 'root' } as const;
+  it('doas runs non-interactively (-n): a password prompt would hang on a pipe', () => {
+    expect(planBecome('id -u', { ...base, method: 'doas' })).toEqual({
+      command: `doas -n -u root -- sh -c 'id -u'`,
+    });
+  });
+  it('su runs the fixed command through sh, stdin untouched (the scripts arrive on it)', () => {
+    expect(planBecome(`echo 'x'`, { ...base, becomeUser: 'postgres', method: 'su' })).toEqual({
+      command: `su -c 'sh -c '\\''echo '\\''\\'\\'''\\''x'\\''\\'\\'''\\'''\\''' postgres`,
+    });
+  });
+  it('never sends a password to su or doas, which read one from a terminal only', () => {
+    expect(() => planBecome('true', { ...base, method: 'su', password: 'pw' })).toThrow(
+      /su on h needs a password, which su reads from a terminal only/,
+    );
+  });
+  it('names why su/doas failed on the probe', () => {
+    expect(otherBecomeError('h', 'doas', 'root', 'sh: 1: doas: not found', 127)?.message).toBe(
+      'doas is not installed on h (become needs it)',
+    );
+    expect(otherBecomeError('h', 'su', 'root', 'su: Authentication failure', 1)?.message).toMatch(
+      /su on h needs a password/,
+    );
+    expect(otherBecomeError('h', 'doas', 'root', 'doas: Operation not permitted', 1)?.message).toBe(
+      'h: doas to root failed (exit 1): doas: Operation not permitted',
+    );
+    expect(otherBecomeError('h', 'su', 'root', '', 0)).toBeUndefined();
   });
 });

@@ -19,8 +19,13 @@ export interface BecomePlan {
   stdinPrefix?: Buffer;
 }
 
+/** How become runs: sudo (default), or su / doas without a password prompt. */
+export type BecomeMethod = 'sudo' | 'su' | 'doas';
+
 export interface BecomeInput {
   host: string;
+  /** Default sudo. */
+  method?: BecomeMethod;
   /** Login user on the host (or the local uid's name); root skips sudo when becoming root. */
   loginUser: string;
   becomeUser: string;
@@ -48,6 +53,18 @@ export function planBecome(command: string, input: BecomeInput): BecomePlan {
   validateBecomeUser(input.host, input.becomeUser);
   if (input.loginUser === input.becomeUser) return { command };
   const inner = `sh -c ${shellQuote(command)}`;
+  const method = input.method ?? 'sudo';
+  if (method !== 'sudo') {
+    // su and doas read a password from a terminal only, never from a pipe: they are used
+    // where they need none (su from root or a pam trust rule; doas with `permit nopass`).
+    if (input.password !== undefined) throw passwordOverPipe(input.host, method);
+    return {
+      command:
+        method === 'doas'
+          ? `doas -n -u ${input.becomeUser} -- ${inner}`
+          : `su -c ${shellQuote(inner)} ${input.becomeUser}`,
+    };
+  }
   if (input.password === undefined) {
     return { command: `sudo -n -u ${input.becomeUser} -- ${inner}` };
   }
@@ -62,6 +79,43 @@ export function planBecome(command: string, input: BecomeInput): BecomePlan {
     command: `sudo -k -S -p '' -u ${input.becomeUser} -- ${inner}`,
     stdinPrefix: Buffer.from(input.password + '\n', 'utf8'),
   };
+}
+
+function passwordOverPipe(host: string, method: BecomeMethod): TransportError {
+  const fix =
+    method === 'doas'
+      ? 'allow it without one (`permit nopass USER as root` in /etc/doas.conf) or use sudo'
+      : 'log in as root, allow it without one (pam_wheel trust), or use sudo';
+  return new TransportError(
+    'become',
+    host,
+    `${method} on ${host} needs a password, which ${method} reads from a terminal only: ${fix}`,
+  );
+}
+
+/** Why `su`/`doas` failed on the probe (C locale), as a TransportError; undefined if it did not. */
+export function otherBecomeError(
+  host: string,
+  method: Exclude<BecomeMethod, 'sudo'>,
+  becomeUser: string,
+  stderr: string,
+  code: number | null,
+): TransportError | undefined {
+  if (code === 0) return undefined;
+  if (code === 127 && new RegExp(`${method}: (command )?not found`).test(stderr))
+    return new TransportError(
+      'become',
+      host,
+      `${method} is not installed on ${host} (become needs it)`,
+    );
+  if (/Authentication (failure|failed|required)|must be run from a terminal|password/i.test(stderr))
+    return passwordOverPipe(host, method);
+  const said = stderr.trim().split('\n')[0] ?? '';
+  return new TransportError(
+    'become',
+    host,
+    `${host}: ${method} to ${becomeUser} failed (exit ${code ?? 'signal'})${said ? `: ${said}` : ''}`,
+  );
 }
 
 /**

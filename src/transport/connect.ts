@@ -146,6 +146,7 @@ export function createTransport(options: ConnectOptions = {}): Transport {
     const become = {
       enabled: target.become,
       becomeUser: target.becomeUser,
+      ...(target.becomeMethod ? { method: target.becomeMethod } : {}),
       loginUser: target.user,
     };
     if (target.jump.length === 0) {
@@ -173,11 +174,18 @@ export function createTransport(options: ConnectOptions = {}): Transport {
       const signals = [callerSignal, options.signal].filter((s): s is AbortSignal => !!s);
       const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
       if (signal?.aborted) throw abortReason(signal, target.name);
+      if (target.unreachable)
+        throw new TransportError(
+          'unsupported',
+          target.name,
+          `${target.name}: ${target.unreachable}`,
+        );
       if (target.connection === 'local') {
         const local = new LocalConnection({
           host: target.name,
           become: target.become,
           becomeUser: target.becomeUser,
+          ...(target.becomeMethod ? { becomeMethod: target.becomeMethod } : {}),
           secrets,
         });
         return track(local, signal);

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { BaseConnection } from './base-connection.js';
+import type { BecomeMethod } from './become.js';
 import type { RawProcess } from './process-io.js';
 import { noSecrets, type SecretSource } from './secrets.js';
 import { TransportError } from './types.js';
@@ -13,6 +14,7 @@ export interface LocalOptions {
   host: string;
   become?: boolean;
   becomeUser?: string;
+  becomeMethod?: BecomeMethod;
   secrets?: SecretSource;
 }
 
@@ -25,6 +27,7 @@ export class LocalConnection extends BaseConnection {
       {
         enabled: opts.become ?? false,
         becomeUser: opts.becomeUser ?? 'root',
+        ...(opts.becomeMethod ? { method: opts.becomeMethod } : {}),
         loginUser: userInfo().username,
       },
       opts.secrets ?? noSecrets,

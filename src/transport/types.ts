@@ -53,7 +53,8 @@ export type TransportErrorKind =
   | 'auth' // authentication failed (never retried)
   | 'become' // sudo needs a password that was not given, or refused
   | 'network' // reset, unreachable, DNS
-  | 'protocol';
+  | 'protocol'
+  | 'unsupported'; // the inventory asks for a connection type or become method sysfleet lacks
 
 export class TransportError extends Error {
   constructor(
