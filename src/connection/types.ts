@@ -32,6 +32,11 @@ export interface JumpHost {
   /** HostKeyAlgorithms as configured for the hop (raw). */
   hostKeyAlgorithms?: string;
   strictHostKeyChecking?: StrictHostKeyChecking;
+  /**
+   * The first hop's own ProxyCommand (tokens expanded, `exec ...`): the pool reaches that hop
+   * through it. Later hops are always reached through the hop before them.
+   */
+  proxyCommand?: string;
 }
 
 /** Resolved connection parameters for one host (inventory vars win over ssh_config). */
@@ -48,8 +53,8 @@ export interface HostConnection {
   /** ProxyJump chain, outermost first; empty for a direct connection or a ProxyCommand. */
   jump: JumpHost[];
   /**
-   * ProxyCommand with its tokens (%h %p %r %n %%) expanded as OpenSSH does, to run with
-   * `sh -c` (its stdin/stdout are the connection). Absent for a direct or ProxyJump connection.
+   * ProxyCommand as ssh runs it: `exec ` + the command, its tokens (%h %p %r %n %k %%) expanded
+   * as OpenSSH does; run with `$SHELL -c` (else /bin/sh), its stdin/stdout are the connection. Absent for a direct or ProxyJump connection.
    * OpenSSH uses the first of ProxyCommand / ProxyJump that applies: never both.
    */
   proxyCommand?: string;
