@@ -3,11 +3,13 @@
  * resolved addresses, ports, users, become and jump chains — or the same JSON and tree
  * `ansible-inventory --list/--graph` print, so the two can be diffed.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { toAnsibleGraph } from '../inventory/ansible-list.js';
 import { inventoryLookup, resolveConnections } from '../connection/connection.js';
 import { selectHosts } from '../inventory/host-pattern.js';
 import { inventoryListJson, inventoryTable } from '../inventory/inventory-view.js';
+import { connectionsJson, connectionsTable } from '../inventory/connections-view.js';
+import type { HostKeyPolicy } from '../transport/types.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import { expandLimitFiles } from '../inventory/load-limit.js';
 import { loadSshConfig } from '../connection/load-ssh-config.js';
@@ -22,6 +24,8 @@ interface ListOpts {
   inventory: string[];
   limit?: string;
   json?: boolean;
+  connections?: boolean;
+  hostKeyChecking?: HostKeyPolicy;
   sshConfig?: string;
 }
 
@@ -49,9 +53,32 @@ export function registerInventory(
     )
     .option('-l, --limit <pattern>', 'Ansible host pattern (web*, web:&prod:!web03, ~regex, @file)')
     .option('--json', 'print what `ansible-inventory --list` prints (secrets masked)')
-    .option('--ssh-config <file>', 'ssh_config to resolve hosts with (default ~/.ssh/config)')
+    .option(
+      '--connections',
+      'how each host will be reached: transport, address, port, user, keys, known_hosts, proxy/jump chain (with --json: schemas/connections.schema.json)',
+    )
+    .addOption(
+      new Option('--host-key-checking <policy>', 'the policy to show with --connections')
+        .choices(['strict', 'accept-new', 'off'])
+        .default('strict'),
+    )
+    .option(
+      '--ssh-config <file>',
+      'ssh_config to resolve hosts with, like ssh -F (default ~/.ssh/config then /etc/ssh/ssh_config)',
+    )
     .action(async (opts: ListOpts) => {
       const { inv, hosts } = await select(opts);
+      if (opts.connections) {
+        const ssh = await loadSshConfig(opts.sshConfig);
+        const conns = resolveConnections(hosts, ssh, inventoryLookup(inv));
+        const policy = opts.hostKeyChecking ?? 'strict';
+        io.out(
+          opts.json
+            ? `${JSON.stringify(connectionsJson(conns, policy, ssh.files), null, 2)}\n`
+            : connectionsTable(conns, policy),
+        );
+        return;
+      }
       if (opts.json) {
         io.out(`${JSON.stringify(inventoryListJson(inv, hosts), null, 4)}\n`);
         return;
