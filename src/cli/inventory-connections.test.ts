@@ -104,9 +104,7 @@ describe('sysfleet inventory list --connections', () => {
     const g2 = sshG('web2', ['-o', 'User=deploy']);
     expect(web2!.user).toBe(g2['user']![0]);
     expect(web2!.identityFiles).toEqual(
-      g2['identityfile']!.map((f) =>
-        f.replace('~', userInfo().homedir).replace('%r', 'deploy'),
-      ),
+      g2['identityfile']!.map((f) => f.replace('~', userInfo().homedir).replace('%r', 'deploy')),
     );
     const g3 = sshG('cert1', ['-o', 'StrictHostKeyChecking=accept-new']);
     expect(cert1!.proxyCommand).toBe(
