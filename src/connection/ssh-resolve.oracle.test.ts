@@ -5,23 +5,17 @@
  * bind-mounted /etc/hosts: no packet can leave, and CanonicalizeHostname sees the same names as
  * the resolver. The namespace ends with the shell that made it.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSshConfig } from './load-ssh-config.js';
 import { CORPUS, SYSTEM_CONFIG_HOSTS } from './ssh-corpus.fixture.js';
+import { inSandbox, oracleAvailable, shq } from './ssh-oracle.fixture.js';
 import { parseSshArgs } from './ssh-args.js';
 import { resolveSsh, type ResolvedSsh } from './ssh-resolve.js';
 import type { SshConfig } from './ssh-config.js';
 
-const have = (cmd: string, args: string[]) =>
-  spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
-const canRun = have('ssh', ['-V']) && have('unshare', ['--net', '--mount', 'true']);
-if (process.env['CI'] && !canRun) throw new Error('CI needs ssh and unshare for the ssh -G oracle');
-
-const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const BASE_HOSTS = '127.0.0.1 localhost\n::1 localhost\n';
 
 interface Run {
@@ -84,7 +78,7 @@ function fromResolver(f: () => ResolvedSsh): View {
   };
 }
 
-describe.skipIf(!canRun)('ssh_config resolution agrees with ssh -G', async () => {
+describe.skipIf(!oracleAvailable)('ssh_config resolution agrees with ssh -G', async () => {
   const root = mkdtempSync(join(tmpdir(), 'sysfleet-ssh-oracle-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   const runs: Run[] = [];
@@ -111,33 +105,26 @@ describe.skipIf(!canRun)('ssh_config resolution agrees with ssh -G', async () =>
   writeFileSync(join(root, 'hosts'), etcHosts);
 
   // One namespace, one shell: every ssh -G of the corpus, separated by markers.
-  const script = [
-    `mount --bind ${shq(join(root, 'hosts'))} /etc/hosts || exit 97`,
-    ...runs.map((r, n) => {
+  const hostsFile = join(root, 'hosts');
+  const script = runs
+    .map((r, n) => {
       const argv = ['ssh', '-G', ...(r.configFile ? ['-F', r.configFile] : []), ...r.args, r.host];
       return `echo '@@@ ${n}'; ${argv.map(shq).join(' ')} </dev/null 2>/dev/null; echo "@@@rc $?"`;
-    }),
-  ].join('\n');
-  const res = spawnSync('unshare', ['--net', '--mount', 'sh', '-c', script], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (res.status !== 0) throw new Error(`ssh -G corpus run failed: ${res.status} ${res.stderr}`);
-  const outputs = res.stdout.split(/^@@@ \d+\n/m).slice(1);
+    })
+    .join('\n');
+  const outputs = inSandbox(hostsFile, script)
+    .split(/^@@@ \d+\n/m)
+    .slice(1);
 
   // getaddrinfo in the same sandbox as ssh (NSS files only: a `name.` with its dot never matches).
-  const resolves = (name: string) =>
-    spawnSync(
-      'unshare',
-      [
-        '--net',
-        '--mount',
-        'sh',
-        '-c',
-        `mount --bind ${shq(join(root, 'hosts'))} /etc/hosts && getent ahosts ${shq(name)}`,
-      ],
-      { stdio: 'ignore', timeout: 10_000 },
-    ).status === 0;
+  const resolves = (name: string) => {
+    try {
+      inSandbox(hostsFile, `getent ahosts ${shq(name)} >/dev/null`);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const opts = { system: false as const };
   // A file ssh refuses (bad line) fails every host of it, here as a load error.
   const configs = new Map<string, SshConfig | Error>();
