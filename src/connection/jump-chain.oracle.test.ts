@@ -3,7 +3,7 @@
  * a ProxyJump ("Executing proxy command: exec ssh -l U -p P -J REST -F CFG -v -W '[h]:p' HOP"),
  * nested jumps included (the -v is passed on); each HOP is then resolved by `ssh -G` with those
  * very arguments. resolveConnection's jump list must be that chain, outermost first, hop by hop.
- * All in the sandbox (ssh-oracle.fixture.ts): the proxies' lookups fail there, nothing leaves.
+ * All in the sandbox (test/unit/support/ssh-oracle.ts): the proxies' lookups fail there, nothing leaves.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConnection } from './connection.js';
 import { loadSshConfig } from './load-ssh-config.js';
-import { inSandbox, oracleAvailable, parseSshG, shq } from './ssh-oracle.fixture.js';
+import { inSandbox, oracleAvailable, parseSshG, shq } from '../../test/unit/support/ssh-oracle.js';
 import { shlexSplit } from '../parse/shlex.js';
 
 const CONFIG = `Host t1

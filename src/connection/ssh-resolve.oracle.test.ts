@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSshConfig } from './load-ssh-config.js';
 import { CORPUS, SYSTEM_CONFIG_HOSTS } from './ssh-corpus.fixture.js';
-import { inSandbox, oracleAvailable, shq } from './ssh-oracle.fixture.js';
+import { inSandbox, oracleAvailable, shq } from '../../test/unit/support/ssh-oracle.js';
 import { parseSshArgs } from './ssh-args.js';
 import { resolveSsh, type ResolvedSsh } from './ssh-resolve.js';
 import type { SshConfig } from './ssh-config.js';
