@@ -8,9 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import { registerInventory } from './inventory.js';
+import { runInventory } from './inventory.test-support.js';
 import type { ConnectionsJson } from '../inventory/connections-view.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sysfleet-conns-'));
@@ -45,13 +44,7 @@ cert1 ansible_ssh_common_args='-o StrictHostKeyChecking=accept-new'
 `,
 );
 
-async function run(...args: string[]): Promise<string> {
-  let out = '';
-  const program = new Command('sysfleet').exitOverride();
-  registerInventory(program, { out: (t) => (out += t) });
-  await program.parseAsync(['node', 'sysfleet', ...args]);
-  return out;
-}
+const run = runInventory;
 const list = (...extra: string[]) =>
   run('inventory', 'list', '-i', inventory, '--ssh-config', sshConfig, '--connections', ...extra);
 

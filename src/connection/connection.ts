@@ -5,11 +5,11 @@
  * (ssh-resolve.ts), and so is each ProxyJump hop (jump-chain.ts). Pure given the SshConfig.
  */
 import { ModelErrors, type ModelError } from '../parse/errors.js';
-import { JumpSpecError, parseJumpChain } from './jump.js';
+import { JumpSpecError, parseJumpChain, str } from './jump.js';
 import { resolveJumpChain, type HopResolver } from './jump-chain.js';
 import { parseSshArgs, splitAnsibleArgs } from './ssh-args.js';
 import { emptySshConfig, type SshConfig } from './ssh-config.js';
-import type { SshConfigLine } from './ssh-config-lines.js';
+import { optionLine, type SshConfigLine } from './ssh-config-lines.js';
 import {
   expandIdentityPath,
   proxyCommandLine,
@@ -27,12 +27,6 @@ export function truthy(v: unknown): boolean {
   if (typeof v === 'string')
     return ['yes', 'on', '1', 'true', 'y', 't'].includes(v.trim().toLowerCase());
   return false;
-}
-
-function str(v: unknown): string | undefined {
-  if (typeof v === 'string' && v.trim() !== '') return v.trim();
-  if (typeof v === 'number') return String(v);
-  return undefined;
 }
 
 function portOf(v: unknown, what: string): number | undefined {
@@ -75,14 +69,7 @@ function inventoryLines(v: Record<string, unknown>, file: string): SshConfigLine
     portOf(v['ansible_port'], 'ansible_port') ?? portOf(v['ansible_ssh_port'], 'ansible_ssh_port');
   const key = str(v['ansible_ssh_private_key_file']) ?? str(v['ansible_private_key_file']);
   const user = str(v['ansible_user']) ?? str(v['ansible_ssh_user']);
-  const mk = (keyword: string, arg: string): SshConfigLine => ({
-    keyword,
-    args: [arg],
-    rest: arg,
-    file,
-    line: 0,
-    col: 0,
-  });
+  const mk = (keyword: string, arg: string) => optionLine(keyword, arg, file);
   return [
     ...(port !== undefined ? [mk('port', String(port))] : []),
     ...(key ? [mk('identityfile', key)] : []),

@@ -12,8 +12,8 @@ import {
   type SshInvocation,
 } from './ssh-resolve.js';
 import type { SshConfig } from './ssh-config-eval.js';
-import type { SshConfigLine } from './ssh-config-lines.js';
-import { JumpSpecError, parseJumpHop } from './jump.js';
+import { optionLine, type SshConfigLine } from './ssh-config-lines.js';
+import { JumpSpecError, parseJumpHop, str } from './jump.js';
 import type { JumpHost } from './types.js';
 import type { InventoryHost } from '../inventory/types.js';
 
@@ -21,20 +21,7 @@ export const MAX_JUMP_DEPTH = 8;
 
 export type HopResolver = (inv: SshInvocation) => ResolvedSsh;
 
-const line = (keyword: string, arg: string, file: string): SshConfigLine => ({
-  keyword,
-  args: [arg],
-  rest: arg,
-  file,
-  line: 0,
-  col: 0,
-});
-
-function strVar(v: unknown): string | undefined {
-  if (typeof v === 'string' && v.trim() !== '') return v.trim();
-  if (typeof v === 'number') return String(v);
-  return undefined;
-}
+const line = optionLine;
 
 /** The hop values ssh would use for one resolved jump host. */
 function hopOf(name: string, r: ResolvedSsh, cfg: SshConfig): JumpHost {
@@ -81,13 +68,13 @@ export function resolveJumpChain(
   if (parts.length) cmdline.push(line('proxyjump', parts.join(','), file));
   // sysfleet: a hop named in the inventory is reached at its ansible_host/port/user/key.
   const vars = lookup?.(hop.host)?.vars ?? {};
-  const ip = strVar(vars['ansible_port']);
+  const ip = str(vars['ansible_port']);
   if (ip) cmdline.push(line('port', ip, file));
-  const iu = strVar(vars['ansible_user']);
+  const iu = str(vars['ansible_user']);
   if (iu) cmdline.push(line('user', iu, file));
-  const ik = strVar(vars['ansible_ssh_private_key_file']);
+  const ik = str(vars['ansible_ssh_private_key_file']);
   if (ik) cmdline.push(line('identityfile', ik, file));
-  const r = resolve({ hostArg: strVar(vars['ansible_host']) ?? hop.host, cmdline });
+  const r = resolve({ hostArg: str(vars['ansible_host']) ?? hop.host, cmdline });
   const before = r.proxyJump ? resolveJumpChain(r.proxyJump, resolve, cfg, lookup, depth + 1) : [];
   return [...before, hopOf(lastSpec, r, cfg)];
 }

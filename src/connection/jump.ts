@@ -56,3 +56,10 @@ export function parseJumpChain(spec: string | readonly string[]): JumpSpec[] {
   if (parts.length === 1 && parts[0]!.toLowerCase() === 'none') return [];
   return parts.map(parseJumpHop);
 }
+
+/** An inventory var as a non-empty string (numbers too), else undefined. */
+export function str(v: unknown): string | undefined {
+  if (typeof v === 'string' && v.trim() !== '') return v.trim();
+  if (typeof v === 'number') return String(v);
+  return undefined;
+}

@@ -20,6 +20,16 @@ export interface SshConfigLine {
   col: number;
 }
 
+/** A one-argument option line made by sysfleet (inventory vars, jump specs): no position. */
+export const optionLine = (keyword: string, arg: string, file: string): SshConfigLine => ({
+  keyword,
+  args: [arg],
+  rest: arg,
+  file,
+  line: 0,
+  col: 0,
+});
+
 /** Keywords whose value is the rest of the line, not split (readconf.c parse_command). */
 const COMMAND_KEYWORDS = new Set(['proxycommand', 'localcommand', 'remotecommand']);
 
