@@ -1,20 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shardOf } from '../shard/index.js';
-import { registerInventory } from './inventory.js';
+import { runInventory } from './inventory.test-support.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
-async function run(...args: string[]): Promise<string> {
-  let out = '';
-  const program = new Command('sysfleet').exitOverride();
-  registerInventory(program, { out: (t) => (out += t) });
-  await program.parseAsync(['node', 'sysfleet', ...args]);
-  return out;
-}
+const run = runInventory;
 
 // Hermetic: no ~/.ssh/config of whoever runs the tests.
 let home: string;

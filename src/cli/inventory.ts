@@ -3,12 +3,14 @@
  * resolved addresses, ports, users, become and jump chains — or the same JSON and tree
  * `ansible-inventory --list/--graph` print, so the two can be diffed.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { toAnsibleGraph, toAnsibleList } from '../inventory/ansible-list.js';
 import { renderHosts } from '../inventory/template/render-hosts.js';
 import { inventoryLookup, resolveConnections } from '../connection/connection.js';
 import { selectHosts } from '../inventory/host-pattern.js';
 import { inventoryListJson, inventoryTable, maskedCount } from '../inventory/inventory-view.js';
+import { connectionsJson, connectionsTable } from '../inventory/connections-view.js';
+import type { HostKeyPolicy } from '../transport/types.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import { expandLimitFiles } from '../inventory/load-limit.js';
 import { loadSshConfig } from '../connection/load-ssh-config.js';
@@ -28,6 +30,8 @@ interface ListOpts {
   limit?: string;
   json?: boolean;
   showSecrets?: boolean;
+  connections?: boolean;
+  hostKeyChecking?: HostKeyPolicy;
   sshConfig?: string;
   shard?: string;
 }
@@ -60,10 +64,22 @@ export function registerInventory(
     .option('-l, --limit <pattern>', 'Ansible host pattern (web*, web:&prod:!web03, ~regex, @file)')
     .option('--json', 'print what `ansible-inventory --list` prints (secrets masked)')
     .option('--show-secrets', 'with --json: print secret-looking values as they are, not masked')
-    .option('--ssh-config <file>', 'ssh_config to resolve hosts with (default ~/.ssh/config)');
+    .option(
+      '--connections',
+      'how each host will be reached: transport, address, port, user, keys, known_hosts, proxy/jump chain (with --json: schemas/connections.schema.json)',
+    )
+    .addOption(
+      new Option('--host-key-checking <policy>', 'the policy to show with --connections')
+        .choices(['strict', 'accept-new', 'off'])
+        .default('strict'),
+    )
+    .option(
+      '--ssh-config <file>',
+      'ssh_config to resolve hosts with, like ssh -F (default ~/.ssh/config then /etc/ssh/ssh_config)',
+    );
   addShardOption(list).action(async (opts: ListOpts) => {
     const { inv, hosts } = await select(opts);
-    if (opts.json) {
+    if (opts.json && !opts.connections) {
       const json = opts.showSecrets
         ? toAnsibleList(inv, new Set(hosts.map((h) => h.name)))
         : inventoryListJson(inv, hosts);
@@ -83,6 +99,15 @@ export function registerInventory(
     rendered.forEach((r, i) => {
       if (r.problem) conns[i]!.unreachable = r.problem;
     });
+    if (opts.connections) {
+      const policy = opts.hostKeyChecking ?? 'strict';
+      io.out(
+        opts.json
+          ? `${JSON.stringify(connectionsJson(conns, policy, ssh.files), null, 2)}\n`
+          : connectionsTable(conns, policy),
+      );
+      return;
+    }
     io.out(
       inventoryTable(
         rendered.map((r, i) => ({ host: r.host, conn: conns[i]! })),

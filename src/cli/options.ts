@@ -73,7 +73,10 @@ export function addHostOptions(
       [],
     )
     .option('--key <file>', 'private key file, overrides the inventory and ssh_config')
-    .option('--ssh-config <file>', 'ssh_config to read (default ~/.ssh/config)')
+    .option(
+      '--ssh-config <file>',
+      'ssh_config to read, like ssh -F (default ~/.ssh/config then /etc/ssh/ssh_config)',
+    )
     .option('-b, --become', 'run as root through sudo on hosts not logged in as root', false)
     .option(
       '-K, --ask-become-pass',

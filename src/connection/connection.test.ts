@@ -1,51 +1,90 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConnection } from './connection.js';
 import { ModelErrors } from '../parse/errors.js';
-import { jumpFromSshArgs, parseJumpChain } from './jump.js';
+import { parseJumpChain } from './jump.js';
 import { loadSshConfig } from './load-ssh-config.js';
-import { emptySshConfig, hostMatches } from './ssh-config.js';
+import { emptySshConfig, type SshConfig } from './ssh-config.js';
 import type { InventoryHost } from '../inventory/types.js';
 
-const SSH = join(import.meta.dirname, '../../test/fixtures/inventories/ssh/config');
 const host = (name: string, vars: Record<string, unknown> = {}): InventoryHost => ({
   name,
   groups: ['all'],
   vars,
 });
-const cfg = await loadSshConfig(SSH, { home: '/home/me', localUser: 'me' });
+const dir = mkdtempSync(join(tmpdir(), 'sysfleet-conn-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+mkdirSync(join(dir, 'conf.d'));
+writeFileSync(
+  join(dir, 'conf.d', '10-db.conf'),
+  'Host db*.example.com\n  User postgres\n  Port 5522\n',
+);
+writeFileSync(join(dir, 'conf.d', 'README'), 'Host db*.example.com\n  User wrong\n');
+const SSH = join(dir, 'config');
+writeFileSync(
+  SSH,
+  `Include ${dir}/conf.d/*.conf
+Host bastion.example.com
+    HostName 198.51.100.10
+    User ops
+    Port 2222
+    IdentityFile ~/.ssh/bastion_%r
+    UserKnownHostsFile ~/.ssh/known_hosts.bastion
+Host inner-bastion
+    HostName 198.51.100.20
+    ProxyJump bastion.example.com
+Host *.internal.example.com !nojump.internal.example.com
+    ProxyJump bastion.example.com
+    User deploy
+Host web*.example.com
+    User webadmin
+    IdentityFile ~/.ssh/%h_%u
+    Port 2200
+Host alias-only
+    HostName %h.example.net
+    UserKnownHostsFile ~/.ssh/known_hosts.fleet /etc/ssh/known_hosts.fleet
+Host certified
+    CertificateFile ~/.ssh/id_ed25519-cert.pub
+    KexAlgorithms sntrup761x25519-sha512@openssh.com
+Host tunnelled
+    ProxyCommand nc %h %p
+Host exec-*
+    User exec-default
+Match originalhost exec-no exec "false"
+    User never
+Host *
+    IdentityFile ~/.ssh/id_ed25519
+`,
+);
+const loaded = await loadSshConfig(SSH, { home: '/home/me', localUser: 'me' });
+const execs: string[] = [];
+const cfg: SshConfig = {
+  ...loaded,
+  exec: (c) => (execs.push(c), c === 'false' ? 1 : 0),
+  resolves: (n) => n === 'db.corp.example.',
+};
 
-describe('ssh_config', () => {
-  it('reads Include globs (and only matching files)', () => {
-    expect(cfg.files.map((f) => f.split('/').slice(-2).join('/'))).toEqual([
-      'ssh/config',
-      'conf.d/10-db.conf',
-    ]);
-  });
-  it('matches Host patterns with negation', () => {
-    expect(
-      hostMatches(
-        ['*.internal.example.com', '!nojump.internal.example.com'],
-        'a.internal.example.com',
-      ),
-    ).toBe(true);
-    expect(
-      hostMatches(
-        ['*.internal.example.com', '!nojump.internal.example.com'],
-        'nojump.internal.example.com',
-      ),
-    ).toBe(false);
-    expect(hostMatches(['web?'], 'WEB1')).toBe(true);
+describe('loadSshConfig', () => {
+  it('reads Include globs (only matching files) and parses nothing else', () => {
+    expect(cfg.files.map((f) => f.slice(dir.length))).toEqual(['/config', '/conf.d/10-db.conf']);
   });
   it('a missing file is an empty config', async () => {
     const empty = await loadSshConfig('/nonexistent/ssh_config', { home: '/h', localUser: 'u' });
-    expect(empty.lines).toEqual([]);
+    expect(empty.user).toBeUndefined();
+    expect(empty.system).toBeUndefined();
+  });
+  it('a malformed file names file:line:col', async () => {
+    const bad = join(dir, 'bad');
+    writeFileSync(bad, 'Host x\n  IdentityFile "unclosed\n');
+    await expect(loadSshConfig(bad)).rejects.toThrow(`${bad}:2:16: invalid quotes in identityfile`);
   });
 });
 
 describe('resolveConnection', () => {
   it('uses ssh_config when the inventory says nothing (first value wins, tokens expanded)', () => {
-    expect(resolveConnection(host('web01.example.com'), cfg)).toEqual({
+    expect(resolveConnection(host('web01.example.com'), cfg)).toMatchObject({
       name: 'web01.example.com',
       connection: 'ssh',
       address: 'web01.example.com',
@@ -53,30 +92,53 @@ describe('resolveConnection', () => {
       user: 'webadmin',
       identityFiles: ['/home/me/.ssh/web01.example.com_me', '/home/me/.ssh/id_ed25519'],
       jump: [],
-      become: false,
-      becomeUser: 'root',
+      knownHostsFiles: ['/home/me/.ssh/known_hosts', '/home/me/.ssh/known_hosts2'],
+      globalKnownHostsFiles: ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'],
+      strictHostKeyChecking: 'ask',
+      sshConfigFile: SSH,
+      ssh2Limits: [],
     });
   });
-  it('inventory vars win over ssh_config', () => {
+  it('inventory vars win over ssh_config, and over ansible_ssh_common_args (Ansible order)', () => {
     const c = resolveConnection(
       host('web02.example.com', {
         ansible_host: '192.0.2.2',
         ansible_port: 22,
         ansible_user: 'admin',
         ansible_ssh_private_key_file: '~/.ssh/fleet',
+        ansible_ssh_common_args: '-o User=ignored -o Port=9',
         ansible_become: 'yes',
         ansible_become_user: 'ops',
       }),
       cfg,
     );
-    expect(c).toMatchObject({
-      address: '192.0.2.2',
-      port: 22,
-      user: 'admin',
-      become: true,
-      becomeUser: 'ops',
-    });
+    expect(c).toMatchObject({ address: '192.0.2.2', port: 22, user: 'admin', becomeUser: 'ops' });
     expect(c.identityFiles[0]).toBe('/home/me/.ssh/fleet');
+    expect(c.sshArgs).toEqual(['-o', 'User=ignored', '-o', 'Port=9']);
+  });
+  it('reads -o Port/User/IdentityFile, -l, -p, -i from the ansible ssh args', () => {
+    const c = resolveConnection(
+      host('h', {
+        ansible_ssh_common_args: '-C -o Port=2022 -l deploy',
+        ansible_ssh_extra_args: `-p 9 -i ~/.ssh/extra '-oIdentityFile="~/.ssh/with space"'`,
+      }),
+      cfg,
+    );
+    expect(c).toMatchObject({ port: 2022, user: 'deploy' });
+    expect(c.identityFiles).toEqual([
+      '/home/me/.ssh/extra',
+      '/home/me/.ssh/with space',
+      '/home/me/.ssh/id_ed25519',
+    ]);
+  });
+  it('-F in the ansible ssh args selects another ssh_config for that host', () => {
+    const other = join(dir, 'other_config');
+    writeFileSync(other, 'Host *\n  User from-other\n');
+    const c = resolveConnection(
+      host('web01.example.com', { ansible_ssh_common_args: `-F ${other}` }),
+      cfg,
+    );
+    expect(c).toMatchObject({ user: 'from-other', port: 22, sshConfigFile: other });
   });
   it('ssh_config applies to ansible_host, as ssh sees it', () => {
     expect(resolveConnection(host('pg', { ansible_host: 'db7.example.com' }), cfg)).toMatchObject({
@@ -93,50 +155,88 @@ describe('resolveConnection', () => {
       '/etc/ssh/known_hosts.fleet',
     ]);
   });
-  it('takes ProxyJump from ssh_config, resolving the jump host through ssh_config too', () => {
+  it("a hop has its own user, keys and known_hosts, never the target's", () => {
     expect(resolveConnection(host('app.internal.example.com'), cfg).jump).toEqual([
-      {
+      expect.objectContaining({
+        name: 'bastion.example.com',
         address: '198.51.100.10',
         port: 2222,
         user: 'ops',
         identityFiles: ['/home/me/.ssh/bastion_ops', '/home/me/.ssh/id_ed25519'],
-      },
+        knownHostsFiles: ['/home/me/.ssh/known_hosts.bastion'],
+      }),
     ]);
+    const noUser = resolveConnection(
+      host('t', { ansible_user: 'target', sysfleet_jump: 'plain' }),
+      cfg,
+    );
+    expect(noUser.jump[0]).toMatchObject({
+      user: 'me',
+      knownHostsFiles: ['/home/me/.ssh/known_hosts', '/home/me/.ssh/known_hosts2'],
+    });
     expect(resolveConnection(host('nojump.internal.example.com'), cfg).jump).toEqual([]);
   });
-  it("prepends a jump host's own ProxyJump", () => {
-    const c = resolveConnection(host('x', { sysfleet_jump: 'inner-bastion' }), cfg);
-    expect(c.jump.map((j) => `${j.user ?? ''}@${j.address}:${j.port}`)).toEqual([
+  it("a single hop brings its own ProxyJump; in `a,b` b's own ProxyJump is not spliced in", () => {
+    const one = resolveConnection(host('x', { sysfleet_jump: 'inner-bastion' }), cfg);
+    expect(one.jump.map((j) => `${j.user}@${j.address}:${j.port}`)).toEqual([
       'ops@198.51.100.10:2222',
-      'fallback@198.51.100.20:22',
+      'me@198.51.100.20:22',
     ]);
+    const two = resolveConnection(
+      host('x', { ansible_ssh_common_args: '-J first,inner-bastion' }),
+      cfg,
+    );
+    expect(two.jump.map((j) => j.address)).toEqual(['first', '198.51.100.20']);
   });
-  it('reads jumps from ansible_ssh_common_args: -o ProxyJump, -J, ProxyCommand', () => {
-    const viaO = resolveConnection(
+  it('ProxyCommand is kept (tokens expanded, exec prefix) and is exclusive with ProxyJump', () => {
+    const c = resolveConnection(host('tunnelled', { ansible_port: 2200, ansible_user: 'u' }), cfg);
+    expect(c.proxyCommand).toBe('exec nc tunnelled 2200');
+    expect(c.jump).toEqual([]);
+    const args = resolveConnection(
       host('h', {
-        ansible_ssh_common_args: '-o StrictHostKeyChecking=no -o ProxyJump=jump@192.0.2.99:2022',
+        ansible_ssh_common_args: '-o ProxyCommand="ssh -W %h:%p -p 2201 ops@192.0.2.50"',
       }),
+      cfg,
     );
-    expect(viaO.jump).toEqual([
-      { address: '192.0.2.99', port: 2022, user: 'jump', identityFiles: [] },
-    ]);
-    const viaJ = resolveConnection(
-      host('h', { ansible_ssh_extra_args: '-J a.example.com,b@b.example.com:23' }),
+    expect(args.proxyCommand).toBe('exec ssh -W h:22 -p 2201 ops@192.0.2.50');
+  });
+  it('refuses shell syntax in a name a ProxyCommand would receive', () => {
+    expect(() => resolveConnection(host('tunnelled', { ansible_user: 'a$(reboot)' }), cfg)).toThrow(
+      /characters a ProxyCommand would pass to the shell/,
     );
-    expect(viaJ.jump.map((j) => [j.address, j.port, j.user])).toEqual([
-      ['a.example.com', 22, undefined],
-      ['b.example.com', 23, 'b'],
-    ]);
-    const viaCmd = resolveConnection(
-      host('h', {
-        ansible_ssh_common_args:
-          '-o ProxyCommand="ssh -W %h:%p -q -p 2201 -i ~/.ssh/j ops@192.0.2.50"',
-      }),
-      emptySshConfig('/home/me', 'me'),
+  });
+  it('records CertificateFile and KexAlgorithms, and says ssh2 cannot use the certificate', () => {
+    const c = resolveConnection(host('certified'), cfg);
+    expect(c.certificateFiles).toEqual(['/home/me/.ssh/id_ed25519-cert.pub']);
+    expect(c.kexAlgorithms).toBe('sntrup761x25519-sha512@openssh.com');
+    expect(c.ssh2Limits).toEqual(['CertificateFile (ssh2 has no certificate support)']);
+  });
+  it('runs Match exec only when reached', () => {
+    execs.length = 0;
+    expect(resolveConnection(host('exec-yes'), cfg).user).toBe('exec-default');
+    expect(execs).toEqual([]);
+    expect(resolveConnection(host('exec-no'), cfg).user).toBe('exec-default');
+    expect(execs).toEqual(['false']);
+  });
+  it('canonicalises with CanonicalDomains and re-reads the config for the new name', () => {
+    const c: SshConfig = { ...emptySshConfig('/h', 'me'), resolves: cfg.resolves, user: undefined };
+    const file = join(dir, 'canon');
+    writeFileSync(
+      file,
+      'CanonicalizeHostname yes\nCanonicalDomains nope.example corp.example\nHost db.corp.example\n  User canon\n',
     );
-    expect(viaCmd.jump).toEqual([
-      { address: '192.0.2.50', port: 2201, user: 'ops', identityFiles: ['/home/me/.ssh/j'] },
-    ]);
+    const withFile = { ...c, user: cfg.loadUserConfig!(file)! };
+    expect(resolveConnection(host('db'), withFile)).toMatchObject({
+      address: 'db.corp.example',
+      user: 'canon',
+    });
+  });
+  it('defaults are OpenSSH defaults: identity list and known_hosts files', () => {
+    const c = resolveConnection(host('h'), emptySshConfig('/home/me', 'me'));
+    expect(c.identityFilesDefault).toBe(true);
+    expect(c.identityFiles).toContain('/home/me/.ssh/id_ecdsa_sk');
+    expect(c.identityFiles).toHaveLength(7);
+    expect(c.user).toBe('me');
   });
   it('sysfleet_jump wins over args and ssh_config; "none" disables jumping', () => {
     expect(
@@ -169,21 +269,26 @@ describe('resolveConnection', () => {
       ansible_ssh_private_key_file: '/keys/b',
     });
     const lookup = (n: string) => (n === 'bastion' ? bastion : undefined);
-    expect(
-      resolveConnection(host('h', { sysfleet_jump: 'bastion' }), emptySshConfig(), lookup).jump,
-    ).toEqual([{ address: '198.51.100.10', port: 2222, user: 'ops', identityFiles: ['/keys/b'] }]);
-    expect(
-      resolveConnection(host('h', { sysfleet_jump: 'root@bastion:22' }), emptySshConfig(), lookup)
-        .jump,
-    ).toEqual([{ address: '198.51.100.10', port: 22, user: 'root', identityFiles: ['/keys/b'] }]);
-    expect(resolveConnection(host('h', { sysfleet_jump: 'bastion' })).jump).toEqual([
-      { address: 'bastion', port: 22, identityFiles: [] },
+    const hop = (sj: string) =>
+      resolveConnection(host('h', { sysfleet_jump: sj }), emptySshConfig(), lookup).jump;
+    expect(hop('bastion')).toMatchObject([
+      { address: '198.51.100.10', port: 2222, user: 'ops', identityFiles: ['/keys/b'] },
+    ]);
+    expect(hop('root@bastion:22')).toMatchObject([
+      { address: '198.51.100.10', port: 22, user: 'root' },
+    ]);
+    expect(resolveConnection(host('h', { sysfleet_jump: 'bastion' })).jump).toMatchObject([
+      { address: 'bastion', port: 22, user: 'root' },
     ]);
   });
   it('local connections need no ssh', () => {
     expect(
       resolveConnection(host('localhost', { ansible_connection: 'local' }), cfg),
-    ).toMatchObject({ connection: 'local', jump: [], user: 'me' });
+    ).toMatchObject({
+      connection: 'local',
+      jump: [],
+      user: 'me',
+    });
   });
   it('refuses a bad port or jump with a ModelErrors naming the host', () => {
     expect(() => resolveConnection(host('h', { ansible_port: 'abc' }))).toThrow(ModelErrors);
@@ -193,6 +298,24 @@ describe('resolveConnection', () => {
     expect(() => resolveConnection(host('h', { sysfleet_jump: 'a;reboot' }))).toThrow(
       'host h: invalid jump host "a;reboot"',
     );
+    expect(() => resolveConnection(host('h', { ansible_ssh_common_args: '-o Port=nope' }))).toThrow(
+      /bad port "nope"/,
+    );
+  });
+  it('known_hosts: -o UserKnownHostsFile in the args wins; several files and ~', () => {
+    const c = resolveConnection(
+      host('h1', {
+        ansible_ssh_extra_args: "'-oUserKnownHostsFile ~/a /b' -o StrictHostKeyChecking=yes",
+      }),
+      emptySshConfig('/home/me', 'me'),
+    );
+    expect(c.knownHostsFiles).toEqual(['/home/me/a', '/b']);
+    expect(c.strictHostKeyChecking).toBe('yes');
+  });
+  it('sysfleet_become_password_env names the variable, never holds the value', () => {
+    expect(
+      resolveConnection(host('h1', { sysfleet_become_password_env: 'SUDO_DB' })).becomePasswordEnv,
+    ).toBe('SUDO_DB');
   });
 });
 
@@ -203,43 +326,5 @@ describe('jump specs', () => {
       { host: '2001:db8::1', port: 22 },
       { host: 'plain' },
     ]);
-  });
-  it('finds no jump in unrelated args', () => {
-    expect(jumpFromSshArgs('-o ControlMaster=auto -o ControlPersist=60s')).toBeUndefined();
-    expect(jumpFromSshArgs('-o ProxyCommand="nc -X 5 -x proxy:1080 %h %p"')).toBeUndefined();
-  });
-});
-
-describe('known_hosts files from the inventory', () => {
-  it('ansible_ssh_common_args -o UserKnownHostsFile wins over ssh_config', () => {
-    const c = resolveConnection(
-      host('h1', {
-        ansible_host: '127.0.0.1',
-        ansible_ssh_common_args:
-          '-o UserKnownHostsFile=/lab/known_hosts -o StrictHostKeyChecking=yes',
-      }),
-      emptySshConfig(),
-    );
-    expect(c.knownHostsFiles).toEqual(['/lab/known_hosts']);
-  });
-  it('several files, `-oName value` form, and ~ expansion', () => {
-    const c = resolveConnection(
-      host('h1', { ansible_ssh_extra_args: "'-oUserKnownHostsFile ~/a /b'" }),
-      { ...emptySshConfig(), home: '/home/me' },
-    );
-    expect(c.knownHostsFiles).toEqual(['/home/me/a', '/b']);
-  });
-  it('none given: undefined (the transport uses ~/.ssh/known_hosts)', () => {
-    expect(resolveConnection(host('h1'), emptySshConfig()).knownHostsFiles).toBeUndefined();
-  });
-});
-
-describe('sysfleet_become_password_env', () => {
-  it('names the variable, never holds the value', () => {
-    const c = resolveConnection(
-      host('h1', { sysfleet_become_password_env: 'SUDO_DB' }),
-      emptySshConfig(),
-    );
-    expect(c.becomePasswordEnv).toBe('SUDO_DB');
   });
 });

@@ -1,24 +1,24 @@
 /**
- * Connection parameters for one inventory host, resolved as Ansible + OpenSSH would: inventory
- * variables (ansible_host, ansible_port, ansible_user, ansible_ssh_private_key_file,
- * ansible_become*, ansible_connection, sysfleet_jump, ProxyJump in ansible_ssh_*_args) win over
- * ~/.ssh/config (HostName, Port, User, IdentityFile, ProxyJump, UserKnownHostsFile), which wins
- * over defaults (port 22, the local user). Jump hosts are resolved through ssh_config too,
- * including their own ProxyJump. Pure: the ssh_config comes in parsed (load-ssh-config.ts).
+ * Connection parameters for one inventory host, resolved as Ansible + OpenSSH would: Ansible's
+ * ssh command line (inventory vars as `-o` options, then ansible_ssh_common_args and
+ * ansible_ssh_extra_args: ssh-args.ts) is resolved against ssh_config exactly as `ssh -G` would
+ * (ssh-resolve.ts), and so is each ProxyJump hop (jump-chain.ts). Pure given the SshConfig.
  */
 import { ModelErrors, type ModelError } from '../parse/errors.js';
+import { JumpSpecError, parseJumpChain, str } from './jump.js';
+import { resolveJumpChain, type HopResolver } from './jump-chain.js';
+import { parseSshArgs, splitAnsibleArgs } from './ssh-args.js';
+import { emptySshConfig, type SshConfig } from './ssh-config.js';
+import { optionLine, type SshConfigLine } from './ssh-config-lines.js';
 import {
-  jumpFromSshArgs,
-  sshOptionFromArgs,
-  JumpSpecError,
-  parseJumpChain,
-  type JumpSpec,
-} from './jump.js';
-import { emptySshConfig, expandSshPath, sshConfigFor, type SshConfig } from './ssh-config.js';
+  expandIdentityPath,
+  proxyCommandLine,
+  resolveSsh,
+  SshResolveError,
+  type ResolvedSsh,
+} from './ssh-resolve.js';
 import type { BecomeMethod, HostConnection, JumpHost } from './types.js';
 import type { InventoryHost } from '../inventory/types.js';
-
-const MAX_JUMP_DEPTH = 8;
 
 /** Ansible's boolean conversion for become & co. */
 export function truthy(v: unknown): boolean {
@@ -27,12 +27,6 @@ export function truthy(v: unknown): boolean {
   if (typeof v === 'string')
     return ['yes', 'on', '1', 'true', 'y', 't'].includes(v.trim().toLowerCase());
   return false;
-}
-
-function str(v: unknown): string | undefined {
-  if (typeof v === 'string' && v.trim() !== '') return v.trim();
-  if (typeof v === 'number') return String(v);
-  return undefined;
 }
 
 function portOf(v: unknown, what: string): number | undefined {
@@ -47,64 +41,95 @@ function portOf(v: unknown, what: string): number | undefined {
 /** Inventory hosts by name, so a jump hop naming one uses its ansible_host/port/user/key. */
 export type HostLookup = (name: string) => InventoryHost | undefined;
 
-function resolveJumps(
-  chain: JumpSpec[],
-  cfg: SshConfig,
-  depth: number,
-  lookup?: HostLookup,
-): JumpHost[] {
-  if (depth > MAX_JUMP_DEPTH)
-    throw new JumpSpecError(`jump chain deeper than ${MAX_JUMP_DEPTH} hops (a ProxyJump loop?)`);
-  const out: JumpHost[] = [];
-  for (const hop of chain) {
-    const inv = lookup?.(hop.host)?.vars ?? {};
-    const alias = str(inv['ansible_host']) ?? hop.host;
-    const c = sshConfigFor(cfg, alias);
-    // A hop's own ProxyJump (from ssh_config) comes before it, as OpenSSH does.
-    if (c.proxyJump && depth < MAX_JUMP_DEPTH)
-      out.push(...resolveJumps(parseJumpChain(c.proxyJump), cfg, depth + 1, lookup));
-    const port =
-      hop.port ??
-      portOf(inv['ansible_port'], `ansible_port of jump host ${hop.host}`) ??
-      c.port ??
-      22;
-    const user = hop.user ?? str(inv['ansible_user']) ?? c.user;
-    const address = c.hostName ? c.hostName.replace(/%h/g, alias) : alias;
-    const tokens = {
-      home: cfg.home,
-      host: address,
-      user: user ?? cfg.localUser,
-      localUser: cfg.localUser,
-      port,
-      alias,
-    };
-    const key = str(inv['ansible_ssh_private_key_file']);
-    const identityFiles = [
-      ...(hop.identityFile ? [hop.identityFile] : []),
-      ...(key ? [key] : []),
-      ...c.identityFiles,
-    ].map((p) => expandSshPath(p, tokens));
-    out.push({
-      address,
-      port,
-      ...(user !== undefined ? { user } : {}),
-      identityFiles: [...new Set(identityFiles)],
-    });
-  }
-  return out;
-}
-
 /** A HostLookup over an inventory's hosts. */
 export function inventoryLookup(inv: { hosts: readonly InventoryHost[] }): HostLookup {
   const byName = new Map(inv.hosts.map((h) => [h.name, h]));
   return (name) => byName.get(name);
 }
 
+/** What ssh2 cannot do of what the resolved options ask (auto sends such hosts to OpenSSH). */
+export function ssh2LimitsOf(r: ResolvedSsh): string[] {
+  const out: string[] = [];
+  if (r.certificateFiles.length) out.push('CertificateFile (ssh2 has no certificate support)');
+  const set = (k: string) => {
+    const v = r.options.get(k)?.args[0]?.toLowerCase();
+    return v !== undefined && v !== 'none' && v !== 'no' && v !== 'internal';
+  };
+  if (set('pkcs11provider')) out.push('PKCS11Provider');
+  if (set('securitykeyprovider')) out.push('SecurityKeyProvider');
+  if (set('proxyusefdpass')) out.push('ProxyUseFdpass');
+  if (r.identityFiles.some((f) => !r.identityFilesDefault && /_sk(\.pub)?$|-sk/.test(f)))
+    out.push('FIDO (sk) IdentityFile');
+  return out;
+}
+
+/** `-o` lines for the inventory's own connection vars (Ansible puts them before the args). */
+function inventoryLines(v: Record<string, unknown>, file: string): SshConfigLine[] {
+  const port =
+    portOf(v['ansible_port'], 'ansible_port') ?? portOf(v['ansible_ssh_port'], 'ansible_ssh_port');
+  const key = str(v['ansible_ssh_private_key_file']) ?? str(v['ansible_private_key_file']);
+  const user = str(v['ansible_user']) ?? str(v['ansible_ssh_user']);
+  const mk = (keyword: string, arg: string) => optionLine(keyword, arg, file);
+  return [
+    ...(port !== undefined ? [mk('port', String(port))] : []),
+    ...(key ? [mk('identityfile', key)] : []),
+    ...(user ? [mk('user', user)] : []),
+  ];
+}
+
+/** Host names and users spliced into a ProxyCommand must not carry shell syntax (OpenSSH 9.6). */
+const SAFE_NAME = /^[A-Za-z0-9_.:%@[\]-]+$/;
+
+function connectionFor(
+  name: string,
+  r: ResolvedSsh,
+  cfg: SshConfig,
+  jump: JumpHost[],
+  extra: Partial<HostConnection>,
+): HostConnection {
+  const expand = (p: string) => expandIdentityPath(r, p, cfg);
+  if (r.proxyCommand && (!SAFE_NAME.test(r.tokens.host) || !SAFE_NAME.test(r.user)))
+    throw new JumpSpecError(
+      `host name ${JSON.stringify(r.tokens.host)} or user ${JSON.stringify(r.user)} has characters a ProxyCommand would pass to the shell`,
+    );
+  const conn: HostConnection = {
+    name,
+    connection: 'ssh',
+    address: r.hostname,
+    port: r.port,
+    user: r.user,
+    identityFiles: [...new Set(r.identityFiles.map(expand))],
+    ...(r.identityFilesDefault ? { identityFilesDefault: true } : {}),
+    jump,
+    ...(r.proxyCommand ? { proxyCommand: proxyCommandLine(r) } : {}),
+    ...(r.certificateFiles.length ? { certificateFiles: r.certificateFiles.map(expand) } : {}),
+    ...(r.options.get('kexalgorithms')
+      ? { kexAlgorithms: r.options.get('kexalgorithms')!.args.join(',') }
+      : {}),
+    ...(r.options.get('hostkeyalgorithms')
+      ? { hostKeyAlgorithms: r.options.get('hostkeyalgorithms')!.args.join(',') }
+      : {}),
+    strictHostKeyChecking: r.strictHostKeyChecking,
+    become: false,
+    becomeUser: 'root',
+    knownHostsFiles: r.userKnownHostsFiles,
+    globalKnownHostsFiles: r.globalKnownHostsFiles,
+    ssh2Limits: [
+      ...ssh2LimitsOf(r),
+      ...jump.flatMap((h, i) =>
+        h.certificateFiles?.length ? [`jump hop ${i + 1} CertificateFile`] : [],
+      ),
+    ],
+    ...extra,
+  };
+  return conn;
+}
+
 /**
  * Resolves one host. Pass `lookup` (inventoryLookup(inv)) so that a jump hop naming an
  * inventory host is reached at that host's ansible_host/port/user/key, as an operator expects;
- * without it, hops resolve through ssh_config only, as plain OpenSSH would. Throws ModelErrors (file = `host <name>`) for a malformed port or jump
- * specification. Without an ssh_config, defaults are those of emptySshConfig() (user root).
+ * without it, hops resolve through ssh_config only, as plain OpenSSH would. Throws ModelErrors
+ * (file = the ssh_config file:line:col, or `host <name>`) for anything ssh would refuse.
  */
 export function resolveConnection(
   host: InventoryHost,
@@ -112,6 +137,7 @@ export function resolveConnection(
   lookup?: HostLookup,
 ): HostConnection {
   const v = host.vars;
+  const where = `host ${host.name}`;
   try {
     const become = truthy(v['ansible_become']);
     const becomeUser = str(v['ansible_become_user']) ?? 'root';
@@ -136,62 +162,57 @@ export function resolveConnection(
         becomeUser,
       };
     }
-    const alias = str(v['ansible_host']) ?? str(v['ansible_ssh_host']) ?? host.name;
-    const c = sshConfigFor(sshConfig, alias);
-    const address = c.hostName ? c.hostName.replace(/%h/g, alias) : alias;
-    if (/^-|\s/.test(address))
-      throw new JumpSpecError(`invalid address ${JSON.stringify(address)}`);
-    const port =
-      portOf(v['ansible_port'], 'ansible_port') ??
-      portOf(v['ansible_ssh_port'], 'ansible_ssh_port') ??
-      c.port ??
-      22;
-    const user =
-      str(v['ansible_user']) ?? str(v['ansible_ssh_user']) ?? c.user ?? sshConfig.localUser;
-    const tokens = {
-      home: sshConfig.home,
-      host: address,
-      user,
-      localUser: sshConfig.localUser,
-      port,
-      alias,
-    };
-    const key = str(v['ansible_ssh_private_key_file']) ?? str(v['ansible_private_key_file']);
-    const identityFiles = [...(key ? [key] : []), ...c.identityFiles].map((p) =>
-      expandSshPath(p, tokens),
-    );
-    let chain: JumpSpec[] | undefined;
+    const hostArg = str(v['ansible_host']) ?? str(v['ansible_ssh_host']) ?? host.name;
+    if (/^-|\s/.test(hostArg))
+      throw new JumpSpecError(`invalid address ${JSON.stringify(hostArg)}`);
+    const errors: ModelError[] = [];
+    const argv: string[] = [];
+    for (const k of ['ansible_ssh_common_args', 'ansible_ssh_extra_args']) {
+      const s = splitAnsibleArgs(str(v[k]) ?? '', `${where}: ${k}`);
+      if (s.error) errors.push(s.error);
+      argv.push(...s.argv);
+    }
+    const args = parseSshArgs(argv, `${where}: ssh args`);
+    errors.push(...args.errors);
+    const lines = [...inventoryLines(v, `${where}: inventory`), ...args.lines];
     const sj = v['sysfleet_jump'];
-    if (typeof sj === 'string' || (Array.isArray(sj) && sj.every((x) => typeof x === 'string')))
-      chain = parseJumpChain(sj as string | string[]);
-    chain ??= jumpFromSshArgs(str(v['ansible_ssh_common_args']) ?? '');
-    chain ??= jumpFromSshArgs(str(v['ansible_ssh_extra_args']) ?? '');
-    chain ??= c.proxyJump ? parseJumpChain(c.proxyJump) : [];
-    const jump = resolveJumps(chain, sshConfig, 1, lookup);
-    const conn: HostConnection = {
+    if (typeof sj === 'string' || (Array.isArray(sj) && sj.every((x) => typeof x === 'string'))) {
+      const chain = parseJumpChain(sj as string | string[]); // validates
+      const spec = (Array.isArray(sj) ? sj.join(',') : sj) as string;
+      lines.unshift({
+        keyword: 'proxyjump',
+        args: [chain.length ? spec : 'none'],
+        rest: spec,
+        file: `${where}: sysfleet_jump`,
+        line: 0,
+        col: 0,
+      });
+    }
+    if (errors.length) throw new ModelErrors(errors);
+    const inv = {
+      hostArg,
+      cmdline: lines,
+      ...(args.configFile ? { configFile: args.configFile } : {}),
+    };
+    const r = resolveSsh(sshConfig, inv);
+    const hop: HopResolver = (i) =>
+      resolveSsh(sshConfig, { ...i, ...(args.configFile ? { configFile: args.configFile } : {}) });
+    const jump = r.proxyJump ? resolveJumpChain(r.proxyJump, hop, sshConfig, lookup) : [];
+    const pwEnv = str(v['sysfleet_become_password_env']);
+    const file = args.configFile ?? sshConfig.userPath;
+    return connectionFor(host.name, r, sshConfig, jump, {
       ...extra,
-      name: host.name,
-      connection: 'ssh',
-      address,
-      port,
-      user,
-      identityFiles: [...new Set(identityFiles)],
-      jump,
       become,
       becomeUser,
-    };
-    // Inventory ssh args win over ssh_config, as in Ansible (the lab's inventory sets this).
-    const argsKnownHosts =
-      sshOptionFromArgs(str(v['ansible_ssh_common_args']) ?? '', 'UserKnownHostsFile') ??
-      sshOptionFromArgs(str(v['ansible_ssh_extra_args']) ?? '', 'UserKnownHostsFile');
-    const knownHosts = argsKnownHosts ? argsKnownHosts.split(/\s+/) : c.userKnownHostsFiles;
-    if (knownHosts) conn.knownHostsFiles = knownHosts.map((p) => expandSshPath(p, tokens));
-    const pwEnv = str(v['sysfleet_become_password_env']);
-    if (pwEnv) conn.becomePasswordEnv = pwEnv;
-    return conn;
+      ...(file ? { sshConfigFile: file } : {}),
+      ...(argv.length ? { sshArgs: argv } : {}),
+      ...(pwEnv ? { becomePasswordEnv: pwEnv } : {}),
+    });
   } catch (e) {
     if (e instanceof JumpSpecError)
-      throw new ModelErrors([{ file: `host ${host.name}`, line: 0, col: 0, message: e.message }]);
+      throw new ModelErrors([{ file: where, line: 0, col: 0, message: e.message }]);
+    if (e instanceof SshResolveError)
+      throw new ModelErrors(e.errors.map((x) => ({ ...x, message: `${host.name}: ${x.message}` })));
     throw e;
   }
 }
@@ -253,3 +274,5 @@ export function resolveConnections(
   if (errors.length) throw new ModelErrors(errors);
   return out;
 }
+
+export { portOf, str, inventoryLines };

@@ -1,10 +1,8 @@
 /**
- * Jump hosts (ProxyJump chains) as users write them: `bastion`, `ops@bastion:2222`,
- * `a,b` (outermost first), `ssh://user@host:port`, `[2001:db8::1]:22`, and where Ansible users
- * put them: `-J ...`, `-o ProxyJump=...` or `-o ProxyCommand="ssh -W %h:%p [-p P] [-l U] host"`
- * in ansible_ssh_common_args / ansible_ssh_extra_args.
+ * Jump hosts (ProxyJump / -J / sysfleet_jump values) as users write them: `bastion`,
+ * `ops@bastion:2222`, `a,b` (outermost first), `ssh://user@host:port`, `[2001:db8::1]:22`.
+ * How a chain is resolved hop by hop: jump-chain.ts.
  */
-import { shlexSplit } from '../parse/shlex.js';
 
 export interface JumpSpec {
   host: string;
@@ -59,69 +57,9 @@ export function parseJumpChain(spec: string | readonly string[]): JumpSpec[] {
   return parts.map(parseJumpHop);
 }
 
-/** The hop a `ssh ... -W %h:%p ... host` ProxyCommand goes through, if it is one. */
-function fromProxyCommand(cmd: string): JumpSpec[] | undefined {
-  const t = shlexSplit(cmd);
-  if (!t[0] || !/(^|\/)ssh$/.test(t[0]) || !t.includes('-W')) return undefined;
-  let port: number | undefined;
-  let user: string | undefined;
-  let identityFile: string | undefined;
-  let host: string | undefined;
-  for (let i = 1; i < t.length; i++) {
-    const a = t[i]!;
-    if (a === '-p') port = Number(t[++i]);
-    else if (a === '-l') user = t[++i];
-    else if (a === '-i') identityFile = t[++i];
-    else if (a === '-W' || a === '-o' || a === '-F' || a === '-J') i++;
-    else if (a.startsWith('-')) continue;
-    else host = a;
-  }
-  if (!host) return undefined;
-  const hop = parseJumpHop(host);
-  return [
-    {
-      ...hop,
-      ...(port !== undefined ? { port } : {}),
-      ...(user !== undefined ? { user } : {}),
-      ...(identityFile !== undefined ? { identityFile } : {}),
-    },
-  ];
-}
-
-/** The jump chain an ssh argument string asks for; undefined when it names none. */
-export function jumpFromSshArgs(args: string): JumpSpec[] | undefined {
-  const t = shlexSplit(args);
-  for (let i = 0; i < t.length; i++) {
-    const a = t[i]!;
-    if (a === '-J' && t[i + 1] !== undefined) return parseJumpChain(t[i + 1]!);
-    if (a.startsWith('-J') && a.length > 2) return parseJumpChain(a.slice(2));
-    let opt: string | undefined;
-    if (a === '-o') opt = t[++i];
-    else if (a.startsWith('-o')) opt = a.slice(2);
-    if (opt === undefined) continue;
-    const m = /^\s*(\w+)\s*[= ]\s*(.*)$/.exec(opt);
-    if (!m) continue;
-    const key = m[1]!.toLowerCase();
-    if (key === 'proxyjump') return parseJumpChain(m[2]!);
-    if (key === 'proxycommand') {
-      const hops = fromProxyCommand(m[2]!);
-      if (hops) return hops;
-    }
-  }
-  return undefined;
-}
-
-/**
- * The value of one `-o Name=value` option in an ssh argument string (first one wins, as in
- * OpenSSH); undefined when absent. Used for UserKnownHostsFile in ansible_ssh_common_args.
- */
-export function sshOptionFromArgs(args: string, name: string): string | undefined {
-  const t = shlexSplit(args);
-  for (let i = 0; i < t.length; i++) {
-    const a = t[i]!;
-    const opt = a === '-o' ? t[++i] : a.startsWith('-o') ? a.slice(2) : undefined;
-    const m = opt === undefined ? null : /^\s*(\w+)\s*[= ]\s*(.*)$/.exec(opt);
-    if (m && m[1]!.toLowerCase() === name.toLowerCase()) return m[2]!.trim();
-  }
+/** An inventory var as a non-empty string (numbers too), else undefined. */
+export function str(v: unknown): string | undefined {
+  if (typeof v === 'string' && v.trim() !== '') return v.trim();
+  if (typeof v === 'number') return String(v);
   return undefined;
 }

@@ -1,82 +1,219 @@
 /**
- * Reads an ssh_config file (default ~/.ssh/config; missing = empty) with its `Include`s expanded
- * in place (globs in the last path components, relative paths under ~/.ssh as OpenSSH does for
- * user configs), then parses it (ssh-config.ts, pure).
+ * The imperative shell of ssh_config resolution: reads the user config (~/.ssh/config, or the
+ * file given, like `ssh -F`) and /etc/ssh/ssh_config (only when no file is given, as ssh does),
+ * globs their `Include`s (relative paths under ~/.ssh for the user file, /etc/ssh for the system
+ * one; sorted; dot files excluded, as glob(3) does), and supplies the machine's side: passwd
+ * home and user, uid, hostname, environment, the shell for `Match exec`, the resolver for
+ * CanonicalizeHostname. A missing file is an empty config; a malformed one is a ModelErrors.
  */
-import { homedir, userInfo } from 'node:os';
-import { basename, dirname, isAbsolute, join } from 'node:path';
-import { listDir, pathKind, readText } from '../parse/files.js';
-import { parseSshConfig, type SshConfig } from './ssh-config.js';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { ModelErrors, type ModelError } from '../parse/errors.js';
+import type { SshConfig, SshConfigFile, SshEnv } from './ssh-config-eval.js';
+import { parseSshConfigLines } from './ssh-config-lines.js';
 
-const MAX_INCLUDE_DEPTH = 16;
+export const SYSTEM_SSH_CONFIG = '/etc/ssh/ssh_config';
+/** Bound on a `Match exec` command and a name lookup (ssh has none; a run must not hang). */
+const EXEC_TIMEOUT_MS = 10_000;
+
+const kind = (p: string): 'file' | 'dir' | 'missing' => {
+  try {
+    return statSync(p).isDirectory() ? 'dir' : 'file';
+  } catch {
+    return 'missing';
+  }
+};
 
 function globToRe(glob: string): RegExp {
-  return new RegExp(
-    `^${glob
-      .replace(/[.+^${}()|\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
+  let re = '^';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end === -1) re += '\\[';
+      else {
+        re += `[${glob
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`${re}$`);
 }
 
-/** Paths matching `pattern` (wildcards allowed in any component), sorted. */
-async function expandGlob(pattern: string): Promise<string[]> {
-  if (!/[*?[]/.test(pattern)) return (await pathKind(pattern)) === 'file' ? [pattern] : [];
-  const parentPattern = dirname(pattern);
-  const parents = /[*?[]/.test(parentPattern) ? await expandGlob(parentPattern) : [parentPattern];
+/** glob(3) for Include: wildcards in any component, sorted, no dot files. */
+export function globSync(pattern: string): string[] {
+  if (!/[*?[]/.test(pattern)) return kind(pattern) === 'missing' ? [] : [pattern];
+  const parent = dirname(pattern);
+  const parents = /[*?[]/.test(parent) ? globSync(parent) : [parent];
   const re = globToRe(basename(pattern));
   const out: string[] = [];
   for (const p of parents) {
-    for (const name of await listDir(p)) {
-      if (!name.startsWith('.') && re.test(name) && (await pathKind(join(p, name))) === 'file')
-        out.push(join(p, name));
+    let names: string[] = [];
+    try {
+      names = readdirSync(p);
+    } catch {
+      continue;
     }
+    for (const n of names) if (!n.startsWith('.') && re.test(n)) out.push(join(p, n));
   }
   return out.sort();
 }
 
-async function expandIncludes(
-  text: string,
-  sshDir: string,
-  home: string,
-  files: string[],
-  depth: number,
-): Promise<string> {
-  if (depth > MAX_INCLUDE_DEPTH) return '';
-  const out: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*include(?:\s*=\s*|\s+)(.+?)\s*$/i.exec(line);
-    if (!m) {
-      out.push(line);
+interface LoadCtx {
+  home: string;
+  files: string[];
+  errors: ModelError[];
+}
+
+const MAX_INCLUDE_DEPTH = 16;
+
+/** Reads one file and (recursively) the files its Includes name. */
+function loadFile(path: string, user: boolean, ctx: LoadCtx, depth: number): SshConfigFile {
+  ctx.files.push(path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    ctx.errors.push({ file: path, line: 0, col: 0, message: (e as Error).message });
+    return { path, lines: [] };
+  }
+  const parsed = parseSshConfigLines(text, path);
+  ctx.errors.push(...parsed.errors);
+  const lines: SshConfigFile['lines'] = parsed.lines;
+  for (const l of lines) {
+    if (l.keyword !== 'include') continue;
+    const pos = { file: l.file, line: l.line, col: l.col };
+    if (depth >= MAX_INCLUDE_DEPTH) {
+      ctx.errors.push({ ...pos, message: 'too many recursive configuration includes' });
       continue;
     }
-    for (const raw of m[1]!.split(/\s+/)) {
-      const p = raw.replace(/^"|"$/g, '');
-      const abs = p.startsWith('~/') ? join(home, p.slice(2)) : isAbsolute(p) ? p : join(sshDir, p);
-      for (const f of await expandGlob(abs)) {
-        files.push(f);
-        out.push(await expandIncludes(await readText(f), sshDir, home, files, depth + 1));
+    l.include = [];
+    for (const arg of l.args) {
+      if (arg.startsWith('~') && !user) {
+        ctx.errors.push({
+          ...pos,
+          message: `bad include path ${arg}`,
+          hint: 'system files cannot use ~',
+        });
+        continue;
+      }
+      const abs = arg.startsWith('/')
+        ? arg
+        : arg.startsWith('~/') || arg === '~'
+          ? ctx.home + arg.slice(1)
+          : join(user ? join(ctx.home, '.ssh') : '/etc/ssh', arg);
+      for (const f of globSync(abs)) {
+        if (kind(f) === 'file') l.include.push(loadFile(f, user, ctx, depth + 1));
       }
     }
   }
-  return out.join('\n');
+  return { path, lines };
 }
 
-/** Loads `path` (default ~/.ssh/config). A missing file yields an empty config. */
+/** The user's shell, as ssh's execute_in_shell uses it. */
+function runInShell(cmd: string, env: NodeJS.ProcessEnv): number | undefined {
+  const shell = env['SHELL'] || '/bin/sh';
+  const r = spawnSync(shell, ['-c', cmd], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: EXEC_TIMEOUT_MS,
+    env,
+  });
+  return r.status === null ? undefined : r.status;
+}
+
+/** getaddrinfo through NSS (getent), as ssh's resolver does (the name as ssh passes it). */
+export function nameResolves(name: string): boolean {
+  const r = spawnSync('getent', ['ahosts', name], {
+    stdio: 'ignore',
+    timeout: EXEC_TIMEOUT_MS,
+  });
+  return r.status === 0;
+}
+
+let services: Map<string, number> | undefined;
+/** getservbyname(name, "tcp") from /etc/services (names and aliases). */
+export function servicePort(name: string): number | undefined {
+  if (!services) {
+    services = new Map([['ssh', 22]]);
+    try {
+      for (const line of readFileSync('/etc/services', 'utf8').split('\n')) {
+        const [n, pp, ...aliases] = line.replace(/#.*/, '').trim().split(/\s+/);
+        const m = /^(\d+)\/tcp$/.exec(pp ?? '');
+        if (n && m)
+          for (const a of [n, ...aliases]) if (!services.has(a)) services.set(a, Number(m[1]));
+      }
+    } catch {
+      // no /etc/services: numbers and `ssh` only
+    }
+  }
+  return services.get(name);
+}
+
+export interface LoadSshConfigOptions {
+  /** passwd home (ssh uses it, not $HOME). Default os.userInfo().homedir. */
+  home?: string;
+  localUser?: string;
+  /** System config path; false = none. Default /etc/ssh/ssh_config when `path` is undefined. */
+  system?: string | false;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The machine's side of resolution (see SshEnv). */
+export function machineSshEnv(opts: LoadSshConfigOptions = {}): SshEnv {
+  const info = userInfo();
+  const env = opts.env ?? process.env;
+  const home = opts.home ?? info.homedir;
+  const base: SshEnv = {
+    home,
+    localUser: opts.localUser ?? info.username,
+    uid: info.uid,
+    localHostName: hostname(),
+    env,
+    exec: (cmd) => runInShell(cmd, env),
+    resolves: nameResolves,
+    servicePort,
+  };
+  const cache = new Map<string, SshConfigFile | undefined>();
+  base.loadUserConfig = (path) => {
+    if (!cache.has(path)) {
+      const ctx: LoadCtx = { home, files: [], errors: [] };
+      const f = kind(path) === 'file' ? loadFile(path, true, ctx, 0) : undefined;
+      if (ctx.errors.length) throw new ModelErrors(ctx.errors);
+      cache.set(path, f);
+    }
+    return cache.get(path);
+  };
+  return base;
+}
+
+/**
+ * Loads `path` (like `ssh -F path`), or ~/.ssh/config then /etc/ssh/ssh_config. A missing file
+ * yields an empty config. Throws ModelErrors (file:line:col) for a malformed file.
+ */
 export async function loadSshConfig(
   path?: string,
-  opts: { home?: string; localUser?: string } = {},
+  opts: LoadSshConfigOptions = {},
 ): Promise<SshConfig> {
-  const home = opts.home ?? homedir();
-  const localUser = opts.localUser ?? process.env['USER'] ?? userInfo().username;
-  const file = path ?? join(home, '.ssh', 'config');
-  const files: string[] = [];
-  let text = '';
-  if ((await pathKind(file)) === 'file') {
-    files.push(file);
-    // Relative Includes are under ~/.ssh for the user's config; for another file, beside it.
-    const sshDir = path === undefined ? join(home, '.ssh') : dirname(file);
-    text = await expandIncludes(await readText(file), sshDir, home, files, 0);
-  }
-  return parseSshConfig(text, home, localUser, files);
+  const env = machineSshEnv(opts);
+  const userPath = path ?? join(env.home, '.ssh', 'config');
+  const systemPath = opts.system ?? (path === undefined ? SYSTEM_SSH_CONFIG : false);
+  const ctx: LoadCtx = { home: env.home, files: [], errors: [] };
+  const user = kind(userPath) === 'file' ? loadFile(userPath, true, ctx, 0) : undefined;
+  const system =
+    systemPath && kind(systemPath) === 'file' ? loadFile(systemPath, false, ctx, 0) : undefined;
+  if (ctx.errors.length) throw new ModelErrors(ctx.errors);
+  return {
+    ...env,
+    ...(user ? { user } : {}),
+    ...(system ? { system } : {}),
+    userPath,
+    files: ctx.files,
+  };
 }

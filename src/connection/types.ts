@@ -1,16 +1,44 @@
 /**
  * How one host is reached: inventory connection vars and ssh_config resolved into one record
- * (connection.ts), read by the transport. Pure data.
+ * (connection.ts), read by the transports (ssh2 and OpenSSH). Pure data.
+ *
+ * Values come out as OpenSSH would use them (`ssh -G` is the oracle): tokens expanded, `~`
+ * replaced, defaults filled in. Optional fields are absent when not configured.
  */
 
 export type BecomeMethod = 'sudo' | 'su' | 'doas';
 
-/** A hop in a ProxyJump chain, outermost first. */
+/** Host-key checking as configured (`StrictHostKeyChecking`, lower-case; `off` = `no`). */
+export type StrictHostKeyChecking = 'yes' | 'no' | 'ask' | 'accept-new';
+
+/**
+ * A hop in a ProxyJump chain, outermost first. Each hop is resolved with its OWN ssh_config
+ * block (as `ssh -J` does: it runs `ssh -W` to the hop alias), never the target's.
+ */
 export interface JumpHost {
+  /** The hop as written in ProxyJump / -J (the alias looked up in ssh_config). */
+  name?: string;
   address: string;
   port: number;
+  /** The hop's own user (`user@` in the spec, inventory, its ssh_config User; else the local user). */
   user?: string;
   identityFiles: string[];
+  /** The hop's CertificateFile list (ssh2 cannot use certificates: auto routes to OpenSSH). */
+  certificateFiles?: string[];
+  /** The hop's own UserKnownHostsFile list (default ~/.ssh/known_hosts ~/.ssh/known_hosts2). */
+  knownHostsFiles?: string[];
+  /** The hop's GlobalKnownHostsFile list (default /etc/ssh/ssh_known_hosts{,2}). */
+  globalKnownHostsFiles?: string[];
+  /** KexAlgorithms as configured for the hop (raw, e.g. `+sntrup761x25519-sha512@openssh.com`). */
+  kexAlgorithms?: string;
+  /** HostKeyAlgorithms as configured for the hop (raw). */
+  hostKeyAlgorithms?: string;
+  strictHostKeyChecking?: StrictHostKeyChecking;
+  /**
+   * The first hop's own ProxyCommand (tokens expanded, `exec ...`): the pool reaches that hop
+   * through it. Later hops are always reached through the hop before them.
+   */
+  proxyCommand?: string;
 }
 
 /** Resolved connection parameters for one host (inventory vars win over ssh_config). */
@@ -20,9 +48,25 @@ export interface HostConnection {
   address: string;
   port: number;
   user: string;
+  /** IdentityFile list; OpenSSH's default list when none is configured (missing files skipped). */
   identityFiles: string[];
-  /** ProxyJump chain, outermost first; empty for a direct connection. */
+  /** True when identityFiles is OpenSSH's default list, not configured. */
+  identityFilesDefault?: boolean;
+  /** ProxyJump chain, outermost first; empty for a direct connection or a ProxyCommand. */
   jump: JumpHost[];
+  /**
+   * ProxyCommand as ssh runs it: `exec ` + the command, its tokens (%h %p %r %n %k %%) expanded
+   * as OpenSSH does; run with `$SHELL -c` (else /bin/sh), its stdin/stdout are the connection. Absent for a direct or ProxyJump connection.
+   * OpenSSH uses the first of ProxyCommand / ProxyJump that applies: never both.
+   */
+  proxyCommand?: string;
+  /** CertificateFile list (tokens expanded). ssh2 cannot use certificates. */
+  certificateFiles?: string[];
+  /** KexAlgorithms as configured (raw: may start with + - ^), absent = the client's default. */
+  kexAlgorithms?: string;
+  /** HostKeyAlgorithms as configured (raw), absent = the client's default. */
+  hostKeyAlgorithms?: string;
+  strictHostKeyChecking?: StrictHostKeyChecking;
   become: boolean;
   becomeUser: string;
   /** ansible_become_method when not sudo (the default). */
@@ -33,8 +77,23 @@ export interface HostConnection {
    * unreachable with this reason; the other hosts are worked on.
    */
   unreachable?: string;
-  /** ssh_config UserKnownHostsFile, if set there. */
+  /** UserKnownHostsFile (ssh_config or ansible ssh args); default ~/.ssh/known_hosts{,2}. */
   knownHostsFiles?: string[];
+  /** GlobalKnownHostsFile; default /etc/ssh/ssh_known_hosts{,2}. */
+  globalKnownHostsFiles?: string[];
+  /** The ssh_config file used (`-F` in ansible ssh args, else the one loaded); for `ssh -F`. */
+  sshConfigFile?: string;
+  /**
+   * ansible_ssh_common_args then ansible_ssh_extra_args, split as a shell would: what the
+   * OpenSSH transport passes on to `ssh` (they have already been applied to the fields above).
+   */
+  sshArgs?: string[];
+  /**
+   * What the configuration asks that the ssh2 transport cannot do (e.g. `CertificateFile`,
+   * `Match exec`, `PKCS11Provider`, `GSSAPIAuthentication`), one reason each; empty = ssh2 can.
+   * `--transport auto` sends such a host to OpenSSH.
+   */
+  ssh2Limits?: string[];
   /** `sysfleet_become_password_env`: the environment variable holding this host's sudo password. */
   becomePasswordEnv?: string;
 }

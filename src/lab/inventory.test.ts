@@ -68,6 +68,8 @@ describe('lab inventory', () => {
     const bastion = host('bastion', 20000, 'nopasswd');
     const behind = { ...base, bastion, hosts: [host('h01', 20001, 'nopasswd', true)] };
     expect(sshCommonArgs(behind, behind.hosts[0]!)).toContain('-o ProxyJump=root@127.0.0.1:20000');
+    // The jump ssh reads -F, not the -o options: the bastion's known_hosts come from the file.
+    expect(sshCommonArgs(behind, behind.hosts[0]!)).toContain(`-F ${dir}/ssh_config`);
     expect(sshCommonArgs(behind, bastion)).not.toContain('ProxyJump');
     const inv = parse(renderInventory(behind, 'root')) as Inv;
     expect(Object.keys(inv.all.children['bastion']!.hosts)).toEqual(['bastion']);

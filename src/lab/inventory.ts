@@ -12,13 +12,15 @@ type Inv = Pick<
 
 /**
  * ssh options every host gets in `ansible_ssh_common_args`. Hosts behind the bastion add
- * `-o ProxyJump=root@127.0.0.1:<bastion port>`: the jump lands in the bastion's namespace, where
+ * `-F <lab ssh_config> -o ProxyJump=root@127.0.0.1:<bastion port>`: the jump lands in the bastion's namespace, where
  * 127.0.0.1:<host port> is a forwarder to that host (same port as in the machine's namespace).
  */
 export function sshCommonArgs(lab: Inv, host: LabHost): string {
   const args = [`-o UserKnownHostsFile=${lab.knownHostsPath}`, '-o StrictHostKeyChecking=yes'];
   if (host.behindBastion && lab.bastion) {
-    args.push(`-o ProxyJump=root@127.0.0.1:${lab.bastion.port}`);
+    // ssh runs the jump as `ssh -F <file> -W ... bastion`: the -o options above do not reach
+    // it, the -F file does (the bastion is then checked against the lab's known_hosts too).
+    args.push(`-F ${lab.sshConfigPath}`, `-o ProxyJump=root@127.0.0.1:${lab.bastion.port}`);
   }
   return args.join(' ');
 }

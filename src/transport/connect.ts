@@ -3,7 +3,9 @@
  * Connection (ssh or local) to a host of the inventory. One transport per run shares the loaded
  * known_hosts, the jump host pool and the secrets (each asked for once).
  */
+import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client } from 'ssh2';
 import type { HostConnection } from '../connection/types.js';
 import { backoffMs, isTransient } from './errors.js';
 import { JumpPool, hopKey } from './jump-pool.js';
@@ -17,6 +19,7 @@ import {
   type TransportEvent,
 } from './ssh-client.js';
 import { SshConnection } from './ssh-connection.js';
+import { spawnProxyCommand } from './proxy-command.js';
 import { TransportError, type Connection, type HostKeyPolicy } from './types.js';
 
 export interface ConnectOptions {
@@ -53,6 +56,29 @@ export interface Transport {
   close(): Promise<void>;
 }
 
+/**
+ * Opens a client through a ProxyCommand (its stdio is the socket). The command is ended by PID
+ * when the client closes or setup fails; a setup failure says how the command ended.
+ */
+async function throughProxyCommand(
+  command: string,
+  host: string,
+  open: (sock: Duplex, via: string) => Promise<Client>,
+): Promise<{ client: Client; kill: () => void }> {
+  const proxy = spawnProxyCommand(command);
+  try {
+    const client = await open(proxy.sock, ' via ProxyCommand');
+    client.once('close', () => proxy.kill());
+    return { client, kill: proxy.kill };
+  } catch (e) {
+    // Let a dying command's exit status and stderr arrive before describing it (bounded).
+    await Promise.race([proxy.exited, sleep(300)]);
+    proxy.kill();
+    if (!(e instanceof TransportError)) throw e;
+    throw new TransportError(e.kind, host, `${e.message} (${proxy.describe()})`);
+  }
+}
+
 export function createTransport(options: ConnectOptions = {}): Transport {
   const policy = options.hostKeyPolicy ?? 'strict';
   const secrets = options.secrets ?? envSecrets();
@@ -79,21 +105,34 @@ export function createTransport(options: ConnectOptions = {}): Transport {
   };
 
   // Jump hosts are verified against the same known_hosts files as the targets behind them.
+  // A hop with its own known_hosts files (from its own ssh_config block) is checked against
+  // them; otherwise against the files of the target that first needed it.
   const pool = new JumpPool(
-    async (hop, { sock, via, knownHostsFiles, signal }) =>
-      openClient({
-        ...base,
-        host: `jump ${hop.user ?? 'root'}@${hop.address}:${hop.port}`,
-        address: hop.address,
-        port: hop.port,
-        user: hop.user ?? 'root',
-        keyFiles: options.keyFiles?.length ? options.keyFiles : hop.identityFiles,
-        role: 'jump',
-        ...(sock ? { sock } : {}),
-        ...(via ? { via } : {}),
-        knownHosts: await storeFor(knownHostsFiles),
-        ...(signal ? { signal } : {}),
-      }),
+    async (hop, { sock, via, knownHostsFiles, signal }) => {
+      const label = `jump ${hop.user ?? 'root'}@${hop.address}:${hop.port}`;
+      const files = options.knownHostsFiles?.length
+        ? options.knownHostsFiles
+        : hop.knownHostsFiles?.length
+          ? [...hop.knownHostsFiles, ...(hop.globalKnownHostsFiles ?? [])]
+          : knownHostsFiles;
+      const knownHosts = await storeFor(files);
+      const open = (s: Duplex | undefined, v: string | undefined) =>
+        openClient({
+          ...base,
+          host: label,
+          address: hop.address,
+          port: hop.port,
+          user: hop.user ?? 'root',
+          keyFiles: options.keyFiles?.length ? options.keyFiles : hop.identityFiles,
+          role: 'jump',
+          ...(s ? { sock: s } : {}),
+          ...(v ? { via: v } : {}),
+          knownHosts,
+          ...(signal ? { signal } : {}),
+        });
+      if (sock || !hop.proxyCommand) return open(sock, via);
+      return (await throughProxyCommand(hop.proxyCommand, label, open)).client;
+    },
     {
       ...(options.maxConcurrentPerJump
         ? { maxConcurrentPerJump: options.maxConcurrentPerJump }
@@ -127,10 +166,11 @@ export function createTransport(options: ConnectOptions = {}): Transport {
   options.signal?.addEventListener('abort', () => void closeAll(), { once: true });
 
   async function connectOnce(target: HostConnection, signal?: AbortSignal): Promise<Connection> {
+    // ssh reads UserKnownHostsFile then GlobalKnownHostsFile; accept-new appends to the first.
     const files = options.knownHostsFiles?.length
       ? options.knownHostsFiles
       : target.knownHostsFiles?.length
-        ? target.knownHostsFiles
+        ? [...target.knownHostsFiles, ...(target.globalKnownHostsFiles ?? [])]
         : DEFAULT_KNOWN_HOSTS;
     const params: OpenClientParams = {
       ...base,
@@ -138,7 +178,12 @@ export function createTransport(options: ConnectOptions = {}): Transport {
       address: target.address,
       port: target.port,
       user: target.user,
-      keyFiles: options.keyFiles?.length ? options.keyFiles : target.identityFiles,
+      // OpenSSH's default list is tried as defaults (missing files unmentioned), not as --key.
+      keyFiles: options.keyFiles?.length
+        ? options.keyFiles
+        : target.identityFilesDefault
+          ? []
+          : target.identityFiles,
       role: 'target',
       knownHosts: await storeFor(files),
       ...(signal ? { signal } : {}),
@@ -149,10 +194,19 @@ export function createTransport(options: ConnectOptions = {}): Transport {
       ...(target.becomeMethod ? { method: target.becomeMethod } : {}),
       loginUser: target.user,
     };
+    if (target.proxyCommand) {
+      const { client, kill } = await throughProxyCommand(
+        target.proxyCommand,
+        target.name,
+        (sock, via) => openClient({ ...params, sock, via }),
+      );
+      return new SshConnection(target.name, client, become, secrets, kill);
+    }
     if (target.jump.length === 0) {
       const client = await openClient(params);
       return new SshConnection(target.name, client, become, secrets);
     }
+    // Hops resolved by src/connection carry their own user (else the local user, as ssh does).
     const jumps = target.jump.map((h) => ({ ...h, user: h.user ?? target.user }));
     const { value: client, release } = await pool.through(
       target.name,
