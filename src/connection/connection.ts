@@ -15,7 +15,8 @@ import {
   type JumpSpec,
 } from './jump.js';
 import { emptySshConfig, expandSshPath, sshConfigFor, type SshConfig } from './ssh-config.js';
-import type { HostConnection, JumpHost } from './types.js';
+import type { HostConnection, JumpHost, OpenSshTarget } from './types.js';
+import { shlexSplit } from '../parse/shlex.js';
 import type { InventoryHost } from '../inventory/types.js';
 
 const MAX_JUMP_DEPTH = 8;
@@ -179,12 +180,31 @@ export function resolveConnection(
     if (knownHosts) conn.knownHostsFiles = knownHosts.map((p) => expandSshPath(p, tokens));
     const pwEnv = str(v['sysfleet_become_password_env']);
     if (pwEnv) conn.becomePasswordEnv = pwEnv;
+    conn.openssh = opensshTarget(v, alias);
     return conn;
   } catch (e) {
     if (e instanceof JumpSpecError)
       throw new ModelErrors([{ file: `host ${host.name}`, line: 0, col: 0, message: e.message }]);
     throw e;
   }
+}
+
+/** The inventory's raw ssh settings, as Ansible's ssh plugin passes them to `ssh`. */
+function opensshTarget(v: Record<string, unknown>, destination: string): OpenSshTarget {
+  const port =
+    portOf(v['ansible_port'], 'ansible_port') ?? portOf(v['ansible_ssh_port'], 'ansible_ssh_port');
+  const user = str(v['ansible_user']) ?? str(v['ansible_ssh_user']);
+  const identityFile = str(v['ansible_ssh_private_key_file']) ?? str(v['ansible_private_key_file']);
+  return {
+    destination,
+    ...(port !== undefined ? { port } : {}),
+    ...(user !== undefined ? { user } : {}),
+    ...(identityFile !== undefined ? { identityFile } : {}),
+    args: [
+      ...shlexSplit(str(v['ansible_ssh_common_args']) ?? ''),
+      ...shlexSplit(str(v['ansible_ssh_extra_args']) ?? ''),
+    ],
+  };
 }
 
 /** True when the inventory says never to connect to this host (`sysfleet_skip: true`). */

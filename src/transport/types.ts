@@ -53,6 +53,7 @@ export type TransportErrorKind =
   | 'auth' // authentication failed (never retried)
   | 'become' // sudo needs a password that was not given, or refused
   | 'network' // reset, unreachable, DNS
+  | 'unsupported' // neither ssh2 nor the system ssh can do what the configuration asks
   | 'protocol';
 
 export class TransportError extends Error {
