@@ -26,6 +26,7 @@ import {
 } from '../transport/index.js';
 import { ttySecretPrompt } from '../transport/tty-prompt.js';
 import { interruptController, type Interrupt } from './interrupt.js';
+import { chooseTransports } from './transport-choice.js';
 import type { HostOptions } from './options.js';
 
 export interface Fleet {
@@ -54,6 +55,15 @@ export async function loadFleet(opts: HostOptions, playbookPath?: string): Promi
       targets: playbook ? targetsForHost(playbook, h, inventory) : {},
     };
   });
+  chooseTransports(
+    hosts.map((h) => h.connection),
+    {
+      transport: opts.transport ?? 'auto',
+      knownHosts: opts.knownHosts,
+      ...(opts.key ? { key: opts.key } : {}),
+    },
+    sshConfig,
+  );
   return { inventory, playbook, hosts };
 }
 
@@ -98,6 +108,7 @@ export function makeTransport(
     ...(opts.knownHosts.length ? { knownHostsFiles: opts.knownHosts } : {}),
     ...(opts.key ? { keyFiles: [opts.key] } : {}),
     connectTimeoutMs: opts.timeout * 1000,
+    ...(opts.sshConfig ? { sshConfigFile: opts.sshConfig } : {}),
     secrets: hostSecrets(envSecrets(secretEnv), secretEnv, hosts),
     signal,
     onEvent: (e) => {

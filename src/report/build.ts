@@ -2,17 +2,25 @@
 import type { HostFacts } from '../facts/types.js';
 import type { HostPlan, KeyStatus, KeyVerdict } from '../plan/types.js';
 import { describeTarget } from '../plan/values.js';
-import type { CheckReport, HostOutcome, HostReport, KeyReport, ReportSummary } from './types.js';
+import type {
+  CheckReport,
+  HostOutcome,
+  HostReport,
+  HostTransport,
+  KeyReport,
+  ReportSummary,
+} from './types.js';
 import { exitCodeOf } from './exitCode.js';
 
-export type HostResult =
+export type HostResult = (
   | { host: string; address: string; facts: HostFacts; plan: HostPlan }
   | {
       host: string;
       address: string;
       error: { kind: string; message: string };
       reachable?: boolean;
-    };
+    }
+) & { transport?: HostTransport };
 
 export interface BuildInput {
   tool: { name: string; version: string };
@@ -57,10 +65,12 @@ export function hostOutcome(keys: KeyReport[], plan: HostPlan): HostOutcome {
 }
 
 export function hostReport(r: HostResult): HostReport {
+  const via = r.transport ? { transport: r.transport } : {};
   if ('error' in r) {
     return {
       host: r.host,
       address: r.address,
+      ...via,
       reachable: r.reachable ?? false,
       outcome: 'unknown',
       error: r.error,
@@ -73,6 +83,7 @@ export function hostReport(r: HostResult): HostReport {
   return {
     host: r.host,
     address: r.address,
+    ...via,
     reachable: true,
     outcome: hostOutcome(keys, r.plan),
     kernel: r.facts.kernel.release,
