@@ -34,7 +34,8 @@ import { hostLayout, labDir as labDirOf } from './layout.js';
 import { hostNames, portCandidates, randomLabName, validateLabName } from './names.js';
 import { HOST_MOUNT_SCRIPT } from './mount-script.js';
 import { alive, mapLimit, run, runOk } from './proc.js';
-import type { LabHost, LabState } from './types.js';
+import type { LabHost, LabState, LabVariant } from './types.js';
+import { bastionRoute, installedPqKex, renderCaKnownHosts, signLab } from './variants.js';
 import { requireRoot, writeState } from './state.js';
 
 export interface LabUpOptions {
@@ -43,6 +44,10 @@ export interface LabUpOptions {
   hosts: number;
   /** Add a `bastion` host; the other hosts are then reachable only through it. */
   bastion?: boolean;
+  /** Host and user certificates from a lab CA; known_hosts holds only @cert-authority. */
+  sshCa?: boolean;
+  /** sshd offers only post-quantum key exchanges (sntrup761x25519; mlkem768x25519 where present). */
+  pqOnly?: boolean;
   /** How many hosts (the last ones) get password sudo; default half, rounded down. */
   sudoPasswordHosts?: number;
   /**
@@ -123,6 +128,7 @@ function prepareHostFiles(
   machine: MachineFiles,
   passwordHash: string,
   clientPub: string,
+  variant: LabVariant,
 ): void {
   const b = host.backing;
   const etc = join(host.dir, 'etc');
@@ -146,7 +152,7 @@ function prepareHostFiles(
   symlinkSync('../sysctl.conf', join(b.etcSysctlD, '99-sysctl.conf'));
   writeFileSync(b.sysctlConf, seed.sysctlConf);
 
-  writeFileSync(join(b.etcSsh, 'sshd_config'), renderSshdConfig());
+  writeFileSync(join(b.etcSsh, 'sshd_config'), renderSshdConfig(variant));
   // No moduli copy (550 kB a host): without it sshd falls back to its built-in DH groups for the
   // rare client that asks for diffie-hellman-group-exchange.
   if (existsSync('/etc/ssh/ssh_config')) {
@@ -252,13 +258,14 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
   const machine = readMachine();
   const names = hostNames(opts.hosts);
   const modes = sudoModes(names.length, opts.sudoPasswordHosts ?? Math.floor(names.length / 2));
-  const hosts = names.map((h, i) =>
-    hostLayout(dir, name, h, {
+  const hosts = names.map((h, i) => ({
+    ...hostLayout(dir, name, h, {
       sudo: modes[i]!,
       behindBastion: opts.bastion === true,
       libIsSymlink: machine.libIsSymlink,
     }),
-  );
+    ...(opts.bastion ? { route: bastionRoute(i, names.length) } : {}),
+  }));
   const bastion = opts.bastion
     ? hostLayout(dir, name, 'bastion', {
         sudo: 'nopasswd',
@@ -282,10 +289,16 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
 
   const keyPath = join(dir, 'id_ed25519');
   const clientPub = await keygen(keyPath, `sysfleet-lab-${name}`);
-  for (const h of all) prepareHostFiles(h, machine, passwordHash, clientPub);
+  // the CA's path is known before it exists: sshd_config only names files in /etc/ssh
+  const variant: LabVariant = {
+    ...(opts.pqOnly ? { kex: await installedPqKex() } : {}),
+    ...(opts.sshCa ? { sshCa: { caPubPath: join(dir, 'lab_ca.pub') } } : {}),
+  };
+  for (const h of all) prepareHostFiles(h, machine, passwordHash, clientPub, variant);
   const hostPubs = await mapLimit(all, parallelism, (h) =>
     keygen(join(h.backing.etcSsh, 'ssh_host_ed25519_key'), `${name}-${h.name}`),
   );
+  if (opts.sshCa) await signLab(dir, all, keyPath, name);
 
   await runOk('ip', ['-batch', '-'], {
     stdin: all.map((h) => `netns add ${h.netns}\n`).join(''),
@@ -334,6 +347,7 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
     becomeInventoryPath: join(dir, 'inventory-become.yaml'),
     sudoPasswordPath: passwordPath,
     sudoPasswordEnv: SUDO_PASSWORD_ENV,
+    ...(variant.kex || variant.sshCa ? { variant } : {}),
   };
   writeState(state);
   if (bastion) {
@@ -355,7 +369,11 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
   }
   writeFileSync(
     state.knownHostsPath,
-    renderKnownHosts(all.map((h, i) => ({ port: ports[h.name] ?? 0, publicKey: hostPubs[i]! }))),
+    variant.sshCa
+      ? renderCaKnownHosts(readFileSync(variant.sshCa.caPubPath, 'utf8'))
+      : renderKnownHosts(
+          all.map((h, i) => ({ port: ports[h.name] ?? 0, publicKey: hostPubs[i]! })),
+        ),
   );
   writeFileSync(state.sshConfigPath, renderSshConfig(state));
   writeFileSync(state.inventoryPath, renderInventory(state, 'root'));

@@ -195,7 +195,7 @@ export function ssh2Gaps(target: HostConnection, ctx: SelectContext): string[] {
     const entries = ctx.knownHosts.candidates(name).filter((e) => hostFieldMatches(e.hosts, name));
     if (entries.length > 0 && entries.every((e) => e.marker === 'cert-authority')) {
       gaps.push(
-        `known_hosts knows ${name} only by @cert-authority: ssh2 cannot verify host certificates`,
+        `known_hosts knows the host only by @cert-authority: ssh2 cannot verify host certificates`,
       );
     }
   }
