@@ -5,6 +5,7 @@
  * ECDSA one (for key-type cases). Verdicts: ok, unknown, changed, revoked.
  */
 import { execFileSync } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,12 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+/** `|1|salt|hmac`: a HashKnownHosts name, as ssh-keygen -H writes it. */
+function hashed(name: string): string {
+  const salt = randomBytes(20);
+  return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+}
+
 /** known_hosts text for a host: `N` = its `[127.0.0.1]:port` name, `K(x)` = keys[x]. */
 type Case = [
   name: string,
@@ -69,6 +76,8 @@ const CASES: Case[] = [
   ['wildcard port', 'h01', (_, k) => `[127.0.0.1]:* ${k('h01')}`],
   ['bare *', 'h01', (_, k) => `* ${k('h01')}`],
   ['question-mark pattern', 'h01', (n, k) => `${n.replace(/\d\]/, '?]')} ${k('h01')}`],
+  ['hashed entry', 'h01', (n, k) => `${hashed(n)} ${k('h01')}`],
+  ['hashed entry, another key', 'h01', (n, k) => `${hashed(n)} ${k('other')}`],
   ['comma list', 'h01', (n, k) => `web1,${n} ${k('h01')}`],
   ['negated pattern vetoes the line', 'h01', (n, k) => `!${n},[127.0.0.1]:* ${k('h01')}`],
   ['wrong key line, then the right one', 'h01', (n, k) => `${n} ${k('other')}\n${n} ${k('h01')}`],
