@@ -35,6 +35,7 @@ import { hostNames, portCandidates, randomLabName, validateLabName } from './nam
 import { HOST_MOUNT_SCRIPT } from './mount-script.js';
 import { alive, mapLimit, run, runOk } from './proc.js';
 import type { LabHost, LabState, LabVariant } from './types.js';
+import { keygen } from './keygen.js';
 import { bastionRoute, installedPqKex, renderCaKnownHosts, signLab } from './variants.js';
 import { requireRoot, writeState } from './state.js';
 
@@ -63,11 +64,6 @@ export const LAB_USER = 'sflab';
 export const SUDO_PASSWORD_ENV = 'SYSFLEET_LAB_SUDO_PASSWORD';
 
 const parallelism = 8;
-
-async function keygen(path: string, comment: string): Promise<string> {
-  await runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
-  return readFileSync(`${path}.pub`, 'utf8').trim();
-}
 
 /**
  * crypt(3) SHA-512 hash of `password` with perl (perl-base is Essential on Debian and Ubuntu, so

@@ -9,6 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { keygen } from './keygen.js';
 import { run, runOk } from './proc.js';
 import type { LabHost, LabVariant } from './types.js';
 
@@ -52,17 +53,7 @@ export async function signLab(
   labName: string,
 ): Promise<LabVariant['sshCa'] & object> {
   const ca = join(dir, 'lab_ca');
-  await runOk('ssh-keygen', [
-    '-q',
-    '-t',
-    'ed25519',
-    '-N',
-    '',
-    '-C',
-    `sysfleet-lab-${labName}-ca`,
-    '-f',
-    ca,
-  ]);
+  await keygen(ca, `sysfleet-lab-${labName}-ca`);
   const caPub = readFileSync(`${ca}.pub`, 'utf8');
   for (const h of hosts) {
     const hostKey = join(h.backing.etcSsh, 'ssh_host_ed25519_key');

@@ -6,7 +6,7 @@
  */
 import type { OpenSshTarget } from '../../connection/types.js';
 import { BaseConnection, type BecomeSettings } from '../base-connection.js';
-import type { RawProcess } from '../process-io.js';
+import { killGroup, type RawProcess } from '../process-io.js';
 import type { SecretSource } from '../secrets.js';
 import { TransportError } from '../types.js';
 import { execArgv, type SshSettings } from './argv.js';
@@ -98,11 +98,7 @@ export class OpenSshConnection extends BaseConnection {
       kill: () => {
         if (exited || killed || child.pid === undefined) return;
         killed = true;
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
-        }
+        killGroup(child);
       },
     };
     this.children.add(proc);

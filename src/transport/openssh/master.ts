@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OpenSshTarget } from '../../connection/types.js';
+import { killGroup } from '../process-io.js';
 import { TransportError } from '../types.js';
 import { controlArgv, masterArgv, parseMasterPid, type SshSettings } from './argv.js';
 import { classifySshFailure } from './classify.js';
@@ -42,7 +43,7 @@ export async function startMaster(
   const result = await new Promise<{ code: number | null; why?: 'timeout' | 'abort' | string }>(
     (resolve) => {
       const stop = (why: 'timeout' | 'abort') => {
-        killGroup(child.pid);
+        killGroup(child); // ssh and what it started (a ProxyCommand)
         resolve({ code: null, why });
       };
       const timer = setTimeout(() => stop('timeout'), limitMs);
@@ -82,16 +83,6 @@ export async function startMaster(
   );
   const pid = parseMasterPid(check.stderr);
   return { controlPath, stderr, ...(pid !== undefined ? { pid } : {}) };
-}
-
-/** ssh and what it started (a ProxyCommand) share the child's process group. */
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
 }
 
 function isMaster(pid: number, controlPath: string): boolean {
