@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { labDown, labUp, type Lab } from '../lab/index.js';
 import { USAGE, parseArgs } from './args.js';
 import { connectionsPerHost, runSize, type ConnectionReport } from './run-size.js';
-import { comparisonTable, cpuTable, failures, memoryPerHost, type Sample } from './table.js';
+import {
+  comparisonTable,
+  cpuTable,
+  failures,
+  memoryPerHost,
+  transportTable,
+  type Sample,
+} from './table.js';
 import { ansiblePlaybook, sysfleetPlaybook } from './workload.js';
 import { mergeBench } from './merge.js';
 
@@ -71,6 +78,10 @@ function report(samples: Sample[], connections: ConnectionReport[], lost: string
     '## Comparison (median (min–max) over runs; ratios of medians)',
     '',
     comparisonTable(samples),
+    '',
+    '## Transports: ssh2 vs OpenSSH (ControlMaster per host) vs the floor',
+    '',
+    transportTable(samples),
     '',
     '## Where the CPU goes (medians; control process and the lab hosts share the same cores)',
     '',

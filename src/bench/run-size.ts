@@ -13,7 +13,7 @@ import { hostStates, prepareDrift } from './hosts.js';
 import { measure } from './measure.js';
 import { parseRecap } from './recap.js';
 import type { Op, Sample, Tool } from './table.js';
-import { ansible, floor, sysfleet, type Command } from './tools.js';
+import { ansible, floor, sameAlgorithmsSshConfig, sysfleet, type Command } from './tools.js';
 import type { HostState } from './workload.js';
 
 export interface SizeOptions {
@@ -112,6 +112,19 @@ export async function runSize(o: SizeOptions): Promise<Sample[]> {
       sysfleet('rollback', o.lab, o.sysfleetPlaybook, stateDir),
       { exit: 0, state: 'drift' },
     );
+    const cfg = sameAlgorithmsSshConfig(o.lab, o.dir);
+    for (const op of ['check', 'apply', 'rollback'] as const) {
+      await one(
+        'sysfleet-openssh',
+        op,
+        run,
+        sysfleet(op, o.lab, o.sysfleetPlaybook, stateDir, cfg),
+        {
+          exit: op === 'check' ? 2 : 0,
+          state: op === 'apply' ? 'target' : 'drift',
+        },
+      );
+    }
     await one('floor', 'check', run, floor('check', o.lab, o.dir), { exit: 0 });
     await one('floor', 'apply', run, floor('apply', o.lab, o.dir), { exit: 0, state: 'target' });
     // The floor of a rollback is the same single write (restoring is writing, too).

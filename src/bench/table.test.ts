@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { comparisonTable, cpuTable, failures, memoryPerHost, type Sample } from './table.js';
+import {
+  comparisonTable,
+  cpuTable,
+  failures,
+  memoryPerHost,
+  transportTable,
+  type Sample,
+} from './table.js';
 
 const s = (p: Partial<Sample> & Pick<Sample, 'tool' | 'op' | 'wallS'>): Sample => ({
   hosts: 50,
@@ -70,5 +77,20 @@ describe('failures', () => {
     expect(
       failures([s({ tool: 'ansible', op: 'apply', wallS: 1, ok: false, note: 'exit 4' })]),
     ).toEqual(['N=50 ansible apply run 1: exit 4']);
+  });
+});
+
+describe('transportTable', () => {
+  it('puts OpenSSH beside ssh2 and the floor, names the algorithms, ratios of medians', () => {
+    const table = transportTable([
+      s({ tool: 'sysfleet', op: 'apply', wallS: 2 }),
+      s({ tool: 'sysfleet-openssh', op: 'apply', wallS: 3 }),
+      s({ tool: 'sysfleet-openssh', op: 'apply', wallS: 99, run: 2, ok: false }),
+      s({ tool: 'floor', op: 'apply', wallS: 1.5 }),
+      s({ tool: 'sysfleet', op: 'check', wallS: 1 }),
+    ]);
+    expect(table).toMatch(/kex curve25519-sha256@libssh.org/);
+    expect(table).toContain('| 50 | apply | 2.00 | 3.00 | 1.50 | 1.50× | 2.00× | 1.33× |');
+    expect(table).not.toContain('| 50 | check |');
   });
 });

@@ -4,7 +4,8 @@
  */
 import { ratio, slope, summarize, type Summary } from './stats.js';
 
-export type Tool = 'sysfleet' | 'ansible' | 'floor';
+/** `sysfleet` runs --transport ssh2; `sysfleet-openssh` --transport openssh (same algorithms, SAME_ALGORITHMS). */
+export type Tool = 'sysfleet' | 'sysfleet-openssh' | 'ansible' | 'floor';
 export type Op = 'check' | 'apply' | 'rollback';
 
 export interface Sample {
@@ -72,7 +73,7 @@ export function comparisonTable(samples: readonly Sample[]): string {
   return [...head, ...rows].join('\n');
 }
 
-const TOOLS: Tool[] = ['sysfleet', 'ansible', 'floor'];
+const TOOLS: Tool[] = ['sysfleet', 'sysfleet-openssh', 'ansible', 'floor'];
 
 /**
  * Where the machine's CPU went, per tool: the control process (tree) and the lab's hosts, and how
@@ -103,6 +104,39 @@ export function cpuTable(samples: readonly Sample[]): string {
           `| ${n} | ${op} | ${tool} | ${fmt(wall, 2)} | ${fmt(cpu, 2)} | ${fmt(hosts, 2)} | ${perHost} | ${busy} |`,
         );
       }
+    }
+  }
+  return lines.join('\n');
+}
+
+/** What both transports negotiate with the lab's OpenSSH 9.2 sshd in the bench. */
+export const SAME_ALGORITHMS =
+  'kex curve25519-sha256@libssh.org, host key ssh-ed25519, cipher aes128-gcm@openssh.com';
+
+/**
+ * The two transports side by side: sysfleet over ssh2 and over the system ssh (ControlMaster per
+ * host), beside the ssh2 floor, all with SAME_ALGORITHMS. Goal (issue 18): openssh/floor <= 1.5.
+ */
+export function transportTable(samples: readonly Sample[]): string {
+  const sizes = [...new Set(samples.map((s) => s.hosts))].sort((a, b) => a - b);
+  const lines = [
+    `Key exchange and ciphers, both transports: ${SAME_ALGORITHMS}.`,
+    '',
+    '| N | op | ssh2 wall s | openssh wall s | floor wall s | openssh/ssh2 | openssh/floor | ssh2/floor | ssh2 CPU s | openssh CPU s (tree) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const n of sizes) {
+    for (const op of OPS) {
+      const s2 = pick(samples, n, 'sysfleet', op);
+      const os = pick(samples, n, 'sysfleet-openssh', op);
+      const fl = pick(samples, n, 'floor', op);
+      if (os.length === 0) continue;
+      const w = (x: Sample[]) => stat(x, 'wallS');
+      lines.push(
+        `| ${n} | ${op} | ${fmt(w(s2), 2)} | ${fmt(w(os), 2)} | ${fmt(w(fl), 2)} | ` +
+          `${fmtRatio(ratio(w(os), w(s2)))} | ${fmtRatio(ratio(w(os), w(fl)))} | ${fmtRatio(ratio(w(s2), w(fl)))} | ` +
+          `${fmt(stat(s2, 'cpuS'), 2)} | ${fmt(stat(os, 'cpuS'), 2)} |`,
+      );
     }
   }
   return lines.join('\n');

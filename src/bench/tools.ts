@@ -3,7 +3,7 @@
  * Ansible (`ansible-playbook`, forks = N, pipelining, Debian defaults otherwise: ssh -C with
  * ControlMaster=auto/ControlPersist=60s), and the ssh2 floor.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lab } from '../lab/index.js';
@@ -22,17 +22,37 @@ export interface Command {
   daemonMarker?: string;
 }
 
+/**
+ * An ssh_config for `--transport openssh` in the bench: the lab's own (key, known_hosts, strict)
+ * plus the algorithms ssh2 negotiates (SAME_ALGORITHMS), so the comparison is like for like
+ * (OpenSSH 9.2 would otherwise pick sntrup761x25519 and chacha20-poly1305).
+ */
+export function sameAlgorithmsSshConfig(lab: Lab, dir: string): string {
+  const path = join(dir, 'ssh_config-same-algorithms');
+  const own = readFileSync(lab.sshConfigPath, 'utf8');
+  writeFileSync(
+    path,
+    `${own.trimEnd()}\n  KexAlgorithms curve25519-sha256@libssh.org\n  Ciphers aes128-gcm@openssh.com\n  HostKeyAlgorithms ssh-ed25519\n`,
+  );
+  return path;
+}
+
 export function sysfleet(
   op: 'check' | 'apply' | 'rollback',
   lab: Lab,
   playbook: string,
   stateDir: string,
+  /** --transport openssh with this ssh_config; absent: --transport ssh2. */
+  opensshConfig?: string,
 ): Command {
   const common = [
     '-i',
     lab.inventoryPath,
     '--known-hosts',
     lab.knownHostsPath,
+    ...(opensshConfig
+      ? ['--transport', 'openssh', '--ssh-config', opensshConfig]
+      : ['--transport', 'ssh2']),
     '--forks',
     String(lab.hosts.length),
     '--timeout',

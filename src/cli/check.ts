@@ -33,10 +33,13 @@ interface CheckOptions
   extends HostOptions, OutputOptions, ShardOptions, Omit<ReportOutputOptions, 'events'> {}
 
 export function toReportHost(r: HostCheckResult): HostResult {
-  if (r.facts && r.plan) return { host: r.host, address: r.address, facts: r.facts, plan: r.plan };
+  const via = r.transport ? { transport: r.transport } : {};
+  if (r.facts && r.plan)
+    return { host: r.host, address: r.address, ...via, facts: r.facts, plan: r.plan };
   return {
     host: r.host,
     address: r.address,
+    ...via,
     error: r.error ?? { kind: 'error', message: 'no result' },
     ...(r.reachable !== undefined ? { reachable: r.reachable } : {}),
   };

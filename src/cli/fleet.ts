@@ -27,6 +27,7 @@ import {
 } from '../transport/index.js';
 import { ttySecretPrompt } from '../transport/tty-prompt.js';
 import { interruptController, type Interrupt } from './interrupt.js';
+import { chooseTransports } from './transport-choice.js';
 import type { HostOptions } from './options.js';
 
 export interface Fleet {
@@ -37,7 +38,8 @@ export interface Fleet {
 
 /** Load everything the user gave us; throws ModelErrors (with file:line:col) before any I/O to hosts. */
 export async function loadFleet(
-  opts: Pick<HostOptions, 'inventory' | 'limit' | 'sshConfig' | 'become'>,
+  opts: Pick<HostOptions, 'inventory' | 'limit' | 'sshConfig' | 'become'> &
+    Partial<Pick<HostOptions, 'transport' | 'knownHosts' | 'key'>>,
   playbookPath?: string,
 ): Promise<Fleet> {
   const [inventory, playbook, sshConfig] = await Promise.all([
@@ -59,6 +61,15 @@ export async function loadFleet(
       targets: playbook ? targetsForHost(playbook, h, inventory) : {},
     };
   });
+  chooseTransports(
+    hosts.map((h) => h.connection),
+    {
+      transport: opts.transport ?? 'auto',
+      knownHosts: opts.knownHosts ?? [],
+      ...(opts.key ? { key: opts.key } : {}),
+    },
+    sshConfig,
+  );
   return { inventory, playbook, hosts };
 }
 
@@ -103,6 +114,7 @@ export function makeTransport(
     ...(opts.knownHosts.length ? { knownHostsFiles: opts.knownHosts } : {}),
     ...(opts.key ? { keyFiles: [opts.key] } : {}),
     connectTimeoutMs: opts.timeout * 1000,
+    ...(opts.sshConfig ? { sshConfigFile: opts.sshConfig } : {}),
     secrets: hostSecrets(envSecrets(secretEnv), secretEnv, hosts),
     signal,
     onEvent: (e) => {

@@ -54,15 +54,35 @@ export function registerLab(program: Command): void {
     .description('create a lab: N hosts, inventories, known_hosts and a key under ' + LAB_ROOT)
     .requiredOption('--hosts <n>', 'number of hosts (1-1000)')
     .option('--name <name>', 'lab name ([a-z0-9], up to 16)', DEFAULT_NAME)
-    .option('--bastion', 'add a bastion host; the others are reachable only through it')
+    .option(
+      '--bastion',
+      'add a bastion host; the others are reachable only through it (half by ProxyJump, half by ProxyCommand)',
+    )
+    .option(
+      '--ssh-ca',
+      'host and user certificates from a lab CA; known_hosts holds only @cert-authority',
+    )
+    .option(
+      '--pq-only',
+      'sshd offers only post-quantum key exchange (sntrup761x25519, mlkem768x25519 if present)',
+    )
     .option('--sudo-password-hosts <n>', 'how many hosts get password sudo (default: half)')
     .action(
-      async (o: { hosts: string; name: string; bastion?: boolean; sudoPasswordHosts?: string }) => {
+      async (o: {
+        hosts: string;
+        name: string;
+        bastion?: boolean;
+        sshCa?: boolean;
+        pqOnly?: boolean;
+        sudoPasswordHosts?: string;
+      }) => {
         const started = Date.now();
         const l = await labUp({
           name: o.name,
           hosts: int(o.hosts, '--hosts'),
           bastion: o.bastion === true,
+          sshCa: o.sshCa === true,
+          pqOnly: o.pqOnly === true,
           ...(o.sudoPasswordHosts !== undefined
             ? { sudoPasswordHosts: int(o.sudoPasswordHosts, '--sudo-password-hosts') }
             : {}),

@@ -12,6 +12,8 @@ export interface HostOptions {
   commandTimeout: number;
   deadline: number;
   hostKeyChecking: 'strict' | 'accept-new' | 'off';
+  /** Default auto. */
+  transport?: 'ssh2' | 'openssh' | 'auto';
   knownHosts: string[];
   key?: string;
   sshConfig?: string;
@@ -65,6 +67,14 @@ export function addHostOptions(
       new Option('--host-key-checking <policy>', 'known_hosts policy; accept-new and off are loud')
         .choices(['strict', 'accept-new', 'off'])
         .default('strict'),
+    )
+    .addOption(
+      new Option(
+        '--transport <kind>',
+        'ssh2 (in-process), openssh (the system ssh, ControlMaster per host), or auto: ssh2 unless the configuration needs OpenSSH',
+      )
+        .choices(['ssh2', 'openssh', 'auto'])
+        .default('auto'),
     )
     .option(
       '--known-hosts <file>',

@@ -97,6 +97,35 @@ describe('resolveConnection', () => {
       strictHostKeyChecking: 'ask',
       sshConfigFile: SSH,
       ssh2Limits: [],
+      // nothing explicit in the inventory: OpenSSH resolves the name through ssh_config itself
+      openssh: { destination: 'web01.example.com', args: [] },
+    });
+  });
+  it("keeps the inventory's own ssh settings raw for OpenSSH, as Ansible's ssh plugin passes them", () => {
+    const c = resolveConnection(
+      host('web03', {
+        ansible_host: 'alias3',
+        ansible_port: '2222',
+        ansible_user: 'ops',
+        ansible_ssh_private_key_file: '~/.ssh/fleet',
+        ansible_ssh_common_args: '-o ProxyCommand="nc -X 5 %h %p" -o StrictHostKeyChecking=yes',
+        ansible_ssh_extra_args: '-o CertificateFile=~/.ssh/fleet-cert.pub',
+      }),
+      cfg,
+    );
+    expect(c.openssh).toEqual({
+      destination: 'alias3',
+      port: 2222,
+      user: 'ops',
+      identityFile: '~/.ssh/fleet',
+      args: [
+        '-o',
+        'ProxyCommand=nc -X 5 %h %p',
+        '-o',
+        'StrictHostKeyChecking=yes',
+        '-o',
+        'CertificateFile=~/.ssh/fleet-cert.pub',
+      ],
     });
   });
   it('inventory vars win over ssh_config, and over ansible_ssh_common_args (Ansible order)', () => {

@@ -17,7 +17,8 @@ import {
   SshResolveError,
   type ResolvedSsh,
 } from './ssh-resolve.js';
-import type { BecomeMethod, HostConnection, JumpHost } from './types.js';
+import type { BecomeMethod, HostConnection, JumpHost, OpenSshTarget } from './types.js';
+import { shlexSplit } from '../parse/shlex.js';
 import type { InventoryHost } from '../inventory/types.js';
 
 /** Ansible's boolean conversion for become & co. */
@@ -207,6 +208,7 @@ export function resolveConnection(
       ...(file ? { sshConfigFile: file } : {}),
       ...(argv.length ? { sshArgs: argv } : {}),
       ...(pwEnv ? { becomePasswordEnv: pwEnv } : {}),
+      openssh: opensshTarget(v, hostArg),
     });
   } catch (e) {
     if (e instanceof JumpSpecError)
@@ -215,6 +217,24 @@ export function resolveConnection(
       throw new ModelErrors(e.errors.map((x) => ({ ...x, message: `${host.name}: ${x.message}` })));
     throw e;
   }
+}
+
+/** The inventory's raw ssh settings, as Ansible's ssh plugin passes them to `ssh`. */
+function opensshTarget(v: Record<string, unknown>, destination: string): OpenSshTarget {
+  const port =
+    portOf(v['ansible_port'], 'ansible_port') ?? portOf(v['ansible_ssh_port'], 'ansible_ssh_port');
+  const user = str(v['ansible_user']) ?? str(v['ansible_ssh_user']);
+  const identityFile = str(v['ansible_ssh_private_key_file']) ?? str(v['ansible_private_key_file']);
+  return {
+    destination,
+    ...(port !== undefined ? { port } : {}),
+    ...(user !== undefined ? { user } : {}),
+    ...(identityFile !== undefined ? { identityFile } : {}),
+    args: [
+      ...shlexSplit(str(v['ansible_ssh_common_args']) ?? ''),
+      ...shlexSplit(str(v['ansible_ssh_extra_args']) ?? ''),
+    ],
+  };
 }
 
 const SSH_TYPES = new Set(['ssh', 'smart', 'paramiko', 'paramiko_ssh']);

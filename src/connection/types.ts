@@ -96,4 +96,27 @@ export interface HostConnection {
   ssh2Limits?: string[];
   /** `sysfleet_become_password_env`: the environment variable holding this host's sudo password. */
   becomePasswordEnv?: string;
+  /** The inventory's own ssh settings, raw, for the OpenSSH transport (ssh resolves the rest). */
+  openssh?: OpenSshTarget;
+  /** Which transport reaches this host and why (set by the CLI, src/transport/select.ts). */
+  transport?: TransportChoice;
+}
+
+/**
+ * What Ansible's ssh plugin hands `ssh` for a host: the destination as the inventory names it
+ * (so the operator's ssh_config applies to it), the explicit inventory values, and the raw
+ * ansible_ssh_common_args + ansible_ssh_extra_args, split as a shell would.
+ */
+export interface OpenSshTarget {
+  destination: string;
+  port?: number;
+  user?: string;
+  identityFile?: string;
+  args: string[];
+}
+
+/** The transport for one host: ssh2 (in-process), the system ssh, or none (refused, with why). */
+export interface TransportChoice {
+  transport: 'ssh2' | 'openssh' | 'refused';
+  reason: string;
 }

@@ -2,14 +2,23 @@
  * What a lab host's own /etc looks like, rendered as text (pure). The imperative side writes
  * these into the host's backing directories before its mount namespace is built.
  */
-import type { SudoMode } from './types.js';
+import type { LabVariant, SudoMode } from './types.js';
 
 /**
  * sshd in inetd mode (`sshd -i`), one process per connection, started inside the host's
  * namespaces: so MaxStartups never applies, MaxSessions (10) does. Keys only; UsePAM off so no
  * PAM session module touches the machine; authorized keys live in the host's own /etc/ssh.
  */
-export function renderSshdConfig(): string {
+export function renderSshdConfig(v: LabVariant = {}): string {
+  const variant = [
+    ...(v.kex ? [`KexAlgorithms ${v.kex.join(',')}`] : []),
+    ...(v.sshCa
+      ? [
+          'HostCertificate /etc/ssh/ssh_host_ed25519_key-cert.pub',
+          'TrustedUserCAKeys /etc/ssh/lab_ca.pub',
+        ]
+      : []),
+  ];
   return [
     '# sysfleet lab host: started as `sshd -i -e -f /etc/ssh/sshd_config` inside its namespaces',
     'HostKey /etc/ssh/ssh_host_ed25519_key',
@@ -26,6 +35,7 @@ export function renderSshdConfig(): string {
     'PidFile none',
     'LogLevel ERROR',
     'Subsystem sftp internal-sftp',
+    ...variant,
     '',
   ].join('\n');
 }

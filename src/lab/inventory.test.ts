@@ -10,9 +10,11 @@ const host = (
   port: number,
   sudo: 'nopasswd' | 'password',
   behind = false,
+  route?: LabHost['route'],
 ): LabHost => ({
   ...hostLayout(dir, 'x', name, { sudo, behindBastion: behind, libIsSymlink: true }),
   port,
+  ...(route ? { route } : {}),
 });
 const base = {
   keyPath: `${dir}/id_ed25519`,
@@ -90,5 +92,35 @@ describe('known_hosts and ssh_config', () => {
     expect(c).toContain(`IdentityFile ${dir}/id_ed25519`);
     expect(c).toContain(`UserKnownHostsFile ${dir}/known_hosts`);
     expect(c).toContain('StrictHostKeyChecking yes');
+  });
+});
+
+describe('lab variants in the inventory', () => {
+  it('--pq-only: the inventory and ssh_config name the PQ kex (auto then picks openssh)', () => {
+    const kex = ['sntrup761x25519-sha512@openssh.com'];
+    const lab = { ...base, hosts: [host('h01', 20001, 'nopasswd')], variant: { kex } };
+    expect(sshCommonArgs(lab, lab.hosts[0]!)).toContain(
+      '-o KexAlgorithms=sntrup761x25519-sha512@openssh.com',
+    );
+    expect(renderSshConfig(lab)).toMatch(/^ {2}KexAlgorithms sntrup761x25519-sha512@openssh.com$/m);
+  });
+
+  it('--bastion: a ProxyCommand host gets `ssh -W` through the bastion, in its own group', () => {
+    const bastion = host('bastion', 20000, 'nopasswd');
+    const lab = {
+      ...base,
+      bastion,
+      hosts: [
+        host('h01', 20001, 'nopasswd', true, 'proxyjump'),
+        host('h02', 20002, 'nopasswd', true, 'proxycommand'),
+      ],
+    };
+    expect(sshCommonArgs(lab, lab.hosts[1]!)).toContain(
+      `-o 'ProxyCommand=ssh -F ${dir}/ssh_config -i ${dir}/id_ed25519 -W %h:%p -p 20000 root@127.0.0.1'`,
+    );
+    expect(sshCommonArgs(lab, lab.hosts[0]!)).toContain('-o ProxyJump=root@127.0.0.1:20000');
+    const inv = parse(renderInventory(lab, 'root')) as Inv;
+    expect(Object.keys(inv.all.children['bastion_proxyjump']!.hosts)).toEqual(['h01']);
+    expect(Object.keys(inv.all.children['bastion_proxycommand']!.hosts)).toEqual(['h02']);
   });
 });

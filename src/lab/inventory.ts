@@ -8,7 +8,8 @@ import type { LabHost, LabState } from './types.js';
 type Inv = Pick<
   LabState,
   'hosts' | 'bastion' | 'keyPath' | 'knownHostsPath' | 'sshConfigPath' | 'sudoPasswordEnv' | 'user'
->;
+> &
+  Partial<Pick<LabState, 'variant'>>;
 
 /**
  * ssh options every host gets in `ansible_ssh_common_args`. Hosts behind the bastion add
@@ -17,7 +18,12 @@ type Inv = Pick<
  */
 export function sshCommonArgs(lab: Inv, host: LabHost): string {
   const args = [`-o UserKnownHostsFile=${lab.knownHostsPath}`, '-o StrictHostKeyChecking=yes'];
-  if (host.behindBastion && lab.bastion) {
+  if (lab.variant?.kex) args.push(`-o KexAlgorithms=${lab.variant.kex.join(',')}`);
+  if (host.behindBastion && lab.bastion && host.route === 'proxycommand') {
+    // the jump ssh reads the lab's ssh_config (-F): its key, known_hosts and strict checking
+    const hop = `ssh -F ${lab.sshConfigPath} -i ${lab.keyPath} -W %h:%p -p ${lab.bastion.port} root@127.0.0.1`;
+    args.push(`-o 'ProxyCommand=${hop}'`);
+  } else if (host.behindBastion && lab.bastion) {
     // ssh runs the jump as `ssh -F <file> -W ... bastion`: the -o options above do not reach
     // it, the -F file does (the bastion is then checked against the lab's known_hosts too).
     args.push(`-F ${lab.sshConfigPath}`, `-o ProxyJump=root@127.0.0.1:${lab.bastion.port}`);
@@ -64,6 +70,10 @@ export function renderInventory(lab: Inv, asUser: 'root' | 'nonroot'): string {
     },
   };
   if (lab.bastion) {
+    for (const route of ['proxyjump', 'proxycommand'] as const) {
+      const hs = lab.hosts.filter((h) => h.behindBastion && (h.route ?? 'proxyjump') === route);
+      if (hs.length > 0) children[`bastion_${route}`] = { hosts: members(hs) };
+    }
     children['bastion'] = {
       hosts: { [lab.bastion.name]: hostVars(lab, lab.bastion, 'root') },
     };
@@ -89,7 +99,7 @@ export function renderKnownHosts(entries: { port: number; publicKey: string }[])
  * For system ssh: `ssh -F <this> -p PORT 127.0.0.1` reaches a host as root with strict host
  * key checking; `-J root@127.0.0.1:<bastion port>` jumps (the jump ssh reads -F too).
  */
-export function renderSshConfig(lab: Pick<Inv, 'keyPath' | 'knownHostsPath'>): string {
+export function renderSshConfig(lab: Pick<Inv, 'keyPath' | 'knownHostsPath' | 'variant'>): string {
   return [
     '# sysfleet lab: ssh -F <this file> -p PORT 127.0.0.1',
     'Host *',
@@ -101,6 +111,7 @@ export function renderSshConfig(lab: Pick<Inv, 'keyPath' | 'knownHostsPath'>): s
     '  GlobalKnownHostsFile /dev/null',
     '  BatchMode yes',
     '  LogLevel ERROR',
+    ...(lab.variant?.kex ? [`  KexAlgorithms ${lab.variant.kex.join(',')}`] : []),
     '',
   ].join('\n');
 }

@@ -12,6 +12,7 @@ import { labDown } from './down.js';
 import { labDir as labDirOf } from './layout.js';
 import { validateLabName } from './names.js';
 import { killOurs, run, runOk, type RunResult } from './proc.js';
+import { keygen } from './keygen.js';
 import { LabError, readState, writeState } from './state.js';
 import type { LabHost, LabState } from './types.js';
 
@@ -145,17 +146,7 @@ export class Lab {
     const tmp = join(h.dir, 'rotated_key');
     rmSync(tmp, { force: true });
     rmSync(`${tmp}.pub`, { force: true });
-    await runOk('ssh-keygen', [
-      '-q',
-      '-t',
-      'ed25519',
-      '-N',
-      '',
-      '-C',
-      `${h.name}-rotated`,
-      '-f',
-      tmp,
-    ]);
+    await keygen(tmp, `${h.name}-rotated`);
     renameSync(`${tmp}.pub`, `${key}.pub`);
     renameSync(tmp, key);
     return readFileSync(`${key}.pub`, 'utf8').trim();

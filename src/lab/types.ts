@@ -43,6 +43,8 @@ export interface LabHost {
   sudo: SudoMode;
   /** Reached only through the bastion's namespace (lab up --bastion). */
   behindBastion: boolean;
+  /** Behind the bastion: by ProxyJump (default) or by a ProxyCommand (`ssh -W` through it). */
+  route?: 'proxyjump' | 'proxycommand';
   /** Unix socket the supervisor serves this host's sshd on (the bastion forwarder uses it). */
   sockPath: string;
 }
@@ -76,4 +78,13 @@ export interface LabState {
   sudoPasswordPath: string;
   /** Name of the environment variable the become inventory expects the password in. */
   sudoPasswordEnv: string;
+  /** `lab up --ssh-ca` / `--pq-only` (see variants.ts); absent for a plain lab. */
+  variant?: LabVariant;
+}
+
+export interface LabVariant {
+  /** Host certificates and user-certificate login from a lab CA (public key at caPubPath). */
+  sshCa?: { caPubPath: string };
+  /** The only key exchanges sshd offers (post-quantum hybrids). */
+  kex?: string[];
 }

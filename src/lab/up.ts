@@ -34,8 +34,10 @@ import { hostLayout, labDir as labDirOf } from './layout.js';
 import { hostNames, portCandidates, randomLabName, validateLabName } from './names.js';
 import { HOST_MOUNT_SCRIPT } from './mount-script.js';
 import { alive, mapLimit, run, runOk } from './proc.js';
-import type { LabHost, LabState } from './types.js';
+import type { LabHost, LabState, LabVariant } from './types.js';
 import { formatLabNeeds, labNeeds } from './prereqs.js';
+import { keygen } from './keygen.js';
+import { bastionRoute, installedPqKex, renderCaKnownHosts, signLab } from './variants.js';
 import { requireRoot, writeState } from './state.js';
 
 export interface LabUpOptions {
@@ -44,6 +46,10 @@ export interface LabUpOptions {
   hosts: number;
   /** Add a `bastion` host; the other hosts are then reachable only through it. */
   bastion?: boolean;
+  /** Host and user certificates from a lab CA; known_hosts holds only @cert-authority. */
+  sshCa?: boolean;
+  /** sshd offers only post-quantum key exchanges (sntrup761x25519; mlkem768x25519 where present). */
+  pqOnly?: boolean;
   /** How many hosts (the last ones) get password sudo; default half, rounded down. */
   sudoPasswordHosts?: number;
   /**
@@ -59,11 +65,6 @@ export const LAB_USER = 'sflab';
 export const SUDO_PASSWORD_ENV = 'SYSFLEET_LAB_SUDO_PASSWORD';
 
 const parallelism = 8;
-
-async function keygen(path: string, comment: string): Promise<string> {
-  await runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
-  return readFileSync(`${path}.pub`, 'utf8').trim();
-}
 
 /**
  * crypt(3) SHA-512 hash of `password` with perl (perl-base is Essential on Debian and Ubuntu, so
@@ -124,6 +125,7 @@ function prepareHostFiles(
   machine: MachineFiles,
   passwordHash: string,
   clientPub: string,
+  variant: LabVariant,
 ): void {
   const b = host.backing;
   const etc = join(host.dir, 'etc');
@@ -147,7 +149,7 @@ function prepareHostFiles(
   symlinkSync('../sysctl.conf', join(b.etcSysctlD, '99-sysctl.conf'));
   writeFileSync(b.sysctlConf, seed.sysctlConf);
 
-  writeFileSync(join(b.etcSsh, 'sshd_config'), renderSshdConfig());
+  writeFileSync(join(b.etcSsh, 'sshd_config'), renderSshdConfig(variant));
   // No moduli copy (550 kB a host): without it sshd falls back to its built-in DH groups for the
   // rare client that asks for diffie-hellman-group-exchange.
   if (existsSync('/etc/ssh/ssh_config')) {
@@ -255,13 +257,14 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
   const machine = readMachine();
   const names = hostNames(opts.hosts);
   const modes = sudoModes(names.length, opts.sudoPasswordHosts ?? Math.floor(names.length / 2));
-  const hosts = names.map((h, i) =>
-    hostLayout(dir, name, h, {
+  const hosts = names.map((h, i) => ({
+    ...hostLayout(dir, name, h, {
       sudo: modes[i]!,
       behindBastion: opts.bastion === true,
       libIsSymlink: machine.libIsSymlink,
     }),
-  );
+    ...(opts.bastion ? { route: bastionRoute(i, names.length) } : {}),
+  }));
   const bastion = opts.bastion
     ? hostLayout(dir, name, 'bastion', {
         sudo: 'nopasswd',
@@ -285,10 +288,16 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
 
   const keyPath = join(dir, 'id_ed25519');
   const clientPub = await keygen(keyPath, `sysfleet-lab-${name}`);
-  for (const h of all) prepareHostFiles(h, machine, passwordHash, clientPub);
+  // the CA's path is known before it exists: sshd_config only names files in /etc/ssh
+  const variant: LabVariant = {
+    ...(opts.pqOnly ? { kex: await installedPqKex() } : {}),
+    ...(opts.sshCa ? { sshCa: { caPubPath: join(dir, 'lab_ca.pub') } } : {}),
+  };
+  for (const h of all) prepareHostFiles(h, machine, passwordHash, clientPub, variant);
   const hostPubs = await mapLimit(all, parallelism, (h) =>
     keygen(join(h.backing.etcSsh, 'ssh_host_ed25519_key'), `${name}-${h.name}`),
   );
+  if (opts.sshCa) await signLab(dir, all, keyPath, name);
 
   await runOk('ip', ['-batch', '-'], {
     stdin: all.map((h) => `netns add ${h.netns}\n`).join(''),
@@ -337,6 +346,7 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
     becomeInventoryPath: join(dir, 'inventory-become.yaml'),
     sudoPasswordPath: passwordPath,
     sudoPasswordEnv: SUDO_PASSWORD_ENV,
+    ...(variant.kex || variant.sshCa ? { variant } : {}),
   };
   writeState(state);
   if (bastion) {
@@ -358,7 +368,11 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
   }
   writeFileSync(
     state.knownHostsPath,
-    renderKnownHosts(all.map((h, i) => ({ port: ports[h.name] ?? 0, publicKey: hostPubs[i]! }))),
+    variant.sshCa
+      ? renderCaKnownHosts(readFileSync(variant.sshCa.caPubPath, 'utf8'))
+      : renderKnownHosts(
+          all.map((h, i) => ({ port: ports[h.name] ?? 0, publicKey: hostPubs[i]! })),
+        ),
   );
   writeFileSync(state.sshConfigPath, renderSshConfig(state));
   writeFileSync(state.inventoryPath, renderInventory(state, 'root'));

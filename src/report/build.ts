@@ -6,20 +6,22 @@ import type {
   CheckReport,
   HostOutcome,
   HostReport,
+  HostTransport,
   KeyReport,
   ReportSummary,
   ShardInfo,
 } from './types.js';
 import { exitCodeOf } from './exitCode.js';
 
-export type HostResult =
+export type HostResult = (
   | { host: string; address: string; facts: HostFacts; plan: HostPlan }
   | {
       host: string;
       address: string;
       error: { kind: string; message: string };
       reachable?: boolean;
-    };
+    }
+) & { transport?: HostTransport };
 
 export interface BuildInput {
   tool: { name: string; version: string };
@@ -66,10 +68,12 @@ export function hostOutcome(keys: KeyReport[], plan: HostPlan): HostOutcome {
 }
 
 export function hostReport(r: HostResult): HostReport {
+  const via = r.transport ? { transport: r.transport } : {};
   if ('error' in r) {
     return {
       host: r.host,
       address: r.address,
+      ...via,
       reachable: r.reachable ?? false,
       outcome: 'unknown',
       error: r.error,
@@ -82,6 +86,7 @@ export function hostReport(r: HostResult): HostReport {
   return {
     host: r.host,
     address: r.address,
+    ...via,
     reachable: true,
     outcome: hostOutcome(keys, r.plan),
     kernel: r.facts.kernel.release,

@@ -209,3 +209,39 @@ describe('escaping', () => {
     expect(xml).not.toMatch(/="[^"]*<[^"]*"/);
   });
 });
+
+describe('transport per host', () => {
+  it('is in the JSON report (schema-valid) and in --detail text, for a checked and a refused host', () => {
+    const base = fleet();
+    const report = valid(
+      buildCheckReport({
+        tool: base.tool,
+        runId: base.runId,
+        playbook: base.playbook,
+        startedAt: base.startedAt,
+        finishedAt: base.finishedAt,
+        hosts: [
+          {
+            ...checked(compliantHost('web-01'), '127.0.0.21'),
+            transport: {
+              name: 'openssh',
+              reason: 'ssh_config CertificateFile /c: ssh2 has no certificates',
+            },
+          },
+          {
+            host: 'db-03',
+            address: '127.0.0.13',
+            transport: { name: 'refused', reason: '--transport ssh2, but ssh_config Match block' },
+            error: { kind: 'unsupported', message: 'db-03: not connected' },
+          },
+        ],
+      }),
+    );
+    expect(report.hosts.map((h) => h.transport?.name)).toEqual(['openssh', 'refused']);
+    const text = renderText(report, { detail: true });
+    expect(text).toContain(
+      'via openssh: ssh_config CertificateFile /c: ssh2 has no certificates: web-01',
+    );
+    expect(text).toContain('via refused: --transport ssh2, but ssh_config Match block: db-03');
+  });
+});

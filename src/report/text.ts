@@ -57,6 +57,18 @@ function hostDetail(h: HostReport): string[] {
   return out;
 }
 
+/** `--transport`: which transport reached which hosts, and why (grouped by choice). */
+function transportDetail(hosts: readonly HostReport[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const h of hosts) {
+    if (!h.transport) continue;
+    const k = `${h.transport.name}: ${h.transport.reason}`;
+    groups.set(k, [...(groups.get(k) ?? []), h.host]);
+  }
+  if (groups.size === 0) return [];
+  return ['', 'Transport:', ...[...groups].map(([k, names]) => `  via ${k}: ${names.join(', ')}`)];
+}
+
 export function renderText(report: CheckReport, opts: TextOptions = {}): string {
   const groups = new Map<string, HostReport[]>();
   for (const h of report.hosts) {
@@ -85,6 +97,7 @@ export function renderText(report: CheckReport, opts: TextOptions = {}): string 
   if (opts.detail) {
     const bad = report.hosts.filter((h) => h.outcome !== 'compliant');
     if (bad.length > 0) out.push('', 'Hosts:', ...bad.flatMap(hostDetail));
+    out.push(...transportDetail(report.hosts));
   }
   return out.join('\n') + '\n';
 }

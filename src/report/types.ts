@@ -23,9 +23,16 @@ export interface KeyReport {
   detail?: string;
 }
 
+/** How a host is reached and why (`--transport`; see src/transport/select.ts). */
+export interface HostTransport {
+  name: 'ssh2' | 'openssh' | 'local' | 'refused';
+  reason: string;
+}
+
 export interface HostReport {
   host: string;
   address: string;
+  transport?: HostTransport;
   reachable: boolean;
   outcome: HostOutcome;
   /** Why the host could not be checked (unreachable, auth, gather failure...). */

@@ -8,6 +8,7 @@ import type { HostConnection } from '../connection/types.js';
 import type { SysctlKey } from '../sysctl/types.js';
 import type { Target } from '../playbook/types.js';
 import type { HostPlan } from '../plan/types.js';
+import type { HostTransport } from '../report/types.js';
 import type { Connection } from '../transport/types.js';
 import { TransportError } from '../transport/types.js';
 import { AbortedError, now, raceAbort } from './clock.js';
@@ -29,6 +30,7 @@ export interface HostError {
 export interface HostCheckResult {
   host: string;
   address: string;
+  transport?: HostTransport;
   facts?: HostFacts;
   plan?: HostPlan;
   error?: HostError;
@@ -58,6 +60,16 @@ export interface CheckOptions {
 /** The fixed remote command; the script arrives on stdin. */
 export const GATHER_COMMAND = 'sh -s';
 
+/** The report's `transport` for a host: the choice made for it, or local. */
+export function transportOf(host: RunHost): { transport?: HostTransport } {
+  const c = host.connection;
+  if (c.connection === 'local')
+    return { transport: { name: 'local', reason: 'ansible_connection=local' } };
+  return c.transport
+    ? { transport: { name: c.transport.transport, reason: c.transport.reason } }
+    : {};
+}
+
 export function errorOf(err: unknown): HostError {
   if (err instanceof TransportError) return { kind: err.kind, message: err.message };
   if (err instanceof AbortedError) return { kind: err.reason, message: err.message };
@@ -72,7 +84,7 @@ export async function checkHost(
   opts: CheckOptions,
 ): Promise<HostCheckResult> {
   const started = Date.now();
-  const base = { host: host.name, address: host.connection.address };
+  const base = { host: host.name, address: host.connection.address, ...transportOf(host) };
   const phase = (p: 'connecting' | 'gathering' | 'planned') =>
     opts.emit({ type: 'host-phase', at: now(), host: host.name, phase: p });
   let conn: Connection | undefined;
@@ -139,6 +151,7 @@ export async function runCheck(
     return {
       host: host.name,
       address: host.connection.address,
+      ...transportOf(host),
       error: errorOf(reason),
       durationMs: 0,
     };

@@ -20,6 +20,10 @@ import {
 } from './ssh-client.js';
 import { SshConnection } from './ssh-connection.js';
 import { spawnProxyCommand } from './proxy-command.js';
+import { OpenSshOpener } from './openssh/transport.js';
+
+/** Idle seconds a ControlMaster outlives its last command (bounds one left by a crash). */
+const OPENSSH_PERSIST_S = 120;
 import { TransportError, type Connection, type HostKeyPolicy } from './types.js';
 
 export interface ConnectOptions {
@@ -46,6 +50,10 @@ export interface ConnectOptions {
   onEvent?: (e: TransportEvent) => void;
   /** The run's deadline / Ctrl-C: when it aborts, every connection and jump connection is closed. */
   signal?: AbortSignal;
+  /** For hosts without a `transport` choice (see select.ts): default 'ssh2'. */
+  transport?: 'ssh2' | 'openssh';
+  /** --ssh-config, handed to the system ssh as -F. */
+  sshConfigFile?: string;
 }
 
 export interface Transport {
@@ -159,13 +167,44 @@ export function createTransport(options: ConnectOptions = {}): Transport {
     signal?.addEventListener('abort', onAbort, { once: true });
     return conn;
   };
+  const openssh = new OpenSshOpener(
+    {
+      policy,
+      ...(options.knownHostsFiles?.length ? { knownHostsFiles: options.knownHostsFiles } : {}),
+      ...(options.keyFiles?.length ? { keyFiles: options.keyFiles } : {}),
+      ...(options.sshConfigFile ? { sshConfigFile: options.sshConfigFile } : {}),
+      connectTimeoutMs: base.connectTimeoutMs,
+      keepaliveIntervalMs: base.keepaliveIntervalMs,
+      keepaliveCountMax: base.keepaliveCountMax,
+      ...(options.agentSocket !== undefined ? { agentSocket: options.agentSocket } : {}),
+      persistS: OPENSSH_PERSIST_S,
+    },
+    secrets,
+    options.onEvent,
+  );
   const closeAll = async () => {
     await Promise.all([...live].map((c) => c.close()));
     pool.closeAll();
+    openssh.close();
   };
   options.signal?.addEventListener('abort', () => void closeAll(), { once: true });
 
   async function connectOnce(target: HostConnection, signal?: AbortSignal): Promise<Connection> {
+    const become = {
+      enabled: target.become,
+      becomeUser: target.becomeUser,
+      ...(target.becomeMethod ? { method: target.becomeMethod } : {}),
+      loginUser: target.user,
+    };
+    const via = target.transport?.transport ?? options.transport ?? 'ssh2';
+    if (via === 'refused') {
+      throw new TransportError(
+        'unsupported',
+        target.name,
+        `${target.name}: not connected: ${target.transport?.reason ?? 'no transport can'}`,
+      );
+    }
+    if (via === 'openssh') return openssh.open(target, become, signal);
     // ssh reads UserKnownHostsFile then GlobalKnownHostsFile; accept-new appends to the first.
     const files = options.knownHostsFiles?.length
       ? options.knownHostsFiles
@@ -187,12 +226,6 @@ export function createTransport(options: ConnectOptions = {}): Transport {
       role: 'target',
       knownHosts: await storeFor(files),
       ...(signal ? { signal } : {}),
-    };
-    const become = {
-      enabled: target.become,
-      becomeUser: target.becomeUser,
-      ...(target.becomeMethod ? { method: target.becomeMethod } : {}),
-      loginUser: target.user,
     };
     if (target.proxyCommand) {
       const { client, kill } = await throughProxyCommand(

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { BaseConnection } from './base-connection.js';
 import type { BecomeMethod } from './become.js';
-import type { RawProcess } from './process-io.js';
+import { killGroup, type RawProcess } from './process-io.js';
 import { noSecrets, type SecretSource } from './secrets.js';
 import { TransportError } from './types.js';
 
@@ -56,11 +56,7 @@ export class LocalConnection extends BaseConnection {
         exit,
         kill: () => {
           if (exited || child.pid === undefined) return;
-          try {
-            process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            child.kill('SIGKILL');
-          }
+          killGroup(child);
         },
       };
       child.once('error', (e) =>

@@ -16,6 +16,22 @@ export interface RawProcess {
   kill(): void;
 }
 
+/**
+ * SIGKILL a child started with `detached: true` and everything in its process group (what a
+ * shell or ssh started: a ProxyCommand, a command's children); the child alone if that fails.
+ */
+export function killGroup(child: {
+  pid?: number | undefined;
+  kill(signal: NodeJS.Signals): boolean;
+}): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
+
 /** Cap on collected stdout and stderr each; beyond it the command is killed. */
 export const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 

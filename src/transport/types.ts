@@ -54,7 +54,9 @@ export type TransportErrorKind =
   | 'become' // sudo needs a password that was not given, or refused
   | 'network' // reset, unreachable, DNS
   | 'protocol'
-  | 'unsupported'; // the inventory asks for a connection type or become method sysfleet lacks
+  // the inventory asks for a connection type or become method sysfleet lacks, or neither ssh2
+  // nor the system ssh can do what the configuration asks
+  | 'unsupported';
 
 export class TransportError extends Error {
   constructor(

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labAvailable, labUp, type Lab } from './support/lab.js';
+import { expectConversation, expectKilledAtTimeout } from './support/connection-contract.js';
 import type { HostConnection } from '../../src/connection/types.js';
 import {
   createTransport,
@@ -136,22 +137,7 @@ describe.skipIf(!labAvailable)('exec', () => {
   it('kills a command at its timeout', async () => {
     const conn = await createTransport(base).connect(direct('h01'));
     try {
-      const started = Date.now();
-      const marker = 3000 + (process.pid % 1000);
-      const err = await conn.exec(`sleep ${marker}`, { timeoutMs: 500 }).catch((e: unknown) => e);
-      expect((err as TransportError).kind).toBe('timeout');
-      expect(Date.now() - started).toBeLessThan(5000);
-      // The remote process is gone too: killed on the host by `timeout` after the 2 s grace
-      // (sshd ignores signal requests on root logins, and a closed channel alone does not stop it).
-      let left = '';
-      for (let i = 0; i < 60; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        left = (await lab.exec('h01', ['sh', '-c', `pgrep -f 'slee[p] ${marker}' || true`])).stdout;
-        if (left.trim() === '') break;
-      }
-      expect(left.trim()).toBe('');
-      // the connection stays usable
-      expect((await conn.exec('echo ok')).stdout).toBe('ok\n');
+      await expectKilledAtTimeout(conn, lab, 'h01', 3000 + (process.pid % 1000));
     } finally {
       await conn.close();
     }
@@ -160,15 +146,7 @@ describe.skipIf(!labAvailable)('exec', () => {
   it('streams a conversation with spawn', async () => {
     const conn = await createTransport(base).connect(direct('h01'));
     try {
-      const p = await conn.spawn('read a; echo "ack $a"; read b; echo "go $b"');
-      let out = '';
-      p.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        if (out === 'ack 1\n') p.stdin.end('2\n');
-      });
-      p.stdin.write('1\n');
-      await expect(p.done).resolves.toMatchObject({ code: 0 });
-      expect(out).toBe('ack 1\ngo 2\n');
+      await expectConversation(conn);
     } finally {
       await conn.close();
     }
