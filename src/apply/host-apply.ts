@@ -6,6 +6,7 @@
 import { hostname, userInfo } from 'node:os';
 import type { Connection } from '../transport/types.js';
 import type { HostPlan } from '../plan/types.js';
+import { diagnosticLines } from './diagnostics.js';
 import { parseRecords } from './lines.js';
 import { buildRollbackPlan, type RollbackOptions } from './rollback-plan.js';
 import {
@@ -28,6 +29,8 @@ import {
 } from './script.js';
 import type { SnapshotStore, StoredPlan } from './store.js';
 import type { HostApplyResult, HostRollbackResult, Snapshot } from './types.js';
+
+const AWAIT_GO = '@@sf\tawait-go';
 
 export interface ApplyContext {
   runId: string;
@@ -121,9 +124,14 @@ export async function applyHost(
   proc.stdout.setEncoding('utf8');
   proc.stderr.setEncoding('utf8');
   proc.stderr.on('data', (c: string) => (err += c));
+  // Only the lines completed by each chunk are looked at (out itself is capped by the transport).
+  let partial = '';
   proc.stdout.on('data', (c: string) => {
     out += c;
-    if (!answered && /(^|\n)@@sf\tawait-go(\t|\n)/.test(out)) void answer();
+    if (answered) return;
+    const lines = (partial + c).split('\n');
+    partial = lines.pop() ?? '';
+    if (lines.some((l) => l === AWAIT_GO || l.startsWith(`${AWAIT_GO}\t`))) void answer();
   });
   proc.stdin.on('error', () => undefined);
   proc.stdin.write(script);
@@ -142,7 +150,7 @@ export async function applyHost(
   if (transportError && result.state !== 'changed' && result.state !== 'reverted') {
     result.reason = `${result.reason ?? result.state}; ${transportError}`;
   }
-  const diag = err.split('\n').filter((l) => l.trim() !== '');
+  const diag = diagnosticLines(err);
   if (diag.length > 0) result.diagnostics = [...(result.diagnostics ?? []), ...diag];
   if (!result.snapshot && answered) {
     // keep the stored snapshot with the result even if output got cut
@@ -187,7 +195,7 @@ export async function rollbackHost(
   const result = parseRollbackOutput(res.stdout, conn.host, snapshot.runId);
   result.files.push(...rp.skippedFiles);
   if (rp.skippedFiles.length > 0 && result.state === 'rolled_back') result.state = 'partial';
-  const diag = res.stderr.split('\n').filter((l) => l.trim() !== '');
+  const diag = diagnosticLines(res.stderr);
   if (diag.length > 0) result.diagnostics = [...(result.diagnostics ?? []), ...diag];
   return result;
 }

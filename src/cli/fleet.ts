@@ -96,6 +96,7 @@ export function makeTransport(
     ...(opts.knownHosts.length ? { knownHostsFiles: opts.knownHosts } : {}),
     ...(opts.key ? { keyFiles: [opts.key] } : {}),
     connectTimeoutMs: opts.timeout * 1000,
+    ...(opts.maxOutput !== undefined ? { maxOutputBytes: opts.maxOutput } : {}),
     secrets: hostSecrets(envSecrets(secretEnv), secretEnv, hosts),
     signal,
     onEvent: (e) => {

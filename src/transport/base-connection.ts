@@ -10,7 +10,7 @@ import {
   sudoError,
   type BecomePlan,
 } from './become.js';
-import { collect, stream, type RawProcess } from './process-io.js';
+import { collect, DEFAULT_MAX_OUTPUT_BYTES, stream, type RawProcess } from './process-io.js';
 import { withRemoteTimeout } from './remote-timeout.js';
 import type { SecretSource } from './secrets.js';
 import {
@@ -31,6 +31,8 @@ export interface BecomeSettings {
 
 export abstract class BaseConnection implements Connection {
   private becomePassword?: Promise<string | undefined>;
+  /** Cap on each command's stdout and stderr (createTransport's maxOutputBytes). */
+  maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
 
   protected constructor(
     readonly host: string,
@@ -52,6 +54,7 @@ export abstract class BaseConnection implements Connection {
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      maxOutputBytes: options.maxOutputBytes ?? this.maxOutputBytes,
     });
   }
 
@@ -64,6 +67,7 @@ export abstract class BaseConnection implements Connection {
       ...(plan.stdinPrefix ? { stdinPrefix: plan.stdinPrefix } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      maxOutputBytes: options.maxOutputBytes ?? this.maxOutputBytes,
     });
   }
 

@@ -8,7 +8,9 @@ import type { HostConnection } from '../model/types.js';
 import { backoffMs, isTransient } from './errors.js';
 import { JumpPool, hopKey } from './jump-pool.js';
 import { DEFAULT_KNOWN_HOSTS, KnownHostsStore } from './known-hosts-store.js';
+import type { BaseConnection } from './base-connection.js';
 import { LocalConnection } from './local.js';
+import { DEFAULT_MAX_OUTPUT_BYTES } from './process-io.js';
 import { envSecrets, type SecretSource } from './secrets.js';
 import {
   abortReason,
@@ -43,6 +45,8 @@ export interface ConnectOptions {
   onEvent?: (e: TransportEvent) => void;
   /** The run's deadline / Ctrl-C: when it aborts, every connection and jump connection is closed. */
   signal?: AbortSignal;
+  /** Cap on each command's stdout and stderr, counted as they arrive. Default 1 MiB. */
+  maxOutputBytes?: number;
 }
 
 export interface Transport {
@@ -104,7 +108,9 @@ export function createTransport(options: ConnectOptions = {}): Transport {
 
   // Every live connection, so that an aborted run or close() ends them all promptly.
   const live = new Set<Connection>();
-  const track = (inner: Connection, signal?: AbortSignal): Connection => {
+  const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const track = (inner: BaseConnection, signal?: AbortSignal): Connection => {
+    inner.maxOutputBytes = maxOutputBytes;
     const onAbort = () => void conn.close();
     const conn: Connection = {
       host: inner.host,
@@ -126,7 +132,10 @@ export function createTransport(options: ConnectOptions = {}): Transport {
   };
   options.signal?.addEventListener('abort', () => void closeAll(), { once: true });
 
-  async function connectOnce(target: HostConnection, signal?: AbortSignal): Promise<Connection> {
+  async function connectOnce(
+    target: HostConnection,
+    signal?: AbortSignal,
+  ): Promise<BaseConnection> {
     const files = options.knownHostsFiles?.length
       ? options.knownHostsFiles
       : target.knownHostsFiles?.length
