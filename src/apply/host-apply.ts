@@ -8,6 +8,7 @@ import type { Connection } from '../transport/types.js';
 import type { HostPlan } from '../plan/types.js';
 import { diagnosticLines } from './diagnostics.js';
 import { parseRecords } from './lines.js';
+import { checkSnapshot } from './snapshot-check.js';
 import { buildRollbackPlan, type RollbackOptions } from './rollback-plan.js';
 import {
   parseApplyOutput,
@@ -95,7 +96,9 @@ export async function applyHost(
 
   const answer = async (): Promise<void> => {
     answered = true;
-    const snapshot = snapshotFromRecords(parseRecords(out).records, conn.host);
+    const records = parseRecords(out).records;
+    const snapshot = snapshotFromRecords(records, conn.host);
+    const wrong = snapshot && checkSnapshot(snapshot, records, plan, ctx.runId);
     let word = 'go';
     if (ctx.signal?.aborted) {
       word = 'abort';
@@ -103,6 +106,9 @@ export async function applyHost(
     } else if (!snapshot) {
       word = 'abort';
       storeError = 'the host sent no complete snapshot: nothing was changed';
+    } else if (wrong) {
+      word = 'abort';
+      storeError = `the host's snapshot does not match the request (${wrong}); it could not be restored from, so the host was told abort: nothing was changed`;
     } else {
       try {
         await ctx.store.saveSnapshot(ctx.runId, conn.host, snapshot, stored);

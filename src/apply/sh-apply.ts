@@ -39,7 +39,7 @@ sf_snapshot_body() {
     if [ "$SF_FS" = present ]; then
       sf_b64 "$SF_FILE"
       sf_emit snap-file "path=$SF_FILE" state=present "mode=$SF_FMODE" "uid=$SF_FUID" \
-        "gid=$SF_FGID" "ino=$SF_FINO" "b64=$SF_B64" "$_nb"
+        "gid=$SF_FGID" "ino=$SF_FINO" "size=$SF_FSIZE" "b64=$SF_B64" "$_nb"
     else
       sf_emit snap-file "path=$SF_FILE" state=absent "$_nb"
     fi
