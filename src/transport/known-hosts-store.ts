@@ -65,7 +65,7 @@ export class KnownHostsStore {
 
   private candidates(address: string, port: number): KnownHostEntry[] {
     this.index ??= new KnownHostsIndex(this.entries);
-    return this.index.candidates(knownHostsName(address, port));
+    return this.index.lookup(address, port);
   }
 
   /** Record a new key in the first file; resolves once it is on disk. */
