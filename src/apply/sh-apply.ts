@@ -81,7 +81,6 @@ sf_prepare() {
   if ! sf_space_check "$SF_DIR" $(($\{#_body} + _res)) 4 "$@"; then
     sf_final state=failed "reason=$SF_ERR; nothing was changed"; return 1
   fi
-  SF_SNAP_MINE=1
   if ! { printf '%s' "$_body" >"$_snap"; } 2>"$SF_W.err"; then
     sf_write_err "$_snap" "$SF_DIR" "$\{#_body}"
     sf_final state=failed "reason=cannot write snapshot: $SF_ERR; nothing was changed"

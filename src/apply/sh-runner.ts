@@ -20,7 +20,6 @@ SF_W=$SF_DIR/work/$SF_RUN.$SF_MODE
 SF_PROG=$SF_DIR/work/$SF_RUN.$SF_MODE.sh
 SF_RES=$SF_DIR/results/$SF_RUN.$SF_MODE.result
 SF_FINAL=0
-SF_SNAP_MINE=0
 SF_HANDED=0
 SF_ABORT=0
 SF_PHASE=start
@@ -30,8 +29,6 @@ sf_fg_exit() {
   trap '' PIPE
   if [ "$SF_HANDED" != 1 ]; then
     [ "$SF_FINAL" = 1 ] || sf_final state=failed "reason=interrupted during $SF_PHASE; nothing was changed"
-    # a snapshot of a run that never reached go describes no change: it goes too
-    [ "$SF_SNAP_MINE" != 1 ] || rm -f "$SF_DIR/snapshots/$SF_RUN.snap"
     rm -f "$SF_W".*
     sf_unlock
   fi

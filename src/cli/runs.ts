@@ -130,19 +130,18 @@ export function registerRuns(program: Command): void {
                 become: h.connection.become,
                 timeoutMs: opts.commandTimeout * 1000,
               });
-              // No result but a snapshot: the host never heard `go` (it changes nothing then).
-              const result =
-                c.result ??
-                (c.snapshot
-                  ? {
-                      host: h.name,
-                      runId,
-                      state: 'failed' as const,
-                      reason: 'the host never received go: nothing was changed',
-                      keys: [],
-                      files: [],
-                    }
-                  : undefined);
+              // No result: the host never heard `go` (it changes nothing then); its snapshot
+              // stays until its next run, which removes snapshots of runs that never reached go.
+              const result = c.result ?? {
+                host: h.name,
+                runId,
+                state: 'failed' as const,
+                reason: c.snapshot
+                  ? 'the host never received go: nothing was changed'
+                  : 'the host has no result and no snapshot of this run: it never received go, so nothing was changed',
+                keys: [],
+                files: [],
+              };
               if (result) await store.saveResult(runId, h.name, result);
               process.stdout.write(
                 `${h.name}: ${result ? `${result.state}${c.result || !result.reason ? '' : ` — ${result.reason}`}` : c.state}\n`,
