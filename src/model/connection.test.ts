@@ -204,9 +204,34 @@ describe('jump specs', () => {
       { host: 'plain' },
     ]);
   });
-  it('finds no jump in unrelated args', () => {
+  it('finds no jump in unrelated args, nor in ProxyCommand=none', () => {
     expect(jumpFromSshArgs('-o ControlMaster=auto -o ControlPersist=60s')).toBeUndefined();
-    expect(jumpFromSshArgs('-o ProxyCommand="nc -X 5 -x proxy:1080 %h %p"')).toBeUndefined();
+    expect(jumpFromSshArgs('-o ProxyCommand=none')).toBeUndefined();
+  });
+  it('refuses a host whose ProxyCommand it cannot follow: never connects directly instead', () => {
+    for (const cmd of [
+      'nc -X 5 -x proxy:1080 %h %p',
+      'ssh -J outer -W %h:%p inner',
+      'ssh -o ProxyJump=outer -W %h:%p inner',
+      'ssh -W 10.0.0.9:22 inner',
+      'ssh -b 192.0.2.1 -W %h:%p inner',
+    ]) {
+      expect(() => jumpFromSshArgs(`-o ProxyCommand="${cmd}"`), cmd).toThrow(
+        /ProxyCommand .* cannot follow yet.*refusing to connect to this host/,
+      );
+    }
+    let err: unknown;
+    try {
+      resolveConnection(
+        host('web3', { ansible_ssh_common_args: '-o ProxyCommand="nc -x proxy:1080 %h %p"' }),
+      );
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ModelErrors);
+    expect((err as ModelErrors).format()).toMatch(
+      /^host web3.*ProxyCommand "nc -x proxy:1080 %h %p"/,
+    );
   });
 });
 

@@ -20,7 +20,7 @@ import {
 } from './inventory-data.js';
 import { schemaErrors } from './schema-check.js';
 import { didYouMean } from './suggest.js';
-import { posAt, type ParsedYaml } from './yaml-pos.js';
+import { posAt, toPlain, type ParsedYaml } from './yaml-pos.js';
 
 const GROUP_KEYS = ['hosts', 'vars', 'children'];
 
@@ -32,7 +32,9 @@ function isMapping(v: unknown): v is Record<string, unknown> {
 export function parseYamlInventory(y: ParsedYaml, data: InventoryData): ModelError[] {
   const errors: ModelError[] = [...y.errors];
   if (errors.length > 0) return errors;
-  const root: unknown = y.doc.toJS({ maxAliasCount: 100 });
+  const plain = toPlain(y);
+  if ('error' in plain) return [plain.error];
+  const root: unknown = plain.value;
   const at = (path: (string | number)[], message: string, hint?: string, key = false): void => {
     const p = posAt(y, path, key);
     errors.push({ file: y.file, line: p.line, col: p.col, message, ...(hint ? { hint } : {}) });

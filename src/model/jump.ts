@@ -63,6 +63,15 @@ export function parseJumpChain(spec: string | readonly string[]): JumpSpec[] {
 function fromProxyCommand(cmd: string): JumpSpec[] | undefined {
   const t = shlexSplit(cmd);
   if (!t[0] || !/(^|\/)ssh$/.test(t[0]) || !t.includes('-W')) return undefined;
+  // Only what the translation below carries over: anything else (-J, -o, -F, -b ...) would
+  // change where or how the proxy connects, so such a ProxyCommand is not followed at all.
+  for (let i = 1; i < t.length; i++) {
+    const a = t[i]!;
+    if (a === '-p' || a === '-l' || a === '-i') i++;
+    else if (a === '-W') {
+      if (t[++i] !== '%h:%p') return undefined;
+    } else if (a.startsWith('-') && !/^-[46AaCKkNnqTtvXxY]+$/.test(a)) return undefined;
+  }
   let port: number | undefined;
   let user: string | undefined;
   let identityFile: string | undefined;
@@ -104,8 +113,16 @@ export function jumpFromSshArgs(args: string): JumpSpec[] | undefined {
     const key = m[1]!.toLowerCase();
     if (key === 'proxyjump') return parseJumpChain(m[2]!);
     if (key === 'proxycommand') {
-      const hops = fromProxyCommand(m[2]!);
+      const cmd = m[2]!.trim();
+      if (cmd.toLowerCase() === 'none') continue;
+      const hops = fromProxyCommand(cmd);
       if (hops) return hops;
+      // Never connect somewhere other than where the configuration says: refuse the host.
+      throw new JumpSpecError(
+        `ansible_ssh_common_args/ansible_ssh_extra_args set ProxyCommand ${JSON.stringify(cmd)}, which sysfleet cannot follow yet ` +
+          `(only "ssh -W %h:%p [-p PORT] [-l USER] [-i KEY] HOST" is, as a jump host); refusing to connect to this host — ` +
+          'use ProxyJump (-J) or sysfleet_jump, or set sysfleet_skip: true for it',
+      );
     }
   }
   return undefined;

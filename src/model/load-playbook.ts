@@ -1,6 +1,9 @@
 /** loadPlaybook: reads a playbook file and parses it (playbook.ts). */
 import { ModelErrors } from './errors.js';
-import { readText } from './files.js';
+import { InputFileError, readText } from './files.js';
+
+/** A playbook is a page of targets: anything larger is not one. */
+const MAX_PLAYBOOK_BYTES = 4 * 1024 * 1024;
 import { parsePlaybook } from './playbook.js';
 import type { Playbook } from './types.js';
 
@@ -8,7 +11,7 @@ import type { Playbook } from './types.js';
 export async function loadPlaybook(path: string): Promise<Playbook> {
   let text: string;
   try {
-    text = await readText(path);
+    text = await readText(path, MAX_PLAYBOOK_BYTES);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ModelErrors([
@@ -19,7 +22,9 @@ export async function loadPlaybook(path: string): Promise<Playbook> {
         message:
           code === 'ENOENT'
             ? 'playbook not found'
-            : `cannot read playbook: ${(e as Error).message}`,
+            : e instanceof InputFileError
+              ? e.message
+              : `cannot read playbook: ${(e as Error).message}`,
       },
     ]);
   }

@@ -5,7 +5,11 @@
  */
 import { homedir, userInfo } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { listDir, pathKind, readText } from './files.js';
+import { ModelErrors } from './errors.js';
+import { InputFileError, listDir, pathKind, readText } from './files.js';
+
+/** ssh_config files are small: anything larger is not one. */
+const MAX_SSH_CONFIG_BYTES = 4 * 1024 * 1024;
 import { parseSshConfig, type SshConfig } from './ssh-config.js';
 
 const MAX_INCLUDE_DEPTH = 16;
@@ -55,11 +59,21 @@ async function expandIncludes(
       const abs = p.startsWith('~/') ? join(home, p.slice(2)) : isAbsolute(p) ? p : join(sshDir, p);
       for (const f of await expandGlob(abs)) {
         files.push(f);
-        out.push(await expandIncludes(await readText(f), sshDir, home, files, depth + 1));
+        out.push(await expandIncludes(await readConfig(f), sshDir, home, files, depth + 1));
       }
     }
   }
   return out.join('\n');
+}
+
+/** An ssh_config file's text; a device, FIFO or oversized file is refused with its name. */
+async function readConfig(file: string): Promise<string> {
+  try {
+    return await readText(file, MAX_SSH_CONFIG_BYTES);
+  } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
+    throw new ModelErrors([{ file, line: 0, col: 0, message: e.message }]);
+  }
 }
 
 /** Loads `path` (default ~/.ssh/config). A missing file yields an empty config. */
@@ -76,7 +90,7 @@ export async function loadSshConfig(
     files.push(file);
     // Relative Includes are under ~/.ssh for the user's config; for another file, beside it.
     const sshDir = path === undefined ? join(home, '.ssh') : dirname(file);
-    text = await expandIncludes(await readText(file), sshDir, home, files, 0);
+    text = await expandIncludes(await readConfig(file), sshDir, home, files, 0);
   }
   return parseSshConfig(text, home, localUser, files);
 }
