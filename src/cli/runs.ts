@@ -4,7 +4,7 @@
  * detached apply did.
  */
 import { Command } from 'commander';
-import { collectResult, openStore, type RunRecord } from '../apply/index.js';
+import { collectResult, openStore, type HostRecord, type RunRecord } from '../apply/index.js';
 import { runPool } from '../run/pool.js';
 import { loadFleet, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
@@ -14,8 +14,26 @@ export function outcomeCounts(run: RunRecord): string {
   const counts = new Map<string, number>();
   for (const o of Object.values(run.outcomes)) counts.set(o.state, (counts.get(o.state) ?? 0) + 1);
   const pending = run.hosts.length - Object.keys(run.outcomes).length;
-  if (pending > 0) counts.set('not recorded', pending);
-  return [...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no hosts';
+  if (pending > 0) counts.set('with their outcome only on the host', pending);
+  const text = [...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no hosts';
+  return pending > 0 || counts.has('unknown')
+    ? `${text} (learn them: sysfleet runs collect ${run.id})`
+    : text;
+}
+
+/**
+ * What the control node knows of a host whose outcome it did not record (the run was killed, or
+ * the connection dropped after go), and how to learn the rest.
+ */
+export function unrecordedHost(run: RunRecord, rec: HostRecord | undefined): string {
+  const collect = `sysfleet runs collect ${run.id}`;
+  if (rec?.snapshot) {
+    const at = rec.snapshot.takenAt
+      ? ` at ${new Date(rec.snapshot.takenAt * 1000).toISOString()}`
+      : '';
+    return `not recorded here: the host sent its snapshot${at} and it was stored, so it may have been told go; its result is on the host — ${collect}`;
+  }
+  return `not recorded here: no snapshot was stored, so the host was never told go and nothing changed there — ${collect} confirms it`;
 }
 
 /**
@@ -90,7 +108,7 @@ export function registerRuns(program: Command): void {
           (k) => `${k.key} ${k.before ?? '?'} → ${k.after ?? '?'}${k.error ? ` (${k.error})` : ''}`,
         );
         lines.push(
-          `  ${h}: ${o ? `${o.state}${o.reason ? ` — ${o.reason}` : ''}` : 'not recorded'}`,
+          `  ${h}: ${o ? `${o.state}${o.reason ? ` — ${o.reason}` : ''}` : unrecordedHost(run, rec)}`,
         );
         for (const k of keys) lines.push(`      ${k}`);
       }
