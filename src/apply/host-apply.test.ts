@@ -107,6 +107,7 @@ function memoryStore(
     loadHost: no,
     listRuns: no,
     resolveRunId: no,
+    removeRun: no,
   };
 }
 

@@ -13,6 +13,7 @@ import {
   newRunId,
 } from '../apply/index.js';
 import type { SnapshotStore } from '../apply/index.js';
+import { applyDefaultRetention } from '../apply/retention.js';
 import { applyFleet, planFleet, type ApplyDeps, type HostApplyRecord } from '../run/apply.js';
 import type { CheckDeps, HostCheckResult } from '../run/check.js';
 import type { RunEvent } from '../run/events.js';
@@ -88,6 +89,7 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
     throw new Error(`no hosts match${opts.limit ? ` --limit ${opts.limit}` : ''}`);
   const store = openStore(opts.stateDir);
   const warn = (l: string) => process.stderr.write(`${l}\n`);
+  await applyDefaultRetention(store, warn);
   // Ctrl-C / the UI's `a` stop NEW hosts (`run.stop`); connections and hosts already applying live
   // until the deadline (`run.deadline`), so an in-flight host finishes and its real outcome is
   // recorded instead of "connection closed" on a host that changed anyway.

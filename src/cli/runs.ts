@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { collectResult, openStore, type HostRecord, type RunRecord } from '../apply/index.js';
+import { mustKeep, parseDuration, prunable } from '../apply/retention.js';
 import { runPool } from '../run/pool.js';
 import { loadFleet, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
@@ -114,6 +115,60 @@ export function registerRuns(program: Command): void {
       }
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+
+  runs
+    .command('prune')
+    .description(
+      'delete recorded runs beyond the newest N and/or older than D; never an apply that changed hosts and was not rolled back',
+    )
+    .option('--keep <n>', 'keep at least the newest N runs', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`--keep: a whole number, got "${v}"`);
+      return n;
+    })
+    .option(
+      '--older-than <duration>',
+      'only runs older than this, e.g. 30d, 12h, 2w',
+      (v: string) => {
+        const ms = parseDuration(v);
+        if (ms === undefined)
+          throw new Error(`--older-than: a duration like 30d, 12h, 2w, got "${v}"`);
+        return ms;
+      },
+    )
+    .option('--dry-run', 'list what would go, delete nothing', false)
+    .option('--state-dir <dir>', 'where runs are kept')
+    .action(
+      async (
+        own: { keep?: number; olderThan?: number; dryRun: boolean; stateDir?: string },
+        cmd: Command,
+      ) => {
+        const opts = withParent(own, cmd);
+        if (opts.keep === undefined && opts.olderThan === undefined) {
+          throw new Error('runs prune: give --keep N, --older-than D or both');
+        }
+        const store = openStore(opts.stateDir);
+        const list = await store.listRuns();
+        const gone = prunable(
+          list,
+          {
+            ...(opts.keep !== undefined ? { keep: opts.keep } : {}),
+            ...(opts.olderThan !== undefined ? { olderThanMs: opts.olderThan } : {}),
+          },
+          Date.now(),
+        );
+        for (const id of gone) {
+          if (!opts.dryRun) await store.removeRun(id);
+          process.stdout.write(`${opts.dryRun ? 'would delete' : 'deleted'} ${id}\n`);
+        }
+        const kept = list.filter((r) => !gone.includes(r.id) && mustKeep(r, list)).length;
+        process.stdout.write(
+          `${gone.length} run(s) ${opts.dryRun ? 'to delete' : 'deleted'}, ${list.length - gone.length} kept` +
+            (kept ? ` (${kept} hold the only snapshot of a change not rolled back)` : '') +
+            '\n',
+        );
+      },
+    );
 
   const collect = runs
     .command('collect')

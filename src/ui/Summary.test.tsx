@@ -37,7 +37,9 @@ describe('Summary', () => {
     const frame = r.lastFrame() ?? '';
     const lines = frame.split('\n').filter((l) => l.startsWith('  failed'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^ {2}failed {6}web-01, web-02, .*\(\+35 more\) \[40 hosts\] {2}write /);
+    expect(lines[0]).toMatch(
+      /^ {2}failed {6}web-01, web-02, .*\(\+35 more\) \[40 hosts\] {2}write /,
+    );
     expect(frame).not.toContain('… and');
     r.unmount();
   });
