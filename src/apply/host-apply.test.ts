@@ -25,17 +25,25 @@ const afterGo = captured.slice(cut);
 const plan: HostPlan = {
   host: 'web1',
   verdicts: [],
-  changes: [{ key: 'net.ipv4.tcp_keepalive_time', from: '7200', to: '600', runtime: true }],
+  // what the captured host output (test/fixtures/apply/apply-changed.txt) was asked to do
+  changes: [
+    { key: 'net.ipv4.tcp_keepalive_time', from: '7200', to: '600', runtime: true },
+    { key: 'net.ipv4.ip_local_port_range', from: '32768 60999', to: '20000 60000', runtime: true },
+    { key: 'net.ipv4.tcp_keepalive_intvl', from: '75', to: '75', runtime: false },
+  ],
   persistFile: {
     path: '/etc/sysctl.d/60-sysfleet.conf',
-    content: 'net.ipv4.tcp_keepalive_time = 600\n',
+    content: 'net.ipv4.tcp_keepalive_time = 600\nnet.ipv4.ip_local_port_range = 20000 60000\n',
   },
   findings: [],
   shadowWarnings: [],
 };
 
 /** A host that prints the captured output up to await-go, then the rest only after `go`. */
-function fakeHost(log: string[]): { conn: Connection; stdinText: () => string } {
+function fakeHost(
+  log: string[],
+  snapshotText = beforeGo,
+): { conn: Connection; stdinText: () => string } {
   let stdin = '';
   const conn: Connection = {
     host: 'web1',
@@ -53,7 +61,7 @@ function fakeHost(log: string[]): { conn: Connection; stdinText: () => string } 
         stdin += c.toString();
         if (!printed && stdin.includes('sf_boot; exit $?\n')) {
           printed = true;
-          stdout.write(beforeGo);
+          stdout.write(snapshotText);
         }
         const answer = stdin.split('sf_boot; exit $?\n')[1];
         if (answer?.endsWith('\n')) {
@@ -99,6 +107,7 @@ function memoryStore(
     loadHost: no,
     listRuns: no,
     resolveRunId: no,
+    removeRun: no,
   };
 }
 
@@ -144,6 +153,78 @@ describe('applyHost', () => {
       /cannot store the snapshot on the control node \(ENOSPC.*nothing was changed/,
     );
   });
+
+  it.each([
+    [
+      'another key',
+      (t: string) => t.replace('key=net.ipv4.tcp_keepalive_intvl', 'key=net.core.somaxconn'),
+      /holds key net\.core\.somaxconn, which was not requested/,
+    ],
+    [
+      'a key twice',
+      (t: string) => t.replace(/(@@sf\tsnap-key[^\n]*\n)/, '$1$1'),
+      /holds key net\.ipv4\.tcp_keepalive_time twice/,
+    ],
+    [
+      'a key missing',
+      (t: string) => t.replace(/@@sf\tsnap-key\tkey=net\.ipv4\.tcp_keepalive_intvl[^\n]*\n/, ''),
+      /key net\.ipv4\.tcp_keepalive_intvl is missing/,
+    ],
+    [
+      'another target',
+      (t: string) => t.replace('want=600', 'want=1'),
+      /records "1" as the target of net\.ipv4\.tcp_keepalive_time/,
+    ],
+    [
+      'a malformed value',
+      (t: string) => t.replace('value=7200', "value=7200'$(reboot)"),
+      /not a well-formed sysctl value/,
+    ],
+    [
+      'another file',
+      (t: string) =>
+        t.replace('path=/etc/sysctl.d/60-sysfleet.conf', 'path=/etc/sysctl.d/99-other.conf'),
+      /holds file \/etc\/sysctl\.d\/99-other\.conf/,
+    ],
+    ['no file', (t: string) => t.replace(/@@sf\tsnap-file[^\n]*\n/, ''), /0 file records/],
+    [
+      'content that is not base64',
+      (t: string) => t.replace('b64=IyBvbGQK', 'b64=IyB*bGQK'),
+      /not valid base64/,
+    ],
+    [
+      'a size that does not match',
+      (t: string) => t.replace('gid=0\t', 'gid=0\tsize=99\t'),
+      /is 6 bytes, but the host says the file has 99/,
+    ],
+    [
+      'another new content',
+      (t: string) => t.replace('new_b64=bmV0', 'new_b64=bmVz'),
+      /new content it records/,
+    ],
+    [
+      'another run',
+      (t: string) =>
+        t.replace('snap-begin\trun=20261121T060000Z-c0de', 'snap-begin\trun=20261121T060000Z-beef'),
+      /for run 20261121T060000Z-beef/,
+    ],
+  ])(
+    'tells the host abort when its snapshot holds %s: nothing changes',
+    async (_what, edit, why) => {
+      const log: string[] = [];
+      const text = edit(beforeGo);
+      expect(text).not.toBe(beforeGo);
+      const { conn } = fakeHost(log, text);
+      const store = memoryStore(log);
+      const r = await applyHost(conn, plan, { runId: RUN, store, become: false, timeoutMs: 5000 });
+      expect(log).toContain('host heard abort');
+      expect(log).not.toContain('snapshot stored');
+      expect(r.state).toBe('failed');
+      expect(r.reason).toMatch(/the host's snapshot does not match the request/);
+      expect(r.reason).toMatch(why);
+      expect(r.reason).toMatch(/nothing was changed/);
+    },
+  );
 
   it('tells the host abort when the run was interrupted before go', async () => {
     const log: string[] = [];

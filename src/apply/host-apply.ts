@@ -6,7 +6,9 @@
 import { hostname, userInfo } from 'node:os';
 import type { Connection } from '../transport/types.js';
 import type { HostPlan } from '../plan/types.js';
+import { diagnosticLines } from './diagnostics.js';
 import { parseRecords } from './lines.js';
+import { checkSnapshot } from './snapshot-check.js';
 import { buildRollbackPlan, type RollbackOptions } from './rollback-plan.js';
 import {
   parseApplyOutput,
@@ -28,6 +30,8 @@ import {
 } from './script.js';
 import type { SnapshotStore, StoredPlan } from './store.js';
 import type { HostApplyResult, HostRollbackResult, Snapshot } from './types.js';
+
+const AWAIT_GO = '@@sf\tawait-go';
 
 export interface ApplyContext {
   runId: string;
@@ -92,7 +96,9 @@ export async function applyHost(
 
   const answer = async (): Promise<void> => {
     answered = true;
-    const snapshot = snapshotFromRecords(parseRecords(out).records, conn.host);
+    const records = parseRecords(out).records;
+    const snapshot = snapshotFromRecords(records, conn.host);
+    const wrong = snapshot && checkSnapshot(snapshot, records, plan, ctx.runId);
     let word = 'go';
     if (ctx.signal?.aborted) {
       word = 'abort';
@@ -100,6 +106,9 @@ export async function applyHost(
     } else if (!snapshot) {
       word = 'abort';
       storeError = 'the host sent no complete snapshot: nothing was changed';
+    } else if (wrong) {
+      word = 'abort';
+      storeError = `the host's snapshot does not match the request (${wrong}); it could not be restored from, so the host was told abort: nothing was changed`;
     } else {
       try {
         await ctx.store.saveSnapshot(ctx.runId, conn.host, snapshot, stored);
@@ -121,9 +130,14 @@ export async function applyHost(
   proc.stdout.setEncoding('utf8');
   proc.stderr.setEncoding('utf8');
   proc.stderr.on('data', (c: string) => (err += c));
+  // Only the lines completed by each chunk are looked at (out itself is capped by the transport).
+  let partial = '';
   proc.stdout.on('data', (c: string) => {
     out += c;
-    if (!answered && /(^|\n)@@sf\tawait-go(\t|\n)/.test(out)) void answer();
+    if (answered) return;
+    const lines = (partial + c).split('\n');
+    partial = lines.pop() ?? '';
+    if (lines.some((l) => l === AWAIT_GO || l.startsWith(`${AWAIT_GO}\t`))) void answer();
   });
   proc.stdin.on('error', () => undefined);
   proc.stdin.write(script);
@@ -142,7 +156,7 @@ export async function applyHost(
   if (transportError && result.state !== 'changed' && result.state !== 'reverted') {
     result.reason = `${result.reason ?? result.state}; ${transportError}`;
   }
-  const diag = err.split('\n').filter((l) => l.trim() !== '');
+  const diag = diagnosticLines(err);
   if (diag.length > 0) result.diagnostics = [...(result.diagnostics ?? []), ...diag];
   if (!result.snapshot && answered) {
     // keep the stored snapshot with the result even if output got cut
@@ -187,7 +201,7 @@ export async function rollbackHost(
   const result = parseRollbackOutput(res.stdout, conn.host, snapshot.runId);
   result.files.push(...rp.skippedFiles);
   if (rp.skippedFiles.length > 0 && result.state === 'rolled_back') result.state = 'partial';
-  const diag = res.stderr.split('\n').filter((l) => l.trim() !== '');
+  const diag = diagnosticLines(res.stderr);
   if (diag.length > 0) result.diagnostics = [...(result.diagnostics ?? []), ...diag];
   return result;
 }

@@ -2,6 +2,7 @@
  * Pure parsers: host program output -> typed results (HostApplyResult, HostRollbackResult,
  * Snapshot, snapshot listings, collected results).
  */
+import { diagnosticLines } from './diagnostics.js';
 import { intField, parseRecords, type SfRecord } from './lines.js';
 import type {
   ApplyState,
@@ -188,7 +189,7 @@ export function parseApplyOutput(
     files: [...files.values()],
     ...(lock ? { lock } : {}),
     ...(snapshot ? { snapshot } : {}),
-    ...(other.length > 0 ? { diagnostics: other } : {}),
+    ...(other.length > 0 ? { diagnostics: diagnosticLines(other.join('\n')) } : {}),
   };
 }
 
@@ -252,7 +253,7 @@ export function parseRollbackOutput(text: string, host: string, runId: string): 
     keys,
     files,
     ...(lock ? { lock } : {}),
-    ...(other.length > 0 ? { diagnostics: other } : {}),
+    ...(other.length > 0 ? { diagnostics: diagnosticLines(other.join('\n')) } : {}),
   };
 }
 

@@ -132,7 +132,12 @@ if ! { [ -d /var/lib/sysfleet/work ] && [ -d /var/lib/sysfleet/snapshots ] && [ 
 fi
 if ! { printf '%s' "$SF_PROGRAM" >'${prog}'; } 2>/dev/null; then
   rm -f '${prog}' 2>/dev/null
-  printf '@@sf\\tfinal\\tstate=failed\\treason=cannot write %s (is /var/lib writable, are we root?); nothing was changed\\n' '${prog}'
+  set -- $(stat -f -c '%a %S' /var/lib/sysfleet/work 2>/dev/null)
+  if [ $# -eq 2 ] && [ $(($1 * $2)) -lt $((\${#SF_PROGRAM} + 8192)) ]; then
+    printf '@@sf\\tfinal\\tstate=failed\\treason=no space left on /var/lib/sysfleet: %s KiB free, %s KiB needed; nothing was changed\\n' $(($1 * $2 / 1024)) $(((\${#SF_PROGRAM} + 8192 + 1023) / 1024))
+  else
+    printf '@@sf\\tfinal\\tstate=failed\\treason=cannot write %s (is /var/lib writable, are we root?); nothing was changed\\n' '${prog}'
+  fi
   return 0
 fi
 set -- fg
@@ -176,6 +181,26 @@ export function renderApplyProgram(req: ApplyRequest): string {
   return data + SH_LIB + SH_APPLY + SH_RUNNER;
 }
 
+/**
+ * Bytes a rollback writes, for the host's space check before it changes anything: under
+ * /var/lib/sysfleet its result (a few records a key, at most ~3x the key data), in /etc/sysctl.d
+ * the files it may restore (written to a temp first).
+ */
+function rollbackSpace(
+  keyLines: string[],
+  req: RollbackRequest,
+): { vlib: number; etc: number; etcFiles: number } {
+  const keyBytes = keyLines.reduce((n, l) => n + l.length + 1, 0);
+  const restored = req.files.filter((f) => f.snapshot.state === 'present');
+  const etc = restored.reduce(
+    (n, f) =>
+      n +
+      (f.snapshot.state === 'present' ? Buffer.byteLength(f.snapshot.contentBase64, 'base64') : 0),
+    0,
+  );
+  return { vlib: 3 * keyBytes + 160 * keyLines.length + 4096, etc, etcFiles: restored.length };
+}
+
 /** What the host runs for a rollback: the program inside its boot wrapper. */
 export function renderRollbackScript(req: RollbackRequest): string {
   return boot('rollback', checkRunId(req.runId), renderRollbackProgram(req));
@@ -212,8 +237,14 @@ export function renderRollbackProgram(req: RollbackRequest): string {
     fileFns += base64Fn(`sf_data_rfile_run_${n}`, runContentBase64 ?? '');
     fileFns += runTextFn(`sf_data_rfile_runtext_${n}`, runContentBase64);
   });
+  const space = rollbackSpace(keyLines, req);
   const data =
-    header('rollback', runId, req.by, req.nowSec, [`SF_FORCE=${req.force ? 1 : 0}`]) +
+    header('rollback', runId, req.by, req.nowSec, [
+      `SF_FORCE=${req.force ? 1 : 0}`,
+      `SF_SPACE_VLIB=${space.vlib}`,
+      `SF_SPACE_ETC=${space.etc}`,
+      `SF_SPACE_ETC_FILES=${space.etcFiles}`,
+    ]) +
     heredocFn('sf_data_rkeys', keyLines) +
     heredocFn('sf_data_rfiles', fileLines) +
     fileFns;

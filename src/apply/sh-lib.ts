@@ -189,13 +189,88 @@ sf_file_kind() {
   else SF_FS=present
   fi
 }
-# sf_file_state PATH : sf_file_kind, and for a present file SF_FMODE, SF_FUID, SF_FGID (one stat)
+# sf_file_state PATH : sf_file_kind, and for a present file SF_FMODE, SF_FUID, SF_FGID, SF_FINO
+# (inode) and SF_FSIZE (bytes), one stat
 sf_file_state() {
-  SF_FMODE=; SF_FUID=; SF_FGID=
+  SF_FMODE=; SF_FUID=; SF_FGID=; SF_FINO=; SF_FSIZE=0
   sf_file_kind "$1"
   [ "$SF_FS" = present ] || return 0
-  set -- $(stat -c '%a %u %g' "$1")
-  SF_FMODE=$1; SF_FUID=$2; SF_FGID=$3
+  set -- $(stat -c '%a %u %g %i %s' "$1")
+  SF_FMODE=$1; SF_FUID=$2; SF_FGID=$3; SF_FINO=$4; SF_FSIZE=$5
+}
+
+# sf_next_line : SF_LINE, the next line of SF_REST (consumed); fails when none is left. Iterates
+# over text held in a variable: no heredoc, no temp file (a full disk cannot cut a loop short).
+sf_next_line() {
+  [ -n "$SF_REST" ] || return 1
+  SF_LINE=$\{SF_REST%%"$SF_NL"*}
+  case $SF_REST in *"$SF_NL"*) SF_REST=$\{SF_REST#*"$SF_NL"} ;; *) SF_REST= ;; esac
+}
+
+# sf_fs DIR : SF_FREE_K (KiB free for unprivileged writers: the conservative figure), SF_BS (block
+# size) and SF_DEV (device: two directories on one filesystem share it). Fails when unknown.
+sf_fs() {
+  SF_FREE_K=; SF_BS=; SF_DEV=
+  set -- $(stat -f -c '%a %S' "$1" 2>/dev/null) $(stat -c %d "$1" 2>/dev/null)
+  [ $# -eq 3 ] || return 1
+  case $1$2$3 in *[!0-9]*) return 1 ;; esac
+  [ "$2" -gt 0 ] || return 1
+  SF_FREE_K=$(($1 * $2 / 1024)); SF_BS=$2; SF_DEV=$3
+}
+# sf_need_kib BYTES FILES : SF_NEED_K, the KiB that FILES files holding BYTES in all take on a
+# filesystem of block size SF_BS, with a margin (a quarter more, plus two blocks)
+sf_need_kib() {
+  _nk_b=$((($1 + SF_BS - 1) / SF_BS + $2))
+  _nk_b=$((_nk_b + _nk_b / 4 + 2))
+  SF_NEED_K=$((_nk_b * SF_BS / 1024))
+}
+# sf_space_check DIR BYTES FILES [DIR2 BYTES2 FILES2] : 0 when each directory's filesystem has room
+# for what will be written there (two on one filesystem add up); else SF_ERR says
+# "no space left on DIR: N KiB free, M KiB needed". A filesystem stat -f cannot measure passes
+# (every write is still checked).
+sf_space_check() {
+  SF_ERR=; _sc_d2=; _sc_b2=0; _sc_n2=0
+  if [ $# -ge 6 ] && sf_fs "$4"; then
+    _sc_d2=$4; _sc_v2=$SF_DEV; _sc_f2=$SF_FREE_K; _sc_bs2=$SF_BS; _sc_b2=$5; _sc_n2=$6
+  fi
+  if sf_fs "$1"; then
+    _sc_b=$2; _sc_n=$3
+    if [ -n "$_sc_d2" ] && [ "$_sc_v2" = "$SF_DEV" ]; then
+      _sc_b=$((_sc_b + _sc_b2)); _sc_n=$((_sc_n + _sc_n2)); _sc_d2=
+    fi
+    sf_need_kib "$_sc_b" "$_sc_n"
+    if [ "$SF_FREE_K" -lt "$SF_NEED_K" ]; then
+      SF_ERR="no space left on $1: $SF_FREE_K KiB free, $SF_NEED_K KiB needed"; return 1
+    fi
+  fi
+  [ -n "$_sc_d2" ] || return 0
+  SF_BS=$_sc_bs2; sf_need_kib "$_sc_b2" "$_sc_n2"
+  if [ "$_sc_f2" -lt "$SF_NEED_K" ]; then
+    SF_ERR="no space left on $_sc_d2: $_sc_f2 KiB free, $SF_NEED_K KiB needed"; return 1
+  fi
+}
+# sf_write_err WHAT DIR BYTES : SF_ERR for a failed write of BYTES to WHAT in DIR (errno text in
+# SF_W.err, which a full disk may have kept empty): ENOSPC in the words of sf_space_check
+sf_write_err() {
+  _we_t=$(sf_errtext "$SF_W.err")
+  case $_we_t in
+    *'No space left'* | 'unknown error')
+      if sf_fs "$2"; then
+        sf_need_kib "$3" 1
+        if [ "$SF_FREE_K" -lt "$SF_NEED_K" ] || [ "$_we_t" != 'unknown error' ]; then
+          SF_ERR="no space left on $2: $SF_FREE_K KiB free, $SF_NEED_K KiB needed"; return 0
+        fi
+      fi
+      ;;
+  esac
+  SF_ERR="cannot write $1: $_we_t"
+}
+# sf_reserve FILE BYTES : hold BYTES of the filesystem in FILE (freed with rm just before the
+# writes it stands for); SF_ERR when they are not there
+sf_reserve() {
+  if ! head -c "$2" /dev/zero 2>"$SF_W.err" >"$1"; then
+    sf_write_err "$1" "$\{1%/*}" "$2"; rm -f "$1"; return 1
+  fi
 }
 
 # sf_temp_of PATH : SF_TMP, the temp file a replacement of PATH is written to (same directory)
@@ -211,19 +286,13 @@ sf_commit_temp() {
   sf_sync "$\{1%/*}"; return 0
 }
 
-# sf_put_file SRC PATH MODE UID GID : atomically replace PATH with the content of SRC (temp in
-# the same dir, chmod, chown, then sf_commit_temp). SRC is a file, or, when its name ends in
-# .b64, the content in base64 (decoded straight into the temp file). SF_ERR on failure; no temp
-# file survives.
+# sf_put_file PATH MODE UID GID : atomically replace PATH with the content SF_J holds in base64
+# (decoded straight into a temp file in the same dir, chmod, chown, then sf_commit_temp). SF_ERR on
+# failure; no temp file survives.
 sf_put_file() {
-  _pf_s=$1; shift
   sf_temp_of "$1"
-  case $_pf_s in
-    *.b64) _pf_cmd='base64 -d' ;;
-    *) _pf_cmd=cat ;;
-  esac
-  if ! $_pf_cmd <"$_pf_s" 2>"$SF_W.err" >"$SF_TMP"; then
-    SF_ERR="cannot write $SF_TMP: $(sf_errtext "$SF_W.err")"; rm -f "$SF_TMP" 2>/dev/null; return 1
+  if ! printf '%s\n' "$SF_J" | base64 -d 2>"$SF_W.err" >"$SF_TMP"; then
+    sf_write_err "$SF_TMP" "$\{1%/*}" $(($\{#SF_J} * 3 / 4)); rm -f "$SF_TMP" 2>/dev/null; return 1
   fi
   if ! { chmod "$2" "$SF_TMP" && { [ -z "$3" ] || chown "$3:$4" "$SF_TMP"; }; } 2>"$SF_W.err"; then
     SF_ERR="cannot set mode/owner of $SF_TMP: $(sf_errtext "$SF_W.err")"; rm -f "$SF_TMP"; return 1
@@ -250,7 +319,7 @@ sf_put_text() {
   umask 022
   if ! { printf '%s' "$SF_T" >"$SF_TMP"; } 2>"$SF_W.err"; then
     umask 077
-    SF_ERR="cannot write $SF_TMP: $(sf_errtext "$SF_W.err")"; rm -f "$SF_TMP" 2>/dev/null; return 1
+    sf_write_err "$SF_TMP" "$\{1%/*}" "$\{#SF_T}"; rm -f "$SF_TMP" 2>/dev/null; return 1
   fi
   umask 077
   if [ -n "$2" ] && ! { [ -O "$1" ] && [ -G "$1" ]; } && ! chown "$2:$3" "$SF_TMP" 2>"$SF_W.err"; then

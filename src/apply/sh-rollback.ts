@@ -13,16 +13,28 @@ import { sh } from './sh-tag.js';
  * Idempotent: a second rollback finds everything `already` and ends `unchanged`.
  */
 export const SH_ROLLBACK = sh`
-sf_prepare() { sf_emit go-received; return 0; }
+# prepare: the rollback writes no more than its result (SF_SPACE_VLIB bytes, estimated by
+# script.ts) and the files it restores (SF_SPACE_ETC bytes): both must fit before anything changes
+sf_prepare() {
+  if ! sf_space_check "$SF_DIR" "$SF_SPACE_VLIB" 3 /etc/sysctl.d "$SF_SPACE_ETC" "$SF_SPACE_ETC_FILES"; then
+    sf_final state=failed "restored=0" "reason=$SF_ERR; nothing was changed"; return 1
+  fi
+  sf_emit go-received; return 0
+}
 
-# Phase 1 decides and writes each key (records in ract: key|action|want|before|error); phase 2
-# reads every written key back at once (one process) and reports the keys in order.
+# Phase 1 decides and writes each key (records in SF_ACT: key|action|want|before|error); phase 2
+# reads every written key back at once (one process) and reports the keys in order. Both in
+# variables: a full disk cannot lose a record.
 sf_rb_keys() {
-  sf_data_rkeys >"$SF_W.rkeys"
-  sf_read_keys_of "$SF_W.rkeys"
-  _put=
-  : >"$SF_W.ract"
-  while IFS='|' read -r _k _st _hr _rv _sv; do
+  _rk=$(sf_data_rkeys); _names=
+  SF_REST=$_rk
+  while sf_next_line; do _names="$_names $\{SF_LINE%%|*}"; done
+  set -f; sf_read_keys $_names; set +f
+  _put=; SF_ACT=
+  SF_REST=$_rk
+  while sf_next_line; do
+    _k=$\{SF_LINE%%|*}; _r=$\{SF_LINE#*|}
+    _st=$\{_r%%|*}; _r=$\{_r#*|}; _hr=$\{_r%%|*}; _r=$\{_r#*|}; _rv=$\{_r%%|*}; _sv=$\{_r#*|}
     _cur=; _e=
     if [ "$_st" != value ]; then _a=not_in_snapshot
     else
@@ -41,10 +53,13 @@ sf_rb_keys() {
         fi
       fi
     fi
-    printf '%s|%s|%s|%s|%s\n' "$_k" "$_a" "$_sv" "$_cur" "$_e" >>"$SF_W.ract"
-  done <"$SF_W.rkeys"
+    SF_ACT="$SF_ACT$_k|$_a|$_sv|$_cur|$_e$SF_NL"
+  done
   [ -n "$_put" ] && sf_read_keys $_put
-  while IFS='|' read -r _k _a _sv _cur _e; do
+  SF_REST=$SF_ACT
+  while sf_next_line; do
+    _k=$\{SF_LINE%%|*}; _r=$\{SF_LINE#*|}
+    _a=$\{_r%%|*}; _r=$\{_r#*|}; _sv=$\{_r%%|*}; _r=$\{_r#*|}; _cur=$\{_r%%|*}; _e=$\{_r#*|}
     case $_a in
       not_in_snapshot) sf_emit rkey "key=$_k" action=not_in_snapshot ;;
       unreadable)
@@ -64,7 +79,7 @@ sf_rb_keys() {
         fi
         ;;
     esac
-  done <"$SF_W.ract"
+  done
 }
 
 # sf_rb_is_run N PATH HASRUN : 0 when PATH still holds what the run wrote; compared as text with
@@ -109,8 +124,8 @@ sf_rb_file() {
     && { [ "$_hr" != 1 ] || [ "$_cur" != "$_run" ]; }; then
     sf_emit rfile "path=$_p" action=changed_since; SF_NSKIP=$((SF_NSKIP + 1)); return 0
   fi
-  printf '%s\n' "$_snap" >"$SF_W.snap.b64"
-  if sf_put_file "$SF_W.snap.b64" "$_p" "$_m" "$_u" "$_g" \
+  SF_J=$_snap
+  if sf_put_file "$_p" "$_m" "$_u" "$_g" \
     && sf_same_content "$_p" "$_snap" && [ "$(stat -c '%a %u %g' "$_p")" = "$_m $_u $_g" ]; then
     sf_emit rfile "path=$_p" action=restored; SF_NDONE=$((SF_NDONE + 1))
   else
@@ -122,11 +137,14 @@ sf_rb_file() {
 sf_work() {
   SF_NDONE=0; SF_NSKIP=0; SF_NFAIL=0
   sf_rb_keys
-  sf_data_rfiles >"$SF_W.rfiles"
-  while IFS='|' read -r _fn _fp _fst _fm _fu _fg _fhr; do
+  _rfiles=$(sf_data_rfiles)
+  set -f
+  for _fl in $_rfiles; do
+    _ifs=$IFS; IFS='|'; set -- $_fl; IFS=$_ifs
     SF_ERR=
-    sf_rb_file "$_fn" "$_fp" "$_fst" "$_fm" "$_fu" "$_fg" "$_fhr"
-  done <"$SF_W.rfiles"
+    sf_rb_file "$1" "$2" "$3" "$4" "$5" "$6" "$7"
+  done
+  set +f
   if [ "$SF_NFAIL" -gt 0 ]; then
     sf_final state=failed "restored=$SF_NDONE" "skipped=$SF_NSKIP" "failed=$SF_NFAIL" "reason=$SF_NFAIL item(s) could not be restored"
   elif [ "$SF_NSKIP" -gt 0 ]; then

@@ -34,6 +34,24 @@ sf_fg_exit() {
   fi
 }
 
+# sf_clean_leftovers : under the lock (no other program of ours runs), what earlier runs that were
+# killed left: their scratch files and programs, the temps and old-file links in /etc/sysctl.d,
+# and the snapshots of runs that never reached go (their worker never made a result file, so they
+# changed nothing).
+sf_clean_leftovers() {
+  for _cl_f in "$SF_DIR"/work/* /etc/sysctl.d/.*.sysfleet-*.tmp /etc/sysctl.d/.*.sysfleet-*.orig; do
+    case $_cl_f in *"$SF_RUN".* | *'*'*) continue ;; esac
+    rm -f "$_cl_f" 2>/dev/null
+  done
+  for _cl_f in "$SF_DIR"/snapshots/*.snap; do
+    [ -f "$_cl_f" ] || continue
+    _cl_r=$\{_cl_f##*/}; _cl_r=$\{_cl_r%.snap}
+    [ "$_cl_r" != "$SF_RUN" ] || continue
+    [ -e "$SF_DIR/results/$_cl_r.apply.result" ] || [ -e "$SF_DIR/results/$_cl_r.apply.result.part" ] \
+      || rm -f "$_cl_f"
+  done
+}
+
 sf_fg() {
   sf_emit hello v=1 "mode=$SF_MODE" "run=$SF_RUN"
   trap 'sf_fg_exit' EXIT
@@ -48,6 +66,8 @@ sf_fg() {
   fi
   SF_PHASE=lock
   sf_lock $$ || { sf_final state=locked; return 0; }
+  SF_PHASE=cleanup
+  sf_clean_leftovers
   SF_PHASE=prepare
   sf_prepare || return 0
   SF_PHASE=handover
@@ -57,6 +77,8 @@ sf_fg() {
 # Start the worker detached, then wait (bounded) for its result file and stream it back.
 sf_start_worker() {
   if [ -e "$SF_RES" ] || [ -e "$SF_RES.part" ]; then rm -f "$SF_RES" "$SF_RES.part"; fi
+  # the room prepare reserved is now the result's
+  rm -f "$SF_W.reserve"
   if command -v setsid >/dev/null 2>&1; then
     setsid sh "$SF_PROG" work </dev/null >"$SF_RES.part" 2>&1 &
   elif command -v nohup >/dev/null 2>&1; then

@@ -6,7 +6,7 @@
  * is told `go`. State dir: $SYSFLEET_STATE_DIR, else $XDG_STATE_HOME/sysfleet, else
  * ~/.local/state/sysfleet.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyChange } from '../plan/types.js';
@@ -78,6 +78,8 @@ export interface SnapshotStore {
   listRuns(): Promise<RunRecord[]>;
   /** `latest` (optionally of one kind) or an exact id; throws when there is no such run. */
   resolveRunId(ref: string, kind?: RunKindStored): Promise<string>;
+  /** Delete a run's directory (retention; see retention.ts for what may go). */
+  removeRun(runId: string): Promise<void>;
 }
 
 export function stateDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
@@ -247,6 +249,11 @@ export function openStore(dir: string = stateDir()): SnapshotStore {
       }
       return runs;
     },
+    async removeRun(id) {
+      if (!isRunId(id)) throw new Error(`not a run id: ${id}`);
+      await rm(runDir(id), { recursive: true, force: true });
+    },
+
     async resolveRunId(ref, kind) {
       if (ref !== 'latest') {
         await loadRunRecord(ref);

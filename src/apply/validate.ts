@@ -6,6 +6,8 @@
 import { KEY_PATTERN, MAX_KEY_LENGTH } from '../sysctl/key.js';
 import { VALUE_PATTERN } from '../sysctl/value.js';
 
+export { VALUE_PATTERN };
+
 /** Run ids: `20261121T052000Z-a1b2` (sortable by time). */
 export const RUN_ID_PATTERN = /^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{4}$/;
 /** The only files apply writes: a plain basename in /etc/sysctl.d ending in .conf. */

@@ -12,6 +12,7 @@ import {
   rollbackOutcome,
 } from '../apply/index.js';
 import type { SnapshotStore } from '../apply/index.js';
+import { applyDefaultRetention } from '../apply/retention.js';
 import { applyFleet, planFleet, rolloutWaves, type ApplyDeps } from '../run/apply.js';
 import type { CheckDeps, HostCheckResult } from '../run/check.js';
 import type { RunEvent } from '../run/events.js';
@@ -96,6 +97,7 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
   const fleet = shardFleet(whole, spec);
   const store = openStore(opts.stateDir);
   const warn = (l: string) => process.stderr.write(`${l}\n`);
+  await applyDefaultRetention(store, warn);
   // Ctrl-C / the UI's `a` stop NEW hosts (`run.stop`); connections and hosts already applying live
   // until the deadline (`run.deadline`), so an in-flight host finishes and its real outcome is
   // recorded instead of "connection closed" on a host that changed anyway.

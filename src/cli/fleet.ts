@@ -115,6 +115,7 @@ export function makeTransport(
     ...(opts.key ? { keyFiles: [opts.key] } : {}),
     connectTimeoutMs: opts.timeout * 1000,
     ...(opts.sshConfig ? { sshConfigFile: opts.sshConfig } : {}),
+    ...(opts.maxOutput !== undefined ? { maxOutputBytes: opts.maxOutput } : {}),
     secrets: hostSecrets(envSecrets(secretEnv), secretEnv, hosts),
     signal,
     onEvent: (e) => {

@@ -20,9 +20,35 @@ export interface HostOptions {
   become: boolean;
   askBecomePass: boolean;
   askPass: boolean;
+  /** Cap on what one command on a host may print (stdout and stderr each), bytes. */
+  maxOutput?: number;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** `--max-output 1MiB`: a byte count with an optional binary unit (K, KiB, M, MiB, G, GiB). */
+export function parseSize(flag: string, value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  const unit = m ? SIZE_UNITS[(m[2] ?? '').toLowerCase()] : undefined;
+  const n = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1024) {
+    throw new Error(
+      `${flag}: expected a size of at least 1KiB such as 512KiB or 4MiB, got "${value}"`,
+    );
+  }
+  return n;
+}
 
 function positiveNumber(flag: string) {
   return (value: string): number => {
@@ -93,5 +119,10 @@ export function addHostOptions(
       'prompt for the sudo password (or set SYSFLEET_BECOME_PASSWORD)',
       false,
     )
-    .option('-k, --ask-pass', 'prompt for the SSH password (or set SYSFLEET_SSH_PASSWORD)', false);
+    .option('-k, --ask-pass', 'prompt for the SSH password (or set SYSFLEET_SSH_PASSWORD)', false)
+    .option(
+      '--max-output <size>',
+      'most a host may print per command, stdout and stderr each (default 1MiB); beyond it the host fails',
+      (v: string) => parseSize('--max-output', v),
+    );
 }

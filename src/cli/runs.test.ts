@@ -40,4 +40,28 @@ describe('runs show', () => {
     await program.parseAsync(['runs', '--state-dir', dir, 'show', RUN], { from: 'user' });
     expect(out).toContain(`run ${RUN} (apply)`);
   });
+
+  it('says what is known of a host without a recorded outcome, and how to collect it', async () => {
+    const program = new Command().exitOverride();
+    registerRuns(program);
+    await program.parseAsync(['runs', 'show', RUN, '--state-dir', dir], { from: 'user' });
+    expect(out).toContain(
+      `hosts: 1 with their outcome only on the host (learn them: sysfleet runs collect ${RUN})`,
+    );
+    expect(out).toMatch(
+      /h1: not recorded here: no snapshot was stored, so the host was never told go/,
+    );
+    out = '';
+    await openStore(dir).saveSnapshot(RUN, 'h1', {
+      runId: RUN,
+      host: 'h1',
+      takenAt: 1795239501,
+      keys: [],
+      files: [],
+    });
+    await program.parseAsync(['runs', 'show', RUN, '--state-dir', dir], { from: 'user' });
+    expect(out).toMatch(
+      /h1: not recorded here: the host sent its snapshot at 2026-.* its result is on the host — sysfleet runs collect/,
+    );
+  });
 });

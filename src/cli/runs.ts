@@ -5,7 +5,8 @@
  */
 import { readExitCode } from '../run/exit-codes.js';
 import { Command } from 'commander';
-import { collectResult, openStore, type RunRecord } from '../apply/index.js';
+import { collectResult, openStore, type HostRecord, type RunRecord } from '../apply/index.js';
+import { mustKeep, parseDuration, prunable } from '../apply/retention.js';
 import { runPool } from '../run/pool.js';
 import { loadFleet, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
@@ -15,8 +16,26 @@ export function outcomeCounts(run: RunRecord): string {
   const counts = new Map<string, number>();
   for (const o of Object.values(run.outcomes)) counts.set(o.state, (counts.get(o.state) ?? 0) + 1);
   const pending = run.hosts.length - Object.keys(run.outcomes).length;
-  if (pending > 0) counts.set('not recorded', pending);
-  return [...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no hosts';
+  if (pending > 0) counts.set('with their outcome only on the host', pending);
+  const text = [...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'no hosts';
+  return pending > 0 || counts.has('unknown')
+    ? `${text} (learn them: sysfleet runs collect ${run.id})`
+    : text;
+}
+
+/**
+ * What the control node knows of a host whose outcome it did not record (the run was killed, or
+ * the connection dropped after go), and how to learn the rest.
+ */
+export function unrecordedHost(run: RunRecord, rec: HostRecord | undefined): string {
+  const collect = `sysfleet runs collect ${run.id}`;
+  if (rec?.snapshot) {
+    const at = rec.snapshot.takenAt
+      ? ` at ${new Date(rec.snapshot.takenAt * 1000).toISOString()}`
+      : '';
+    return `not recorded here: the host sent its snapshot${at} and it was stored, so it may have been told go; its result is on the host — ${collect}`;
+  }
+  return `not recorded here: no snapshot was stored, so the host was never told go and nothing changed there — ${collect} confirms it`;
 }
 
 /**
@@ -91,12 +110,66 @@ export function registerRuns(program: Command): void {
           (k) => `${k.key} ${k.before ?? '?'} → ${k.after ?? '?'}${k.error ? ` (${k.error})` : ''}`,
         );
         lines.push(
-          `  ${h}: ${o ? `${o.state}${o.reason ? ` — ${o.reason}` : ''}` : 'not recorded'}`,
+          `  ${h}: ${o ? `${o.state}${o.reason ? ` — ${o.reason}` : ''}` : unrecordedHost(run, rec)}`,
         );
         for (const k of keys) lines.push(`      ${k}`);
       }
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+
+  runs
+    .command('prune')
+    .description(
+      'delete recorded runs beyond the newest N and/or older than D; never an apply that changed hosts and was not rolled back',
+    )
+    .option('--keep <n>', 'keep at least the newest N runs', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`--keep: a whole number, got "${v}"`);
+      return n;
+    })
+    .option(
+      '--older-than <duration>',
+      'only runs older than this, e.g. 30d, 12h, 2w',
+      (v: string) => {
+        const ms = parseDuration(v);
+        if (ms === undefined)
+          throw new Error(`--older-than: a duration like 30d, 12h, 2w, got "${v}"`);
+        return ms;
+      },
+    )
+    .option('--dry-run', 'list what would go, delete nothing', false)
+    .option('--state-dir <dir>', 'where runs are kept')
+    .action(
+      async (
+        own: { keep?: number; olderThan?: number; dryRun: boolean; stateDir?: string },
+        cmd: Command,
+      ) => {
+        const opts = withParent(own, cmd);
+        if (opts.keep === undefined && opts.olderThan === undefined) {
+          throw new Error('runs prune: give --keep N, --older-than D or both');
+        }
+        const store = openStore(opts.stateDir);
+        const list = await store.listRuns();
+        const gone = prunable(
+          list,
+          {
+            ...(opts.keep !== undefined ? { keep: opts.keep } : {}),
+            ...(opts.olderThan !== undefined ? { olderThanMs: opts.olderThan } : {}),
+          },
+          Date.now(),
+        );
+        for (const id of gone) {
+          if (!opts.dryRun) await store.removeRun(id);
+          process.stdout.write(`${opts.dryRun ? 'would delete' : 'deleted'} ${id}\n`);
+        }
+        const kept = list.filter((r) => !gone.includes(r.id) && mustKeep(r, list)).length;
+        process.stdout.write(
+          `${gone.length} run(s) ${opts.dryRun ? 'to delete' : 'deleted'}, ${list.length - gone.length} kept` +
+            (kept ? ` (${kept} hold the only snapshot of a change not rolled back)` : '') +
+            '\n',
+        );
+      },
+    );
 
   const collect = runs
     .command('collect')
@@ -131,19 +204,18 @@ export function registerRuns(program: Command): void {
                 become: h.connection.become,
                 timeoutMs: opts.commandTimeout * 1000,
               });
-              // No result but a snapshot: the host never heard `go` (it changes nothing then).
-              const result =
-                c.result ??
-                (c.snapshot
-                  ? {
-                      host: h.name,
-                      runId,
-                      state: 'failed' as const,
-                      reason: 'the host never received go: nothing was changed',
-                      keys: [],
-                      files: [],
-                    }
-                  : undefined);
+              // No result: the host never heard `go` (it changes nothing then); its snapshot
+              // stays until its next run, which removes snapshots of runs that never reached go.
+              const result = c.result ?? {
+                host: h.name,
+                runId,
+                state: 'failed' as const,
+                reason: c.snapshot
+                  ? 'the host never received go: nothing was changed'
+                  : 'the host has no result and no snapshot of this run: it never received go, so nothing was changed',
+                keys: [],
+                files: [],
+              };
               if (result) await store.saveResult(runId, h.name, result);
               process.stdout.write(
                 `${h.name}: ${result ? `${result.state}${c.result || !result.reason ? '' : ` — ${result.reason}`}` : c.state}\n`,

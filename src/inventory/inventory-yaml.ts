@@ -22,7 +22,7 @@ import {
 import { schemaErrors } from '../parse/schema-check.js';
 import { skipTemplated } from './vars-schema.js';
 import { didYouMean } from '../parse/suggest.js';
-import { nodeAt, posAt, type ParsedYaml } from '../parse/yaml-pos.js';
+import { nodeAt, posAt, toPlain, type ParsedYaml } from '../parse/yaml-pos.js';
 import { isMap, isPair, isScalar } from 'yaml';
 
 const GROUP_KEYS = ['hosts', 'vars', 'children'];
@@ -47,7 +47,9 @@ function numericKeys(y: ParsedYaml, path: string[]): Set<string> {
 export function parseYamlInventory(y: ParsedYaml, data: InventoryData): ModelError[] {
   const errors: ModelError[] = [...y.errors];
   if (errors.length > 0) return errors;
-  const root: unknown = y.doc.toJS({ maxAliasCount: 100 });
+  const plain = toPlain(y);
+  if ('error' in plain) return [plain.error];
+  const root: unknown = plain.value;
   const at = (path: (string | number)[], message: string, hint?: string, key = false): void => {
     const p = posAt(y, path, key);
     errors.push({ file: y.file, line: p.line, col: p.col, message, ...(hint ? { hint } : {}) });

@@ -7,7 +7,14 @@ import { execFile } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { throwIfAny, type ModelError } from '../parse/errors.js';
-import { bundledSchema, isExecutable, listDir, pathKind, readText } from '../parse/files.js';
+import {
+  bundledSchema,
+  InputFileError,
+  isExecutable,
+  listDir,
+  pathKind,
+  readText,
+} from '../parse/files.js';
 import { hostNameProblem, splitHostPort } from './host-range.js';
 import {
   addHost,
@@ -34,7 +41,7 @@ import { parseYamlInventory } from './inventory-yaml.js';
 import { schemaErrors } from '../parse/schema-check.js';
 import type { Inventory } from './types.js';
 import type { Vars } from './var-merge.js';
-import { parseYaml, posAt } from '../parse/yaml-pos.js';
+import { parseYaml, posAt, toPlain } from '../parse/yaml-pos.js';
 import { skipTemplated } from './vars-schema.js';
 
 const run = promisify(execFile);
@@ -132,6 +139,27 @@ async function readDirectory(
   }
 }
 
+/** readText, or undefined with the refusal (not a regular file, too large) as a model error. */
+async function readSource(
+  path: string,
+  shown: string,
+  errors: ModelError[],
+): Promise<string | undefined> {
+  try {
+    return await readText(path);
+  } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
+    errors.push({
+      file: shown,
+      line: 0,
+      col: 0,
+      message: e.message,
+      hint: 'give an inventory file, a directory or a script',
+    });
+    return undefined;
+  }
+}
+
 async function readFileSource(
   path: string,
   shown: string,
@@ -144,13 +172,15 @@ async function readFileSource(
     if (scriptErrors.length === 0) return;
     // As Ansible: an executable that is not an inventory script may still be a static INI file
     // (an exec bit from a checkout). Use it as INI only when it parses cleanly as INI.
-    const text = await readText(path);
+    const text = await readSource(path, shown, errors);
+    if (text === undefined) return;
     if (parseIniInventory(text, shown, newInventoryData()).length === 0) {
       errors.push(...parseIniInventory(text, shown, data));
     } else errors.push(...scriptErrors);
     return;
   }
-  const text = await readText(path);
+  const text = await readSource(path, shown, errors);
+  if (text === undefined) return;
   if (format === 'ini') {
     errors.push(...parseIniInventory(text, shown, data));
     return;
@@ -242,12 +272,19 @@ async function readVarsFile(
   errors: ModelError[],
   data: InventoryData,
 ): Promise<Vars> {
-  const y = parseYaml(await readText(path), path, '1.1');
+  const text = await readSource(path, path, errors);
+  if (text === undefined) return {};
+  const y = parseYaml(text, path, '1.1');
   if (y.errors.length > 0) {
     errors.push(...y.errors);
     return {};
   }
-  const v: unknown = y.doc.toJS({ maxAliasCount: 100 });
+  const plain = toPlain(y);
+  if ('error' in plain) {
+    errors.push(plain.error);
+    return {};
+  }
+  const v: unknown = plain.value;
   if (v === null || v === undefined) return {};
   if (typeof v !== 'object' || Array.isArray(v)) {
     errors.push({

@@ -4,7 +4,7 @@
  * `dist/parse` (built) sit two levels below the package root, so one relative URL serves both.
  */
 import { readFileSync } from 'node:fs';
-import { access, readdir, readFile, stat } from 'node:fs/promises';
+import { access, open, readdir, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 
 const schemaCache = new Map<string, unknown>();
@@ -21,8 +21,59 @@ export function bundledSchema(
   return s;
 }
 
-export async function readText(path: string): Promise<string> {
-  return readFile(path, 'utf8');
+/** The most sysfleet reads of one input file (inventory, playbook, ssh_config, known_hosts). */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/** An input file sysfleet refuses to read: not a regular file, or too large. */
+export class InputFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputFileError';
+  }
+}
+
+const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+
+/**
+ * A file's text, refusing what is not a regular file (a device such as /dev/zero, a FIFO, a
+ * socket: opened without blocking, checked before any read) and what is over `limit` bytes (also
+ * when it grows while being read): the control node never reads without end.
+ */
+export async function readText(path: string, limit = MAX_INPUT_BYTES): Promise<string> {
+  const h = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = await h.stat();
+    if (!st.isFile()) {
+      const kind = st.isCharacterDevice()
+        ? 'a character device'
+        : st.isBlockDevice()
+          ? 'a block device'
+          : st.isFIFO()
+            ? 'a FIFO'
+            : st.isSocket()
+              ? 'a socket'
+              : 'not a file';
+      throw new InputFileError(`${path} is ${kind}, not a regular file; refusing to read it`);
+    }
+    const tooBig = () =>
+      new InputFileError(
+        `${path} is larger than ${mib(limit)}, the most sysfleet reads of one file; refusing it`,
+      );
+    if (st.size > limit) throw tooBig();
+    const chunks: Buffer[] = [];
+    let got = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(Math.max(st.size - got + 1, 64 * 1024), 1024 * 1024));
+      const { bytesRead } = await h.read(chunk, 0, chunk.length, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+      if (got > limit) throw tooBig();
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    await h.close();
+  }
 }
 
 /** 'file' | 'dir' | 'missing' (other kinds count as files). */

@@ -13,6 +13,7 @@ import {
   type Document,
   type Node,
   type ParsedNode,
+  visit,
 } from 'yaml';
 import type { ModelError } from './errors.js';
 
@@ -108,4 +109,36 @@ export function pointerToPath(pointer: string): string[] {
     .slice(1)
     .split('/')
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** How many alias expansions a document may make (yaml's own guard against "billion laughs"). */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The document as plain data, or, for an alias bomb (aliases expanding past MAX_ALIAS_COUNT),
+ * a ModelError at the first alias — the library's own error names no position.
+ */
+export function toPlain(y: ParsedYaml): { value: unknown } | { error: ModelError } {
+  try {
+    return { value: y.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (e) {
+    if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
+    let first: Node | undefined;
+    visit(y.doc, {
+      Alias(_key, node) {
+        first = node;
+        return visit.BREAK;
+      },
+    });
+    const p = nodePos(y, first);
+    return {
+      error: {
+        file: y.file,
+        line: p.line,
+        col: p.col,
+        message: `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} expansions: an alias bomb?); refusing the document`,
+        hint: 'write the values out, or use fewer nested aliases',
+      },
+    };
+  }
 }

@@ -3,8 +3,11 @@
  * playbook too, imported on the fly (import/): "is the fleet running what this file says".
  */
 import { ModelErrors } from '../parse/errors.js';
-import { readText } from '../parse/files.js';
+import { InputFileError, readText } from '../parse/files.js';
 import { importPlaybook } from './import/load-import.js';
+
+/** A playbook is a page of targets: anything larger is not one. */
+const MAX_PLAYBOOK_BYTES = 4 * 1024 * 1024;
 import { parsePlaybook } from './playbook.js';
 import type { Playbook } from './types.js';
 
@@ -13,7 +16,7 @@ export async function loadPlaybook(path: string): Promise<Playbook> {
   if (/\.conf$/.test(path)) return (await importPlaybook([path], { shownAs: path })).playbook;
   let text: string;
   try {
-    text = await readText(path);
+    text = await readText(path, MAX_PLAYBOOK_BYTES);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ModelErrors([
@@ -24,7 +27,9 @@ export async function loadPlaybook(path: string): Promise<Playbook> {
         message:
           code === 'ENOENT'
             ? 'playbook not found'
-            : `cannot read playbook: ${(e as Error).message}`,
+            : e instanceof InputFileError
+              ? e.message
+              : `cannot read playbook: ${(e as Error).message}`,
       },
     ]);
   }

@@ -28,16 +28,44 @@ function describe(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
-/** A written value → normalised SysctlValue, or an issue. */
+/**
+ * Keys whose value is a vector of numbers (the kernel prints them tab-separated): only these
+ * take a YAML list as their value (`[20000, 60999]`); anywhere else a list is a mistake.
+ */
+export const VECTOR_SYSCTLS: ReadonlySet<string> = new Set([
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.tcp_mem',
+  'net.ipv4.tcp_rmem',
+  'net.ipv4.tcp_wmem',
+  'net.ipv4.udp_mem',
+  'net.sctp.sctp_mem',
+  'net.sctp.sctp_rmem',
+  'net.sctp.sctp_wmem',
+  'kernel.printk',
+  'kernel.sem',
+  'vm.lowmem_reserve_ratio',
+]);
+
+/** A written value → normalised SysctlValue, or an issue. `key` (when given) decides whether a
+ * list is allowed: only for VECTOR_SYSCTLS. */
 export function parseValue(
   raw: unknown,
   path: (string | number)[],
   issues: TargetIssue[],
+  key?: string,
 ): SysctlValue | undefined {
   let v: string | undefined;
   if (typeof raw === 'number' && Number.isInteger(raw)) v = String(raw);
   else if (typeof raw === 'string') v = normalizeValue(raw);
-  else if (
+  else if (Array.isArray(raw) && key !== undefined && !VECTOR_SYSCTLS.has(key)) {
+    issues.push({
+      path,
+      message: `takes one value, got a list`,
+      hint: `a list is accepted only for keys whose value is a vector (${[...VECTOR_SYSCTLS].slice(0, 3).join(', ')}, ...); write one value`,
+    });
+    return undefined;
+  } else if (
     Array.isArray(raw) &&
     raw.length > 0 &&
     raw.every((x) => (typeof x === 'number' && Number.isInteger(x)) || typeof x === 'string')
@@ -95,10 +123,10 @@ function bound(raw: unknown, path: (string | number)[], issues: TargetIssue[]): 
 }
 
 /** Parses one target; issues are pushed, undefined returned when it cannot be used. */
-export function parseTarget(raw: unknown, issues: TargetIssue[]): Target | undefined {
+export function parseTarget(raw: unknown, issues: TargetIssue[], key?: string): Target | undefined {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     const before = issues.length;
-    const value = parseValue(raw, [], issues);
+    const value = parseValue(raw, [], issues, key);
     if (value === undefined && issues.length > before && raw !== null && typeof raw !== 'object') {
       const last = issues[issues.length - 1]!;
       if (last.message.startsWith('expected'))
@@ -122,7 +150,7 @@ export function parseTarget(raw: unknown, issues: TargetIssue[]): Target | undef
     for (const k of keys.filter((k) => k !== 'absent_or' && TARGET_KEYS.includes(k))) {
       issues.push({ path: [k], key: true, message: `"${k}" cannot be combined with absent_or` });
     }
-    const value = parseValue(obj['absent_or'], ['absent_or'], issues);
+    const value = parseValue(obj['absent_or'], ['absent_or'], issues, key);
     return value === undefined || issues.length > start || unknown.length
       ? undefined
       : { kind: 'absent_or', value };
@@ -139,8 +167,8 @@ export function parseTarget(raw: unknown, issues: TargetIssue[]): Target | undef
       });
       return undefined;
     }
-    const values = list.map((v, i) => parseValue(v, ['one_of', i], issues));
-    const set = 'set' in obj ? parseValue(obj['set'], ['set'], issues) : values[0];
+    const values = list.map((v, i) => parseValue(v, ['one_of', i], issues, key));
+    const set = 'set' in obj ? parseValue(obj['set'], ['set'], issues, key) : values[0];
     if (issues.length > start || unknown.length || set === undefined) return undefined;
     if (!values.some((v) => valuesEqual(v!, set))) {
       issues.push({
@@ -160,7 +188,7 @@ export function parseTarget(raw: unknown, issues: TargetIssue[]): Target | undef
       issues.push({ path: [], message: `min ${min} is greater than max ${max}` });
       return undefined;
     }
-    const set = 'set' in obj ? parseValue(obj['set'], ['set'], issues) : String(min ?? max);
+    const set = 'set' in obj ? parseValue(obj['set'], ['set'], issues, key) : String(min ?? max);
     if (set === undefined) return undefined;
     const n = /^-?\d+$/.test(set) ? Number(set) : NaN;
     if (Number.isNaN(n) || (min !== undefined && n < min) || (max !== undefined && n > max)) {

@@ -22,7 +22,7 @@ import type {
   Target,
 } from './types.js';
 import type { SysctlKey } from '../sysctl/types.js';
-import { parseYaml, posAt, type ParsedYaml } from '../parse/yaml-pos.js';
+import { parseYaml, posAt, toPlain, type ParsedYaml } from '../parse/yaml-pos.js';
 
 type Path = (string | number)[];
 type Raw = Record<string, unknown>;
@@ -101,7 +101,7 @@ function parseTargets(
       );
     }
     const issues: TargetIssue[] = [];
-    const t = parseTarget(rawTarget, issues);
+    const t = parseTarget(rawTarget, issues, key);
     for (const i of issues)
       c.error([...kpath, ...i.path], `${key}: ${i.message}`, i.hint, i.key ?? false);
     if (t && issues.length === 0) out[key] = t;
@@ -135,7 +135,9 @@ export function parsePlaybook(text: string, file: string): Playbook {
   const y = parseYaml(text, file);
   if (y.errors.length > 0) throw new ModelErrors(y.errors);
   const c = new Collector(y);
-  const raw: unknown = y.doc.toJS({ maxAliasCount: 100 });
+  const plain = toPlain(y);
+  if ('error' in plain) throw new ModelErrors([plain.error]);
+  const raw: unknown = plain.value;
   if (!isMapping(raw)) {
     c.error([], 'a playbook must be a mapping with name, why, persist and targets');
     throw new ModelErrors(c.errors);

@@ -12,7 +12,7 @@ import {
   type BecomeMethod,
   type BecomePlan,
 } from './become.js';
-import { collect, stream, type RawProcess } from './process-io.js';
+import { collect, DEFAULT_MAX_OUTPUT_BYTES, stream, type RawProcess } from './process-io.js';
 import { withRemoteTimeout } from './remote-timeout.js';
 import type { SecretSource } from './secrets.js';
 import {
@@ -35,6 +35,8 @@ export interface BecomeSettings {
 
 export abstract class BaseConnection implements Connection {
   private becomePassword?: Promise<string | undefined>;
+  /** Cap on each command's stdout and stderr (createTransport's maxOutputBytes). */
+  maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
 
   protected constructor(
     readonly host: string,
@@ -56,6 +58,7 @@ export abstract class BaseConnection implements Connection {
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      maxOutputBytes: options.maxOutputBytes ?? this.maxOutputBytes,
     });
   }
 
@@ -68,6 +71,7 @@ export abstract class BaseConnection implements Connection {
       ...(plan.stdinPrefix ? { stdinPrefix: plan.stdinPrefix } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      maxOutputBytes: options.maxOutputBytes ?? this.maxOutputBytes,
     });
   }
 

@@ -10,7 +10,9 @@ import type { HostConnection } from '../connection/types.js';
 import { backoffMs, isTransient } from './errors.js';
 import { JumpPool, hopKey } from './jump-pool.js';
 import { DEFAULT_KNOWN_HOSTS, KnownHostsStore } from './known-hosts-store.js';
+import type { BaseConnection } from './base-connection.js';
 import { LocalConnection } from './local.js';
+import { DEFAULT_MAX_OUTPUT_BYTES } from './process-io.js';
 import { envSecrets, type SecretSource } from './secrets.js';
 import {
   abortReason,
@@ -54,6 +56,8 @@ export interface ConnectOptions {
   transport?: 'ssh2' | 'openssh';
   /** --ssh-config, handed to the system ssh as -F. */
   sshConfigFile?: string;
+  /** Cap on each command's stdout and stderr, counted as they arrive. Default 1 MiB. */
+  maxOutputBytes?: number;
 }
 
 export interface Transport {
@@ -151,7 +155,9 @@ export function createTransport(options: ConnectOptions = {}): Transport {
 
   // Every live connection, so that an aborted run or close() ends them all promptly.
   const live = new Set<Connection>();
-  const track = (inner: Connection, signal?: AbortSignal): Connection => {
+  const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const track = (inner: BaseConnection, signal?: AbortSignal): Connection => {
+    inner.maxOutputBytes = maxOutputBytes;
     const onAbort = () => void conn.close();
     const conn: Connection = {
       host: inner.host,
@@ -189,7 +195,10 @@ export function createTransport(options: ConnectOptions = {}): Transport {
   };
   options.signal?.addEventListener('abort', () => void closeAll(), { once: true });
 
-  async function connectOnce(target: HostConnection, signal?: AbortSignal): Promise<Connection> {
+  async function connectOnce(
+    target: HostConnection,
+    signal?: AbortSignal,
+  ): Promise<BaseConnection> {
     const become = {
       enabled: target.become,
       becomeUser: target.becomeUser,

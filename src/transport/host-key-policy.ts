@@ -55,7 +55,7 @@ export function decideHostKey(
         error: new TransportError(
           'host_key_changed',
           ctx.host,
-          `HOST KEY CHANGED for ${who}: it presented ${type} ${fp}, which does not match ${verdict.entry.file}:${verdict.entry.line}. ` +
+          `HOST KEY CHANGED for ${who}: it presented ${type} ${fp}, but ${verdict.entry.file}:${verdict.entry.line} records ${verdict.entry.keyType} ${fingerprintSha256(verdict.entry.key)}. ` +
             `This may be an attack, or the host was reinstalled. Nothing was run. If the change is expected, remove that line (ssh-keygen -R) and connect again.`,
         ),
       };

@@ -8,5 +8,5 @@ export { KnownHostsStore, DEFAULT_KNOWN_HOSTS } from './known-hosts-store.js';
 export { fingerprintSha256 } from './host-key.js';
 export { LocalConnection } from './local.js';
 export { JumpPool } from './jump-pool.js';
-export { MAX_OUTPUT_BYTES } from './process-io.js';
+export { DEFAULT_MAX_OUTPUT_BYTES, formatBytes } from './process-io.js';
 export * from './types.js';

@@ -5,12 +5,12 @@
  * appending at the same moment can still lose a line; OpenSSH has the same race.
  */
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { InputFileError, readText } from '../parse/files.js';
 import { dirname } from 'node:path';
 import { expandHome } from './auth.js';
 import {
   checkHostKey,
   formatKnownHostsLine,
-  knownHostsName,
   KnownHostsIndex,
   knownKeyTypes,
   parseKnownHosts,
@@ -43,9 +43,10 @@ export class KnownHostsStore {
     for (const file of paths) {
       let text: string;
       try {
-        text = await readFile(file, 'utf8');
+        text = await readText(file);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        if (e instanceof InputFileError) throw new Error(`known_hosts: ${e.message}`);
         throw e;
       }
       const parsed = parseKnownHosts(text, file);
@@ -65,7 +66,7 @@ export class KnownHostsStore {
 
   private candidates(address: string, port: number): KnownHostEntry[] {
     this.index ??= new KnownHostsIndex(this.entries);
-    return this.index.candidates(knownHostsName(address, port));
+    return this.index.lookup(address, port);
   }
 
   /** Record a new key in the first file; resolves once it is on disk. */

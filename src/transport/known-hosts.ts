@@ -155,31 +155,46 @@ export class KnownHostsIndex {
 
   /** Entries that may match `name` (knownHostsName form), in file order. */
   candidates(name: string): KnownHostEntry[] {
-    const lit = this.literal.get(name) ?? [];
-    const idx =
-      this.patterned.length === 0 ? lit : [...lit, ...this.patterned].sort((a, b) => a - b);
-    return idx.map((i) => this.entries[i]!);
+    return this.indices([name]).map((i) => this.entries[i]!);
+  }
+
+  /**
+   * Entries checkHostKey needs for `host` on `port`: those for `[host]:port` and, on another port
+   * than 22, for the bare `host` too (it can serve there), in file order.
+   */
+  lookup(host: string, port: number): KnownHostEntry[] {
+    const names = [knownHostsName(host, port)];
+    if (port !== 22) names.push(host.toLowerCase());
+    return this.indices(names).map((i) => this.entries[i]!);
+  }
+
+  private indices(names: string[]): number[] {
+    const lit = names.flatMap((n) => this.literal.get(n) ?? []);
+    if (this.patterned.length === 0 && names.length === 1) return lit;
+    return [...new Set([...lit, ...this.patterned])].sort((a, b) => a - b);
   }
 }
 
 export type HostKeyVerdict =
   | { status: 'known'; entry: KnownHostEntry }
   | { status: 'revoked'; entry: KnownHostEntry }
-  /** A key of the same family is recorded for this host, and it is a different key. */
+  /** Other keys are recorded for this host (of its type, or of other types or curves). */
   | { status: 'changed'; entry: KnownHostEntry }
   /** No usable entry; `otherTypes` lists key types recorded for the host (if any); `caOnly` when only @cert-authority lines matched. */
   | { status: 'unknown'; otherTypes: string[]; caOnly: boolean };
 
-/** Check a presented host key (SSH wire blob) against the parsed entries. */
-export function checkHostKey(
+/**
+ * The verdict of the entries for one name, or undefined when none speaks for it. A revoked
+ * matching key wins over everything; an exact plain entry is known; with `changedWhenOther`, any
+ * other plain entry for the name (another key, another type or curve) makes the key CHANGED.
+ */
+function verdictFor(
   entries: readonly KnownHostEntry[],
-  host: string,
-  port: number,
+  name: string,
   key: Buffer,
-): HostKeyVerdict {
-  const name = knownHostsName(host, port);
-  const presentedType = keyTypeOfBlob(key) ?? '';
-  // A revoked key is refused even when another line lists the same key as good.
+  presentedType: string,
+  changedWhenOther: boolean,
+): HostKeyVerdict | undefined {
   for (const e of entries) {
     if (e.marker === 'revoked' && e.key.equals(key) && hostFieldMatches(e.hosts, name)) {
       return { status: 'revoked', entry: e };
@@ -188,12 +203,43 @@ export function checkHostKey(
   const forHost = entries.filter((e) => e.marker === undefined && hostFieldMatches(e.hosts, name));
   const exact = forHost.find((e) => e.key.equals(key));
   if (exact) return { status: 'known', entry: exact };
-  const changed = forHost.find((e) => sameKeyFamily(e.keyType, presentedType));
-  if (changed) return { status: 'changed', entry: changed };
+  if (!changedWhenOther || forHost.length === 0) return undefined;
+  // name the recorded key of the same type when there is one, else the first recorded
+  const entry = forHost.find((e) => sameKeyFamily(e.keyType, presentedType)) ?? forHost[0]!;
+  return { status: 'changed', entry };
+}
+
+/**
+ * Check a presented host key (SSH wire blob) against the parsed entries, as OpenSSH 9 decides
+ * (each rule checked against a real `ssh -o StrictHostKeyChecking=yes|accept-new`):
+ * - under the name `[host]:port` (`host` for 22): a revoked key is refused, the recorded key is
+ *   known, and a key of any other type or curve than the recorded ones is CHANGED, not new;
+ * - on another port than 22, when nothing is recorded under `[host]:port`, a bare `host` entry
+ *   serves: its exact key is known, a revoked one refused; a mismatch there is merely unknown.
+ */
+export function checkHostKey(
+  entries: readonly KnownHostEntry[],
+  host: string,
+  port: number,
+  key: Buffer,
+): HostKeyVerdict {
+  const name = knownHostsName(host, port);
+  const presentedType = keyTypeOfBlob(key) ?? '';
+  const direct = verdictFor(entries, name, key, presentedType, true);
+  if (direct) return direct;
+  const bareName = host.toLowerCase();
+  const bare = port === 22 ? undefined : verdictFor(entries, bareName, key, presentedType, false);
+  if (bare) return bare;
+  const names = port === 22 ? [name] : [name, bareName];
+  const recorded = entries.filter(
+    (e) => e.marker === undefined && names.some((n) => hostFieldMatches(e.hosts, n)),
+  );
   const caOnly =
-    forHost.length === 0 &&
-    entries.some((e) => e.marker === 'cert-authority' && hostFieldMatches(e.hosts, name));
-  return { status: 'unknown', otherTypes: [...new Set(forHost.map((e) => e.keyType))], caOnly };
+    recorded.length === 0 &&
+    entries.some(
+      (e) => e.marker === 'cert-authority' && names.some((n) => hostFieldMatches(e.hosts, n)),
+    );
+  return { status: 'unknown', otherTypes: [...new Set(recorded.map((e) => e.keyType))], caOnly };
 }
 
 /** Key types recorded for a host (plain entries only), to steer host key negotiation. */

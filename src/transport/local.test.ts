@@ -8,7 +8,10 @@ describe('LocalConnection', () => {
 
   it('round-trips binary stdin through the command', async () => {
     const data = randomBytes(3 * 1024 * 1024);
-    const r = await conn.exec('od -An -v -tx1 | tr -d " \\n"', { stdin: data });
+    const r = await conn.exec('od -An -v -tx1 | tr -d " \\n"', {
+      stdin: data,
+      maxOutputBytes: 8 * 1024 * 1024, // 6 MiB of hex comes back
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(data.toString('hex'));
   });
@@ -31,9 +34,41 @@ describe('LocalConnection', () => {
     await expect(p).rejects.toThrow('stop now');
   });
 
-  it('refuses output beyond the cap instead of buffering without end', async () => {
+  it('refuses output beyond the cap (1 MiB by default) instead of buffering without end', async () => {
     const err = await conn.exec('yes', {}).catch((e: unknown) => e);
-    expect((err as TransportError).message).toContain('exceeded');
+    expect(err).toBeInstanceOf(TransportError);
+    expect((err as TransportError).message).toMatch(/output exceeded 1 MiB \(stdout/);
+    const err2 = await conn.exec('yes >&2', {}).catch((e: unknown) => e);
+    expect((err2 as TransportError).message).toMatch(/output exceeded 1 MiB \(stderr/);
+  }, 30_000);
+
+  it('the cap is the connection setting, or the call option', async () => {
+    const small = new LocalConnection({ host: 'localhost' });
+    small.maxOutputBytes = 100 * 1024;
+    await expect(small.exec('head -c 200000 /dev/zero')).rejects.toThrow(/output exceeded 100 KiB/);
+    const ok = await small.exec('head -c 90000 /dev/zero');
+    expect(ok.stdout.length).toBe(90000);
+    const big = await small.exec('head -c 200000 /dev/zero', { maxOutputBytes: 256 * 1024 });
+    expect(big.stdout.length).toBe(200000);
+  }, 30_000);
+
+  it('caps streamed output as it arrives: the reader never gets more than the cap', async () => {
+    for (const redirect of ['', '>&2']) {
+      const p = await conn.spawn(`yes ${redirect}`, { maxOutputBytes: 64 * 1024 });
+      let got = 0;
+      p.stdout.on('data', (c: Buffer) => (got += c.length));
+      p.stderr.on('data', (c: Buffer) => (got += c.length));
+      await expect(p.done).rejects.toThrow(/output exceeded 64 KiB/);
+      expect(got).toBeLessThanOrEqual(64 * 1024);
+    }
+  }, 30_000);
+
+  it('a streamed command that floods until its timeout ends by the timeout', async () => {
+    const t0 = Date.now();
+    const p = await conn.spawn('while :; do echo x; sleep 0.01; done', { timeoutMs: 300 });
+    p.stdout.resume();
+    await expect(p.done).rejects.toThrow(/did not finish within 300 ms/);
+    expect(Date.now() - t0).toBeLessThan(2000);
   }, 30_000);
 
   it('streams with spawn', async () => {

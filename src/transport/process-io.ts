@@ -16,6 +16,30 @@ export interface RawProcess {
   kill(): void;
 }
 
+import { Transform, type TransformCallback } from 'node:stream';
+
+/**
+ * Default cap on what one command may print, stdout and stderr each, counted as the bytes arrive
+ * (collected or streamed): beyond it the command is killed and fails with "output exceeded ...".
+ * A host cannot make the control node buffer more than this per command.
+ */
+export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
+
+/** "1 MiB", "512 KiB", "100 bytes": how a cap is named in messages. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+
+function overflowError(host: string, name: string, max: number): TransportError {
+  return new TransportError(
+    'protocol',
+    host,
+    `${host}: output exceeded ${formatBytes(max)} (${name}; the command was killed)`,
+  );
+}
+
 /**
  * SIGKILL a child started with `detached: true` and everything in its process group (what a
  * shell or ssh started: a ProxyCommand, a command's children); the child alone if that fails.
@@ -31,9 +55,6 @@ export function killGroup(child: {
     child.kill('SIGKILL');
   }
 }
-
-/** Cap on collected stdout and stderr each; beyond it the command is killed. */
-export const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 export interface RunIo {
   host: string;
@@ -84,7 +105,7 @@ function guard(proc: RawProcess, io: RunIo, fail: (e: Error) => void): () => voi
 
 /** Write the prefix and stdin, wait for exit, return collected output. */
 export function collect(proc: RawProcess, io: RunIo): Promise<ExecResult> {
-  const max = io.maxOutputBytes ?? MAX_OUTPUT_BYTES;
+  const max = io.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   return new Promise<ExecResult>((resolve, reject) => {
     if (io.signal?.aborted) {
       proc.kill();
@@ -102,16 +123,11 @@ export function collect(proc: RawProcess, io: RunIo): Promise<ExecResult> {
     const out = { stdout: [] as Buffer[], stderr: [] as Buffer[], sizes: { stdout: 0, stderr: 0 } };
     for (const name of ['stdout', 'stderr'] as const) {
       proc[name].on('data', (chunk: Buffer) => {
+        if (settled) return; // killed or timed out: what still arrives is dropped
         out.sizes[name] += chunk.length;
         if (out.sizes[name] > max) {
           proc.kill();
-          fail(
-            new TransportError(
-              'protocol',
-              io.host,
-              `${io.host}: ${name} of the command exceeded ${max} bytes (killed)`,
-            ),
-          );
+          fail(overflowError(io.host, name, max));
           return;
         }
         out[name].push(chunk);
@@ -138,18 +154,60 @@ export function collect(proc: RawProcess, io: RunIo): Promise<ExecResult> {
   });
 }
 
-/** Hand the streams to the caller; timeout and abort still kill it and reject `done`. */
+/**
+ * A pass-through that counts: past `max` bytes it calls `over` once and drops the rest, so the
+ * consumer never holds more than `max` of the command's output.
+ */
+function capped(source: Readable, max: number, over: () => void): Readable {
+  let seen = 0;
+  const t = new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+      if (seen > max) return done();
+      seen += chunk.length;
+      if (seen > max) {
+        over();
+        return done();
+      }
+      done(null, chunk);
+    },
+  });
+  source.on('error', (e) => t.destroy(e));
+  return source.pipe(t);
+}
+
+/** Resolves when a stream the caller reads has ended (at once when nobody reads it). */
+function drained(s: Readable): Promise<void> {
+  if (s.readableEnded || s.destroyed || s.readableFlowing !== true) return Promise.resolve();
+  return new Promise((res) => {
+    s.once('end', res);
+    s.once('close', res);
+  });
+}
+
+/**
+ * Hand the streams to the caller; timeout, abort and the output cap still kill it and reject
+ * `done`. The caller reads the capped streams: never more than maxOutputBytes each.
+ */
 export function stream(proc: RawProcess, io: Omit<RunIo, 'stdin'>): RemoteProcess {
   let rejectDone: (e: Error) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => {
     rejectDone = reject;
   });
   let settled = false;
-  const disarm = guard(proc, io, (e) => {
+  const fail = (e: Error) => {
     if (settled) return;
     settled = true;
+    disarm();
     rejectDone(e);
-  });
+  };
+  const disarm = guard(proc, io, fail);
+  const max = io.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const over = (name: string) => () => {
+    proc.kill();
+    fail(overflowError(io.host, name, max));
+  };
+  const stdout = capped(proc.stdout, max, over('stdout'));
+  const stderr = capped(proc.stderr, max, over('stderr'));
   if (io.signal?.aborted) {
     proc.kill();
     settled = true;
@@ -157,8 +215,10 @@ export function stream(proc: RawProcess, io: Omit<RunIo, 'stdin'>): RemoteProces
   }
   proc.stdin.on('error', () => undefined);
   if (io.stdinPrefix) proc.stdin.write(io.stdinPrefix);
+  // Settled once the process exited AND the caller has had every byte it is reading.
   const done = Promise.race([
-    proc.exit.then((r) => {
+    proc.exit.then(async (r) => {
+      await Promise.all([drained(stdout), drained(stderr)]);
       settled = true;
       disarm();
       return r;
@@ -168,8 +228,8 @@ export function stream(proc: RawProcess, io: Omit<RunIo, 'stdin'>): RemoteProces
   done.catch(() => undefined); // the caller may only await it later
   return {
     stdin: proc.stdin,
-    stdout: proc.stdout,
-    stderr: proc.stderr,
+    stdout,
+    stderr,
     done,
     kill: () => proc.kill(),
   };

@@ -18,6 +18,9 @@ export interface ExecOptions {
   /** Run through the become method (sudo) when the host is configured for it. */
   become?: boolean;
   signal?: AbortSignal;
+  /** Cap on stdout and stderr each (default: the connection's, 1 MiB); beyond it the command
+   * is killed and fails with "output exceeded ...". */
+  maxOutputBytes?: number;
 }
 
 /**

@@ -32,11 +32,17 @@ describe('Summary', () => {
     r.unmount();
   });
 
-  it('caps the failure list and says how many more', () => {
+  it('shows a reason 40 hosts share once, with the hosts', () => {
     const r = render(<Summary state={finished(() => 'failed', 40)} maxFailures={3} />);
     const frame = r.lastFrame() ?? '';
-    expect(frame.split('\n').filter((l) => l.startsWith('  failed'))).toHaveLength(3);
-    expect(frame).toContain('… and 37 more');
+    const lines = frame.split('\n').filter((l) => l.startsWith('  failed'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^ {2}failed {6}web-01, web-02, .*\(\+35 more\) \[40 hosts\]/);
+    // the shared reason follows in full (wrapped, not cut)
+    expect(frame.replace(/\s+/g, ' ')).toContain(
+      '[40 hosts] write net.ipv4.tcp_keepalive_time: EPERM',
+    );
+    expect(frame).not.toContain('… and');
     r.unmount();
   });
 

@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import { formatDuration, truncate } from './format.js';
 import type { UiState } from './state.js';
+import { groupFailures, groupLine } from './failure-groups.js';
 import { summarize } from './run-summary.js';
 import { BUCKET_COLORS } from './theme.js';
 
@@ -9,7 +10,9 @@ export function Summary({ state, maxFailures = 10 }: { state: UiState; maxFailur
   const s = summarize(state);
   const width = state.columns;
   const ok = s.exitCode === 0;
-  const shown = s.failures.slice(0, maxFailures);
+  const groups = groupFailures(s.failures);
+  const shown = groups.slice(0, maxFailures);
+  const hidden = groups.slice(maxFailures).reduce((n, g) => n + g.hosts.length, 0);
   return (
     <Box flexDirection="column" width={width}>
       <Text
@@ -34,16 +37,14 @@ export function Summary({ state, maxFailures = 10 }: { state: UiState; maxFailur
         <Text color="gray">{`  of ${s.totalHosts} hosts`}</Text>
       </Text>
       {shown.length > 0 ? <Text bold>failures:</Text> : null}
-      {shown.map((f) => (
-        <Box key={f.host} paddingLeft={2}>
-          <Text color={BUCKET_COLORS[f.outcome]} wrap="wrap">
-            {`${f.outcome.padEnd(11)} ${f.host}${f.error ? `  ${f.error}` : ''}`}
+      {shown.map((g) => (
+        <Box key={g.hosts[0]} paddingLeft={2}>
+          <Text color={BUCKET_COLORS[g.outcome]} wrap="wrap">
+            {groupLine(g).replace(/^ {2}/, '')}
           </Text>
         </Box>
       ))}
-      {s.failures.length > shown.length ? (
-        <Text color="gray">{`  … and ${s.failures.length - shown.length} more`}</Text>
-      ) : null}
+      {hidden > 0 ? <Text color="gray">{`  … and ${hidden} more`}</Text> : null}
       {s.stops.map((stop, i) => (
         <Text key={i} color="yellow" wrap="wrap">
           {stop}

@@ -11,6 +11,7 @@ import { getHost } from './host-table.js';
 import { describeChange } from './group.js';
 import { hostsDone } from './view.js';
 import { initialUiState, reduce, type UiState } from './state.js';
+import { groupFailures, groupLine } from './failure-groups.js';
 import { summarize } from './run-summary.js';
 
 const MAX_KEYS_PER_LINE = 4;
@@ -81,11 +82,11 @@ export function summaryText(state: UiState): string {
     ? `finished in ${formatDuration(s.elapsedMs)}, exit ${s.exitCode ?? '?'}`
     : `not finished after ${formatDuration(s.elapsedMs)}`;
   const lines = [`run ${s.runId ?? '?'} ${how}: ${counts}`];
-  for (const f of s.failures.slice(0, MAX_FAILURES_LISTED)) {
-    lines.push(`  ${f.outcome.padEnd(11)} ${f.host}${f.error ? `  ${f.error}` : ''}`);
-  }
-  if (s.failures.length > MAX_FAILURES_LISTED) {
-    lines.push(`  … and ${s.failures.length - MAX_FAILURES_LISTED} more failed hosts`);
+  const groups = groupFailures(s.failures);
+  for (const g of groups.slice(0, MAX_FAILURES_LISTED)) lines.push(groupLine(g));
+  if (groups.length > MAX_FAILURES_LISTED) {
+    const more = groups.slice(MAX_FAILURES_LISTED).reduce((n, g) => n + g.hosts.length, 0);
+    lines.push(`  … and ${more} more failed hosts (other reasons)`);
   }
   for (const stop of s.stops) lines.push(`  ${stop}`);
   for (const step of s.nextSteps) lines.push(`next: ${step}`);

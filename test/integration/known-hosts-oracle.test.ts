@@ -1,216 +1,245 @@
 /**
- * known_hosts verdicts: sysfleet (ssh2 transport, strict) against what a real
- * `ssh -o StrictHostKeyChecking=yes` decides, both connecting to the same real lab sshd with the
- * same known_hosts file. OpenSSH is the oracle. h01 has an ed25519 host key only; h02 also an
- * ECDSA one (for key-type cases). Verdicts: ok, unknown, changed, revoked.
+ * known_hosts decisions against the oracle: for each known_hosts file below, a real
+ * `ssh -o StrictHostKeyChecking=yes` (and accept-new) to a real lab sshd decides known, unknown,
+ * CHANGED or revoked, and sysfleet's transport (strict and accept-new) must decide the same.
+ * Cases: a key of another type or curve than the recorded one (no downgrade), a bare `host` entry
+ * serving a non-22 port, `@revoked` beating a plain line. The host's key is swapped for an ECDSA
+ * P-256 key for the curve cases (sshd reads its key at each connection) and put back afterwards.
  */
-import { execFileSync } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostConnection } from '../../src/connection/types.js';
+import { createTransport, TransportError } from '../../src/transport/index.js';
+import type { HostKeyPolicy } from '../../src/transport/types.js';
+import { labName } from './support/fleet-state.js';
 import { labAvailable, labUp, type Lab } from './support/lab.js';
-import { run } from '../../src/lab/proc.js';
-import { classifySshFailure, sshSaid } from '../../src/transport/openssh/classify.js';
-import { createTransport, noSecrets, TransportError } from '../../src/transport/index.js';
 
-type Verdict = 'ok' | 'unknown' | 'changed' | 'revoked';
+type Verdict = 'known' | 'unknown' | 'changed' | 'revoked';
 
 let lab: Lab;
 let work: string;
-/** Public key lines ("type base64") of the lab hosts and of keys no host has. */
-const keys: Record<string, string> = {};
-
-function pub(path: string): string {
-  return readFileSync(path, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
-}
-
-function foreign(type: 'ed25519' | 'ecdsa'): string {
-  const f = join(work, `foreign_${type}`);
-  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-f', f]);
-  return pub(`${f}.pub`);
-}
+let real: string; // the host's own key: "type base64"
+const fixtureKey = (name: string) =>
+  readFileSync(`test/fixtures/known_hosts/keys/${name}.pub`, 'utf8')
+    .split(' ')
+    .slice(0, 2)
+    .join(' ');
+const OTHER_ED = fixtureKey('ed25519_b');
+const OTHER_ECDSA = fixtureKey('ecdsa_a');
+const OTHER_RSA = fixtureKey('rsa_a');
 
 beforeAll(async () => {
   if (!labAvailable) return;
   work = mkdtempSync(join(tmpdir(), 'sf-khoracle-'));
-  lab = await labUp({ hosts: 2, sudoPasswordHosts: 0 });
-  // h02 gets a second host key (sshd -i reads its config per connection)
-  await lab.exec('h02', [
-    'sh',
-    '-c',
-    'ssh-keygen -q -t ecdsa -N "" -f /etc/ssh/ssh_host_ecdsa_key && echo "HostKey /etc/ssh/ssh_host_ecdsa_key" >> /etc/ssh/sshd_config',
-  ]);
-  keys['h01'] = pub(join(lab.host('h01').backing.etcSsh, 'ssh_host_ed25519_key.pub'));
-  keys['h02'] = pub(join(lab.host('h02').backing.etcSsh, 'ssh_host_ed25519_key.pub'));
-  keys['h02ecdsa'] = pub(join(lab.host('h02').backing.etcSsh, 'ssh_host_ecdsa_key.pub'));
-  keys['other'] = foreign('ed25519');
-  keys['otherEcdsa'] = foreign('ecdsa');
-});
+  lab = await labUp({ name: labName('khoracle'), hosts: 1 });
+  const pub = readFileSync(
+    join(lab.host('h01').backing.etcSsh, 'ssh_host_ed25519_key.pub'),
+    'utf8',
+  );
+  real = pub.split(' ').slice(0, 2).join(' ');
+}, 60_000);
 
 afterAll(async () => {
   await lab?.down();
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 60_000);
 
-/** `|1|salt|hmac`: a HashKnownHosts name, as ssh-keygen -H writes it. */
-function hashed(name: string): string {
-  const salt = randomBytes(20);
-  return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
-}
-
-/** known_hosts text for a host: `N` = its `[127.0.0.1]:port` name, `K(x)` = keys[x]. */
-type Case = [
-  name: string,
-  host: 'h01' | 'h02',
-  text: (n: string, k: (x: string) => string) => string,
-];
-
-const CASES: Case[] = [
-  ['exact entry', 'h01', (n, k) => `${n} ${k('h01')}`],
-  ['no entry', 'h01', () => ''],
-  ['another key of the same type', 'h01', (n, k) => `${n} ${k('other')}`],
-  ['entry for another port only', 'h01', (_, k) => `[127.0.0.1]:1 ${k('h01')}`],
-  ['address without the port (port is not 22)', 'h01', (_, k) => `127.0.0.1 ${k('h01')}`],
-  ['wildcard port', 'h01', (_, k) => `[127.0.0.1]:* ${k('h01')}`],
-  ['bare *', 'h01', (_, k) => `* ${k('h01')}`],
-  ['question-mark pattern', 'h01', (n, k) => `${n.replace(/\d\]/, '?]')} ${k('h01')}`],
-  ['hashed entry', 'h01', (n, k) => `${hashed(n)} ${k('h01')}`],
-  ['hashed entry, another key', 'h01', (n, k) => `${hashed(n)} ${k('other')}`],
-  ['comma list', 'h01', (n, k) => `web1,${n} ${k('h01')}`],
-  ['negated pattern vetoes the line', 'h01', (n, k) => `!${n},[127.0.0.1]:* ${k('h01')}`],
-  ['wrong key line, then the right one', 'h01', (n, k) => `${n} ${k('other')}\n${n} ${k('h01')}`],
-  [
-    '@revoked the host key (and listed as good)',
-    'h01',
-    (n, k) => `@revoked * ${k('h01')}\n${n} ${k('h01')}`,
-  ],
-  ['@revoked another key', 'h01', (n, k) => `@revoked * ${k('other')}\n${n} ${k('h01')}`],
-  [
-    '@cert-authority only (host has no certificate)',
-    'h01',
-    (_, k) => `@cert-authority * ${k('other')}`,
-  ],
-  ['a comment and a blank line', 'h01', (n, k) => `# fleet\n\n${n} ${k('h01')}`],
-  ['host with two keys: only its ECDSA key known', 'h02', (n, k) => `${n} ${k('h02ecdsa')}`],
-  ['host with two keys: a wrong ECDSA key only', 'h02', (n, k) => `${n} ${k('otherEcdsa')}`],
-  [
-    'host with two keys: wrong ed25519, right ECDSA',
-    'h02',
-    (n, k) => `${n} ${k('other')}\n${n} ${k('h02ecdsa')}`,
-  ],
-  [
-    'host with two keys: right ed25519, wrong ECDSA',
-    'h02',
-    (n, k) => `${n} ${k('h02')}\n${n} ${k('otherEcdsa')}`,
-  ],
-  ['only a foreign ECDSA key for an ed25519-only host', 'h01', (n, k) => `${n} ${k('otherEcdsa')}`],
-];
-
-/** Cases where sysfleet and OpenSSH disagree today, with the issue that owns the fix. */
-const KNOWN_DIFFERENCES: Record<string, string> = {
-  // OpenSSH: "Host key for [127.0.0.1]:PORT has changed" (a key of another type is known);
-  // sysfleet: unknown, which accept-new would then record: the key-type downgrade.
-  'only a foreign ECDSA key for an ed25519-only host': 'issue 13, key-type downgrade',
-  // OpenSSH 9.2 accepts a bare `127.0.0.1` line for a host on a port other than 22; sysfleet
-  // looks up only `[127.0.0.1]:PORT`. Not filed yet.
-  'address without the port (port is not 22)': 'not filed: bare-address entries',
-};
+const port = () => lab.host('h01').port;
+const at = () => `[127.0.0.1]:${port()}`;
 
 let n = 0;
-function khFile(text: string): string {
-  const f = join(work, `kh${n++}`);
-  writeFileSync(f, text ? `${text}\n` : '');
+function knownHosts(lines: string[]): string {
+  const f = join(work, `kh${++n}`);
+  writeFileSync(f, lines.map((l) => `${l}\n`).join(''));
   return f;
 }
 
-async function opensshVerdict(
-  host: string,
-  file: string,
-): Promise<{ verdict: Verdict; said: string }> {
-  const r = await run(
+/** What OpenSSH decides for FILE (a copy: accept-new may append to it). */
+function sshDecides(file: string, mode: 'yes' | 'accept-new'): Verdict {
+  const copy = `${file}.ssh-${mode}`;
+  copyFileSync(file, copy);
+  const r = spawnSync(
     'ssh',
     [
-      '-F',
-      '/dev/null',
       '-o',
       'BatchMode=yes',
       '-o',
-      'StrictHostKeyChecking=yes',
+      `StrictHostKeyChecking=${mode}`,
       '-o',
-      `UserKnownHostsFile=${file}`,
+      `UserKnownHostsFile=${copy}`,
       '-o',
       'GlobalKnownHostsFile=/dev/null',
       '-o',
-      'IdentitiesOnly=yes',
-      '-o',
-      'ConnectTimeout=5',
+      'ConnectTimeout=10',
       '-i',
       lab.keyPath,
       '-p',
-      String(lab.host(host).port),
+      String(port()),
       'root@127.0.0.1',
       'true',
     ],
-    { timeoutMs: 20_000 },
+    { encoding: 'utf8', timeout: 20_000 },
   );
-  const said = sshSaid(r.stderr);
-  if (r.code === 0) return { verdict: 'ok', said };
-  const kind = classifySshFailure(host, '', r.code, r.stderr).kind;
-  if (kind === 'host_key_unknown') return { verdict: 'unknown', said };
-  if (kind === 'host_key_changed') return { verdict: 'changed', said };
-  if (kind === 'host_key_revoked') return { verdict: 'revoked', said };
-  throw new Error(`ssh failed otherwise (${kind}): ${r.stderr}`);
+  const err = r.stderr;
+  if (/REVOKED HOST KEY/.test(err)) return 'revoked';
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED/.test(err)) return 'changed';
+  if (/host key is known for .* and you have requested strict checking/.test(err)) return 'unknown';
+  if (r.status === 0)
+    return mode === 'accept-new' && /Permanently added/.test(err) ? 'unknown' : 'known';
+  throw new Error(`ssh said something unexpected (${r.status}): ${err}`);
 }
 
-async function sysfleetVerdict(host: string, file: string): Promise<Verdict> {
+/** What sysfleet's transport decides for FILE under POLICY. */
+async function sysfleetDecides(file: string, policy: HostKeyPolicy): Promise<Verdict> {
+  const copy = `${file}.sf-${policy}`;
+  copyFileSync(file, copy);
+  const target: HostConnection = {
+    name: 'h01',
+    connection: 'ssh',
+    address: '127.0.0.1',
+    port: port(),
+    user: 'root',
+    identityFiles: [lab.keyPath],
+    jump: [],
+    become: false,
+    becomeUser: 'root',
+    knownHostsFiles: [copy],
+  };
   const t = createTransport({
-    knownHostsFiles: [file],
+    hostKeyPolicy: policy,
+    knownHostsFiles: [copy],
     agentSocket: '',
-    secrets: noSecrets,
     retries: 0,
-    connectTimeoutMs: 5000,
   });
   try {
-    const conn = await t.connect({
-      name: host,
-      connection: 'ssh',
-      address: '127.0.0.1',
-      port: lab.host(host).port,
-      user: 'root',
-      identityFiles: [lab.keyPath],
-      jump: [],
-      become: false,
-      becomeUser: 'root',
-    });
+    const conn = await t.connect(target);
     await conn.close();
-    return 'ok';
+    return readFileSync(copy, 'utf8') === readFileSync(file, 'utf8') ? 'known' : 'unknown';
   } catch (e) {
     if (!(e instanceof TransportError)) throw e;
-    if (e.kind === 'host_key_unknown') return 'unknown';
-    if (e.kind === 'host_key_changed') return 'changed';
     if (e.kind === 'host_key_revoked') return 'revoked';
+    if (e.kind === 'host_key_changed') return 'changed';
+    if (e.kind === 'host_key_unknown') return 'unknown';
     throw e;
   } finally {
     await t.close();
   }
 }
 
-describe.skipIf(!labAvailable)(
-  'known_hosts verdicts: sysfleet (ssh2) vs a real ssh -o StrictHostKeyChecking=yes',
-  () => {
-    for (const [name, host, text] of CASES) {
-      const known = KNOWN_DIFFERENCES[name];
-      const test = known ? it.fails : it;
-      test(`${name}${known ? ` (differs today: ${known})` : ''}`, async () => {
-        const file = khFile(text(`[127.0.0.1]:${lab.host(host).port}`, (x) => keys[x]!));
-        const oracle = await opensshVerdict(host, file);
-        expect(
-          await sysfleetVerdict(host, file),
-          `OpenSSH: ${oracle.verdict} (${oracle.said})`,
-        ).toBe(oracle.verdict);
-      });
-    }
-  },
-);
+const cases: [string, () => string[], Verdict][] = [
+  ['the recorded key', () => [`${at()} ${real}`], 'known'],
+  ['only an ECDSA key recorded (type downgrade)', () => [`${at()} ${OTHER_ECDSA}`], 'changed'],
+  ['only an RSA key recorded', () => [`${at()} ${OTHER_RSA}`], 'changed'],
+  ['another ed25519 key recorded', () => [`${at()} ${OTHER_ED}`], 'changed'],
+  ['a bare host entry with the key, no [host]:port entry', () => [`127.0.0.1 ${real}`], 'known'],
+  ['a bare host entry with another key', () => [`127.0.0.1 ${OTHER_ED}`], 'unknown'],
+  ['a bare host entry of another type', () => [`127.0.0.1 ${OTHER_ECDSA}`], 'unknown'],
+  [
+    'bare entry right, [host]:port entry wrong',
+    () => [`127.0.0.1 ${real}`, `${at()} ${OTHER_ED}`],
+    'changed',
+  ],
+  ['@revoked * beside a plain line', () => [`${at()} ${real}`, `@revoked * ${real}`], 'revoked'],
+  [
+    '@revoked [host]:port beside a bare plain line',
+    () => [`127.0.0.1 ${real}`, `@revoked ${at()} ${real}`],
+    'revoked',
+  ],
+  [
+    '@revoked bare beside a bare plain line',
+    () => [`@revoked 127.0.0.1 ${real}`, `127.0.0.1 ${real}`],
+    'revoked',
+  ],
+  [
+    '@revoked bare, [host]:port plain',
+    () => [`@revoked 127.0.0.1 ${real}`, `${at()} ${real}`],
+    'known',
+  ],
+];
+
+describe.skipIf(!labAvailable)('known_hosts decisions match OpenSSH', () => {
+  it.each(cases)('%s', async (_what, lines, expected) => {
+    const file = knownHosts(lines());
+    const oracle = sshDecides(file, 'yes');
+    expect(oracle, 'the oracle itself').toBe(expected);
+    expect(await sysfleetDecides(file, 'strict')).toBe(oracle);
+    // accept-new: only an unknown key is accepted (and recorded); changed and revoked stay refused
+    const oracleNew = sshDecides(file, 'accept-new');
+    expect(await sysfleetDecides(file, 'accept-new')).toBe(oracleNew);
+  });
+
+  it('names both fingerprints and the file:line of a changed key', async () => {
+    const file = knownHosts([`# comment`, `${at()} ${OTHER_ECDSA}`]);
+    const t = createTransport({ knownHostsFiles: [file], agentSocket: '', retries: 0 });
+    const err = await t
+      .connect({
+        name: 'h01',
+        connection: 'ssh',
+        address: '127.0.0.1',
+        port: port(),
+        user: 'root',
+        identityFiles: [lab.keyPath],
+        jump: [],
+        become: false,
+        becomeUser: 'root',
+        knownHostsFiles: [file],
+      })
+      .catch((e: unknown) => e);
+    await t.close();
+    expect((err as TransportError).kind).toBe('host_key_changed');
+    const fpReal = spawnSync('ssh-keygen', ['-lf', '-'], {
+      input: `x ${real}\n`,
+      encoding: 'utf8',
+    }).stdout.split(' ')[1];
+    const fpRecorded = spawnSync('ssh-keygen', ['-lf', '-'], {
+      input: `x ${OTHER_ECDSA}\n`,
+      encoding: 'utf8',
+    }).stdout.split(' ')[1];
+    expect((err as TransportError).message).toContain(`ssh-ed25519 ${fpReal}`);
+    expect((err as TransportError).message).toContain(
+      `${file}:2 records ecdsa-sha2-nistp256 ${fpRecorded}`,
+    );
+  });
+
+  describe('another curve (the host presents ECDSA P-256)', () => {
+    const keyFile = () => join(lab.host('h01').backing.etcSsh, 'ssh_host_ed25519_key');
+    let saved: Buffer;
+    let p256: string;
+    beforeAll(() => {
+      if (!labAvailable) return;
+      saved = readFileSync(keyFile());
+      const tmp = join(work, 'p256');
+      for (const [t, b, f] of [
+        ['ecdsa', '256', tmp],
+        ['ecdsa', '384', `${tmp}-384`],
+      ] as const) {
+        const r = spawnSync('ssh-keygen', ['-q', '-t', t, '-b', b, '-N', '', '-f', f]);
+        if (r.status !== 0) throw new Error(`ssh-keygen: ${r.stderr.toString()}`);
+      }
+      p256 = readFileSync(`${tmp}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+      copyFileSync(tmp, keyFile());
+    });
+    afterAll(() => {
+      if (saved) writeFileSync(keyFile(), saved, { mode: 0o600 });
+    });
+
+    it('a P-384 key recorded: CHANGED, as ssh says', async () => {
+      const p384 = readFileSync(join(work, 'p256-384.pub'), 'utf8')
+        .split(' ')
+        .slice(0, 2)
+        .join(' ');
+      const file = knownHosts([`${at()} ${p384}`]);
+      expect(sshDecides(file, 'yes')).toBe('changed');
+      expect(await sysfleetDecides(file, 'strict')).toBe('changed');
+      expect(sshDecides(file, 'accept-new')).toBe('changed');
+      expect(await sysfleetDecides(file, 'accept-new')).toBe('changed');
+      // and the P-256 key itself is known to both
+      const ok = knownHosts([`${at()} ${p256}`]);
+      expect(sshDecides(ok, 'yes')).toBe('known');
+      expect(await sysfleetDecides(ok, 'strict')).toBe('known');
+    });
+  });
+});

@@ -94,7 +94,16 @@ describe.skipIf(!labAvailable)('exec', () => {
     const conn = await t.connect(direct('h01'));
     try {
       const data = randomBytes(8 * 1024 * 1024);
-      const r = await conn.exec('base64 -w0', { stdin: data, timeoutMs: 60_000 });
+      // ~11 MiB come back: past the 1 MiB default cap the command is killed...
+      await expect(conn.exec('base64 -w0', { stdin: data, timeoutMs: 60_000 })).rejects.toThrow(
+        /h01: output exceeded 1 MiB \(stdout; the command was killed\)/,
+      );
+      // ...and with a cap set for the call it round-trips
+      const r = await conn.exec('base64 -w0', {
+        stdin: data,
+        timeoutMs: 60_000,
+        maxOutputBytes: 16 * 1024 * 1024,
+      });
       expect(r.code).toBe(0);
       expect(r.stdout.length).toBe(Math.ceil(data.length / 3) * 4);
       expect(r.stdout === data.toString('base64')).toBe(true);

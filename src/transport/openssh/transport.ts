@@ -6,7 +6,7 @@ import type { HostConnection, OpenSshTarget } from '../../connection/types.js';
 import type { BecomeSettings } from '../base-connection.js';
 import type { SecretSource } from '../secrets.js';
 import type { TransportEvent } from '../ssh-client.js';
-import { TransportError, type Connection } from '../types.js';
+import { TransportError } from '../types.js';
 import type { SshSettings } from './argv.js';
 import { ControlDir } from './control-dir.js';
 import { OpenSshConnection } from './connection.js';
@@ -45,7 +45,7 @@ export class OpenSshOpener {
     target: HostConnection,
     become: BecomeSettings,
     signal?: AbortSignal,
-  ): Promise<Connection> {
+  ): Promise<OpenSshConnection> {
     if (target.jump.length > 0 && !target.openssh) {
       throw new TransportError(
         'protocol',
