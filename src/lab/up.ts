@@ -68,7 +68,7 @@ async function keygen(path: string, comment: string): Promise<string> {
  * crypt(3) SHA-512 hash of `password` with perl (perl-base is Essential on Debian and Ubuntu, so
  * always there; openssl may not be). The password travels on stdin, the random salt in argv.
  */
-async function sha512Crypt(password: string): Promise<string> {
+export async function sha512Crypt(password: string): Promise<string> {
   const salt = randomBytes(12)
     .toString('base64')
     .replace(/[^a-zA-Z0-9]/g, '.');
