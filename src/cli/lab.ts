@@ -11,6 +11,8 @@ import {
   type Lab,
 } from '../lab/index.js';
 import { join } from 'node:path';
+import { readVmState, openVmLab } from '../lab/vm/index.js';
+import { describeVmLab, vmReboot, vmUp } from './lab-vm.js';
 
 const DEFAULT_NAME = 'default';
 
@@ -52,12 +54,28 @@ export function registerLab(program: Command): void {
   lab
     .command('up')
     .description('create a lab: N hosts, inventories, known_hosts and a key under ' + LAB_ROOT)
-    .requiredOption('--hosts <n>', 'number of hosts (1-1000)')
+    .option('--hosts <n>', 'number of hosts (1-1000; with --vm 1-8)')
     .option('--name <name>', 'lab name ([a-z0-9], up to 16)', DEFAULT_NAME)
+    .option('--vm <distros>', 'QEMU guests instead: bullseye,bookworm,trixie,busybox (or all)')
+    .option('--numa <k>', 'with --vm: NUMA nodes per guest')
+    .option('--memory <mib>', 'with --vm: MiB per guest (default 512 per NUMA node)')
     .option('--bastion', 'add a bastion host; the others are reachable only through it')
     .option('--sudo-password-hosts <n>', 'how many hosts get password sudo (default: half)')
     .action(
-      async (o: { hosts: string; name: string; bastion?: boolean; sudoPasswordHosts?: string }) => {
+      async (o: {
+        hosts?: string;
+        name: string;
+        bastion?: boolean;
+        sudoPasswordHosts?: string;
+        vm?: string;
+        numa?: string;
+        memory?: string;
+      }) => {
+        if (o.vm !== undefined) return vmUp({ ...o, vm: o.vm });
+        if (o.numa !== undefined || o.memory !== undefined) {
+          throw new Error('--numa and --memory need --vm (namespace hosts share this kernel)');
+        }
+        if (o.hosts === undefined) throw new Error('lab up needs --hosts N (or --vm DISTROS)');
         const started = Date.now();
         const l = await labUp({
           name: o.name,
@@ -100,6 +118,10 @@ export function registerLab(program: Command): void {
       const names = o.name ? [o.name] : await allLabNames();
       if (names.length === 0) print('no labs');
       for (const name of names) {
+        if (readVmState(join(LAB_ROOT, name))) {
+          for (const line of describeVmLab(openVmLab(name))) print(line);
+          continue;
+        }
         if (!readState(join(LAB_ROOT, name))) {
           print(`lab ${name}: incomplete or crashed (sysfleet lab down --name ${name})`);
           continue;
@@ -131,6 +153,12 @@ export function registerLab(program: Command): void {
         }
       }
     });
+
+  lab
+    .command('reboot <host>')
+    .description('reboot a VM lab guest through its init and wait until sshd answers again')
+    .option('--name <name>', 'lab name', DEFAULT_NAME)
+    .action((host: string, o: { name: string }) => vmReboot(host, o.name));
 
   const fault = lab.command('fault').description('inject a fault into a lab host (or undo it)');
   const knob = (
