@@ -32,7 +32,9 @@ export default defineConfig({
       {
         test: {
           name: 'vm',
-          include: vmFull ? ['test/vm/**/*.test.ts'] : ['test/vm/cycle.test.ts'],
+          include: vmFull
+            ? ['test/vm/**/*.test.ts']
+            : ['test/vm/cycle.test.ts', 'test/vm/lifecycle.test.ts'],
           environment: 'node',
           globalSetup: ['test/vm/global-setup.ts'],
           fileParallelism: false,

@@ -9,7 +9,7 @@ import type { TestProject } from 'vitest/node';
 import { labDirs, labDown, labOwner, LAB_ROOT } from '../../src/lab/index.js';
 import { ensureImage, type Distro } from '../../src/lab/vm/index.js';
 import { join } from 'node:path';
-import { vmDistros, vmFull } from './matrix.js';
+import { vmDistros } from './matrix.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -48,7 +48,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const owner = `vitest-${process.pid}-vm-${Date.now().toString(36)}`;
   const need = new Set<Distro>(vmDistros());
-  if (vmFull()) need.add('busybox');
+  need.add('busybox'); // lifecycle.test.ts, every run
   for (const d of need) {
     const started = Date.now();
     await ensureImage(d, (l) => process.stderr.write(`vm setup: ${l}\n`));
