@@ -1,4 +1,5 @@
 /** The `--vm` side of `sysfleet lab`: up, status and reboot of a QEMU guest lab (src/lab/vm). */
+import { labFileLines } from './lab-files.js';
 import { openVmLab, parseDistros, vmLabUp, type VmLab } from '../lab/vm/index.js';
 
 function print(line: string): void {
@@ -16,12 +17,7 @@ function int(value: string | undefined, what: string): number | undefined {
 export function describeVmLab(lab: VmLab): string[] {
   const lines = [
     `lab ${lab.name}: ${lab.hosts.length} QEMU guests (${lab.state.accel})`,
-    `  inventory (root):        ${lab.inventoryPath}`,
-    `  inventory (${lab.users.nonRoot} + sudo): ${lab.becomeInventoryPath}`,
-    `  known_hosts:             ${lab.knownHostsPath}`,
-    `  key:                     ${lab.keyPath}`,
-    `  ssh_config:              ${lab.sshConfigPath}   (ssh -F <it> -p PORT 127.0.0.1)`,
-    `  sudo password env:       ${lab.state.sudoPasswordEnv} (value in ${lab.state.sudoPasswordPath})`,
+    ...labFileLines(lab),
   ];
   for (const s of lab.status()) {
     const h = lab.host(s.name);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { labFileLines } from './lab-files.js';
 import {
   allLabNames,
   labDown,
@@ -30,12 +31,7 @@ function int(value: string, what: string): number {
 function describe(lab: Lab, secrets: boolean): string[] {
   const lines = [
     `lab ${lab.name}: ${lab.hosts.length} hosts${lab.bastion ? ` behind bastion :${lab.bastion.port}` : ''}`,
-    `  inventory (root):        ${lab.inventoryPath}`,
-    `  inventory (${lab.users.nonRoot} + sudo): ${lab.becomeInventoryPath}`,
-    `  known_hosts:             ${lab.knownHostsPath}`,
-    `  key:                     ${lab.keyPath}`,
-    `  ssh_config:              ${lab.sshConfigPath}   (ssh -F <it> -p PORT 127.0.0.1)`,
-    `  sudo password env:       ${lab.state.sudoPasswordEnv} (value in ${lab.state.sudoPasswordPath})`,
+    ...labFileLines(lab),
   ];
   if (secrets) lines.push(`  sudo password:           ${lab.sudoPassword()}`);
   for (const h of lab.bastion ? [lab.bastion, ...lab.hosts] : lab.hosts) {

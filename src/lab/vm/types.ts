@@ -2,6 +2,7 @@
  * The VM lab's data: what `lab up --vm` made, recorded in <lab dir>/state.json beside the same
  * inventories, known_hosts, key and ssh_config the namespace lab writes (src/lab/inventory.ts).
  */
+import type { LabPaths } from '../lab-files.js';
 import type { SudoMode } from '../types.js';
 
 /** A Debian suite built with debootstrap, or the busybox + dropbear initramfs guest. */
@@ -43,21 +44,10 @@ export interface VmGuest {
   numaNodes: number;
 }
 
-export interface VmLabState {
+/** The namespace lab's paths and users (src/lab/lab-files.ts), plus the guests. */
+export type VmLabState = LabPaths & {
   version: 1;
   kind: 'vm';
-  name: string;
-  dir: string;
-  createdAt: string;
-  owner: string;
   accel: Accel;
   hosts: VmGuest[];
-  user: { root: 'root'; nonRoot: string };
-  keyPath: string;
-  knownHostsPath: string;
-  sshConfigPath: string;
-  inventoryPath: string;
-  becomeInventoryPath: string;
-  sudoPasswordPath: string;
-  sudoPasswordEnv: string;
-}
+};

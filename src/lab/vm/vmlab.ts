@@ -2,8 +2,8 @@
  * A running VM lab as tests and the CLI use it: the same paths as a namespace `Lab`, a way to run
  * a script in a guest over OpenSSH (on stdin, never in the command line), reboot, status, down.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LabFiles } from '../lab-files.js';
 import { LabError } from '../state.js';
 import type { RunResult } from '../proc.js';
 import { alive } from '../proc.js';
@@ -33,38 +33,9 @@ export interface GuestStatus {
   rssKiB?: number;
 }
 
-export class VmLab {
-  constructor(readonly state: VmLabState) {}
-
-  get name(): string {
-    return this.state.name;
-  }
-  get dir(): string {
-    return this.state.dir;
-  }
+export class VmLab extends LabFiles<VmLabState> {
   get hosts(): VmGuest[] {
     return this.state.hosts;
-  }
-  get inventoryPath(): string {
-    return this.state.inventoryPath;
-  }
-  get becomeInventoryPath(): string {
-    return this.state.becomeInventoryPath;
-  }
-  get knownHostsPath(): string {
-    return this.state.knownHostsPath;
-  }
-  get sshConfigPath(): string {
-    return this.state.sshConfigPath;
-  }
-  get keyPath(): string {
-    return this.state.keyPath;
-  }
-  get users(): { root: string; nonRoot: string } {
-    return this.state.user;
-  }
-  sudoPassword(): string {
-    return readFileSync(this.state.sudoPasswordPath, 'utf8').trim();
   }
 
   host(name: string): VmGuest {
