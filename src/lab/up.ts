@@ -35,7 +35,7 @@ import { hostNames, portCandidates, randomLabName, validateLabName } from './nam
 import { HOST_MOUNT_SCRIPT } from './mount-script.js';
 import { alive, mapLimit, run, runOk } from './proc.js';
 import type { LabHost, LabState } from './types.js';
-import { requireRoot, writeState } from './state.js';
+import { buildInNewLabDir, ownerOf, requireRoot, writeState } from './state.js';
 
 export interface LabUpOptions {
   /** Lab name (1-16 of [a-z0-9]); default a random `t######`. */
@@ -238,14 +238,12 @@ export async function labUp(opts: LabUpOptions): Promise<Lab> {
       `lab "${name}" already exists (or left debris): sysfleet lab down --name ${name}`,
     );
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(join(dir, 'owner'), opts.owner ?? process.env['SYSFLEET_LAB_OWNER'] ?? 'cli');
-  try {
-    return await build(name, dir, opts);
-  } catch (err) {
-    await labDown(name, { root: opts.root }).catch(() => undefined);
-    throw err;
-  }
+  return buildInNewLabDir(
+    dir,
+    ownerOf(opts.owner),
+    () => build(name, dir, opts),
+    () => labDown(name, { root: opts.root }),
+  );
 }
 
 async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab> {
@@ -322,7 +320,7 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
     name,
     dir,
     createdAt: new Date().toISOString(),
-    owner: opts.owner ?? process.env['SYSFLEET_LAB_OWNER'] ?? 'cli',
+    owner: ownerOf(opts.owner),
     hosts: hosts.map(withPort),
     ...(bastion ? { bastion: withPort(bastion) } : {}),
     processes,

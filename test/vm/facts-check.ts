@@ -36,7 +36,8 @@ const SCRIPT = [
   "echo @@ss; if command -v ss >/dev/null; then ss -Htan | awk '{print $1}' | sort | uniq -c; fi",
   'echo @@sockstat; cat /proc/net/sockstat /proc/net/sockstat6 2>/dev/null',
   'echo @@counters; cat /proc/net/snmp /proc/net/netstat',
-  'echo @@files; for d in /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d; do [ -L "$d" ] && continue; for f in "$d"/*.conf; do [ -e "$f" ] || [ -L "$f" ] && echo "$f"; done; done; [ -e /etc/sysctl.conf ] && echo /etc/sysctl.conf',
+  // a directory reached twice (/lib -> usr/lib) counts once, under its first name
+  'echo @@files; seen=" "; for d in /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d; do [ -d "$d" ] || continue; r=$(cd -P "$d" && pwd); case $seen in *" $r "*) continue ;; esac; seen="$seen$r "; for f in "$d"/*.conf; do if [ -e "$f" ] || [ -L "$f" ]; then echo "$f"; fi; done; done; [ -e /etc/sysctl.conf ] && echo /etc/sysctl.conf',
   '',
 ].join('\n');
 

@@ -3,21 +3,22 @@
  * would (own state dir and HOME), and the guest read directly over OpenSSH with the guest's own
  * tools (`sysctl`, `ss`, `cat /proc`, `stat`, `sha256sum`), scripts sent on stdin.
  */
-import { spawn } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { inject } from 'vitest';
 import { vmLabUp, type VmLab, type VmLabUpOptions } from '../../src/lab/vm/index.js';
+import {
+  cli as fleetCli,
+  normalise,
+  type CliResult,
+  type ControlNode,
+} from '../integration/support/fleet-state.js';
 
-export const BIN = process.env['SYSFLEET_BIN'] ?? resolve('dist/cli/main.js');
-
-/** A lab name unique to this test process (labs are global on the machine). */
-export function vmLabName(base: string): string {
-  const name = `${base}${process.pid.toString(36)}`;
-  if (!/^[a-z0-9]{1,16}$/.test(name)) throw new Error(`lab name too long: ${name}`);
-  return name;
-}
+export {
+  controlNode,
+  labArgs,
+  labName as vmLabName,
+  normalise,
+} from '../integration/support/fleet-state.js';
 
 export function vmUp(opts: Omit<VmLabUpOptions, 'owner' | 'log'>): Promise<VmLab> {
   return vmLabUp({
@@ -27,63 +28,11 @@ export function vmUp(opts: Omit<VmLabUpOptions, 'owner' | 'log'>): Promise<VmLab
   });
 }
 
-export interface ControlNode {
-  dir: string;
-  env: NodeJS.ProcessEnv;
-  cleanup(): Promise<void>;
-}
+export type { ControlNode, CliResult };
 
-export async function controlNode(lab: VmLab): Promise<ControlNode> {
-  const dir = await mkdtemp(join(tmpdir(), 'sf-vmtest-ctl-'));
-  const home = join(dir, 'home');
-  await mkdir(join(home, '.ssh'), { recursive: true, mode: 0o700 });
-  await copyFile(lab.knownHostsPath, join(home, '.ssh', 'known_hosts'));
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: home,
-    SYSFLEET_STATE_DIR: join(dir, 'state'),
-    LANG: 'C.UTF-8',
-  };
-  return { dir, env, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `node dist/cli/main.js ARGS` (no shell), killed after timeoutMs. */
-export function cli(ctl: ControlNode, args: string[], timeoutMs = 300_000): Promise<CliResult> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: ctl.env,
-      cwd: ctl.dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      rej(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      res({ code, stdout, stderr });
-    });
-  });
-}
-
-export function labArgs(lab: VmLab): string[] {
-  return ['-i', lab.inventoryPath, '--known-hosts', lab.knownHostsPath];
-}
-
-/** Kernel multi-value output (tabs) as single-space text. */
-export function normalise(v: string): string {
-  return v.trim().split(/\s+/).join(' ');
+/** The integration tests' `sysfleet` runner, with room for TCG guests (default 10 min). */
+export function cli(ctl: ControlNode, args: string[], timeoutMs = 600_000): Promise<CliResult> {
+  return fleetCli(ctl, args, timeoutMs);
 }
 
 /** `key = value` lines of `sysctl -a` (procps or busybox) as a map, values normalised. */

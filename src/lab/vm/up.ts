@@ -11,7 +11,7 @@ import { renderInventory, renderKnownHosts, renderSshConfig } from '../inventory
 import { labDir as labDirOf } from '../layout.js';
 import { hostNames, portCandidates, randomLabName, validateLabName } from '../names.js';
 import { mapLimit, runOk } from '../proc.js';
-import { requireRoot } from '../state.js';
+import { buildInNewLabDir, ownerOf, requireRoot } from '../state.js';
 import { sudoModes } from '../host-files.js';
 import { LAB_USER, SUDO_PASSWORD_ENV, sha512Crypt } from '../up.js';
 import { chooseAccel } from './accel.js';
@@ -66,14 +66,12 @@ export async function vmLabUp(opts: VmLabUpOptions): Promise<VmLab> {
   if (existsSync(dir)) {
     throw new Error(`lab "${name}" already exists: sysfleet lab down --name ${name}`);
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(join(dir, 'owner'), opts.owner ?? process.env['SYSFLEET_LAB_OWNER'] ?? 'cli');
-  try {
-    return await build(name, dir, opts);
-  } catch (err) {
-    await vmLabDown(name, { root: opts.root }).catch(() => undefined);
-    throw err;
-  }
+  return buildInNewLabDir(
+    dir,
+    ownerOf(opts.owner),
+    () => build(name, dir, opts),
+    () => vmLabDown(name, { root: opts.root }),
+  );
 }
 
 async function build(name: string, dir: string, opts: VmLabUpOptions): Promise<VmLab> {
@@ -156,7 +154,7 @@ async function build(name: string, dir: string, opts: VmLabUpOptions): Promise<V
     name,
     dir,
     createdAt: new Date().toISOString(),
-    owner: opts.owner ?? process.env['SYSFLEET_LAB_OWNER'] ?? 'cli',
+    owner: ownerOf(opts.owner),
     accel,
     hosts: guests,
     user: { root: 'root', nonRoot: LAB_USER },
