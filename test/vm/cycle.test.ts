@@ -15,6 +15,7 @@ import {
   guestFiles,
   guestValues,
   labArgs,
+  SLOW_HOSTS,
   vmLabName,
   vmUp,
   type ControlNode,
@@ -77,7 +78,14 @@ describe(`VM guests (${distros.join(', ')}): facts, apply, reboot, rollback, reb
         expect(before[h]!.values[k], `${h} ${k} must differ before`).not.toBe(TARGETS[k]);
     }
 
-    const applied = await cli(ctl, ['apply', ...labArgs(lab), PLAYBOOK, '--yes', '--plain']);
+    const applied = await cli(ctl, [
+      'apply',
+      ...labArgs(lab),
+      ...SLOW_HOSTS,
+      PLAYBOOK,
+      '--yes',
+      '--plain',
+    ]);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     for (const h of names) {
       expect(await guestValues(lab, h, KEYS), `${h} after apply`).toEqual(TARGETS);
@@ -89,7 +97,13 @@ describe(`VM guests (${distros.join(', ')}): facts, apply, reboot, rollback, reb
       expect(await guestValues(lab, h, KEYS), `${h} at boot after apply`).toEqual(TARGETS);
     }
 
-    const rb = await cli(ctl, ['rollback', 'latest', '--known-hosts', lab.knownHostsPath]);
+    const rb = await cli(ctl, [
+      'rollback',
+      'latest',
+      '--known-hosts',
+      lab.knownHostsPath,
+      ...SLOW_HOSTS,
+    ]);
     expect(rb.code, rb.stdout + rb.stderr).toBe(0);
     for (const h of names) {
       expect(await guestFiles(lab, h), `${h} files after rollback`).toEqual(before[h]!.files);

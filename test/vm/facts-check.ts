@@ -10,7 +10,7 @@ import { parseGatherOutput, type HostFacts } from '../../src/facts/index.js';
 import { buildGatherScript } from '../../src/facts/script.js';
 import { KNOWN_SYSCTLS } from '../../src/model/known-sysctls.js';
 import type { VmLab } from '../../src/lab/vm/index.js';
-import { cli, labArgs, normalise, parseSysctlA, type ControlNode } from './support.js';
+import { cli, labArgs, SLOW_HOSTS, normalise, parseSysctlA, type ControlNode } from './support.js';
 
 /** Keys whose value changes on every read, or by itself (not something a gather can match). */
 export const VOLATILE =
@@ -206,10 +206,9 @@ export async function expectGatheredMatches(
     const r = await cli(ctl, [
       'facts',
       ...labArgs(lab),
+      ...SLOW_HOSTS,
       '--limit',
       host,
-      '--command-timeout',
-      '300',
       '--keys',
       slice.join(','),
     ]);

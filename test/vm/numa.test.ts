@@ -13,6 +13,7 @@ import {
   controlNode,
   guestValues,
   labArgs,
+  SLOW_HOSTS,
   vmLabName,
   vmUp,
   type ControlNode,
@@ -48,7 +49,7 @@ describe('a two-node NUMA guest: the zone_reclaim finding fires and clears', () 
 
   const findings = async (): Promise<string[]> => {
     const json = join(ctl.dir, 'report.json');
-    const r = await cli(ctl, ['check', ...labArgs(lab), playbook, '--json', json]);
+    const r = await cli(ctl, ['check', ...labArgs(lab), ...SLOW_HOSTS, playbook, '--json', json]);
     expect([0, 1, 2], r.stdout + r.stderr).toContain(r.code);
     const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
     return (report.hosts[0]?.findings ?? []).map((f) => f.id);
@@ -73,7 +74,14 @@ describe('a two-node NUMA guest: the zone_reclaim finding fires and clears', () 
     );
     expect(await findings()).toContain('numa_zone_reclaim');
 
-    const applied = await cli(ctl, ['apply', ...labArgs(lab), playbook, '--yes', '--plain']);
+    const applied = await cli(ctl, [
+      'apply',
+      ...labArgs(lab),
+      ...SLOW_HOSTS,
+      playbook,
+      '--yes',
+      '--plain',
+    ]);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     expect(await guestValues(lab, h, ['vm.zone_reclaim_mode'])).toEqual({
       'vm.zone_reclaim_mode': '0',

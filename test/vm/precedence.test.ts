@@ -14,6 +14,7 @@ import {
   controlNode,
   guestValues,
   labArgs,
+  SLOW_HOSTS,
   normalise,
   vmLabName,
   vmUp,
@@ -23,7 +24,13 @@ import {
 const distros = vmDistros();
 
 async function gathered(ctl: ControlNode, lab: VmLab): Promise<Record<string, HostFacts>> {
-  const r = await cli(ctl, ['facts', ...labArgs(lab), '--keys', CORPUS_KEYS.join(',')]);
+  const r = await cli(ctl, [
+    'facts',
+    ...labArgs(lab),
+    ...SLOW_HOSTS,
+    '--keys',
+    CORPUS_KEYS.join(','),
+  ]);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Record<string, HostFacts>;
 }

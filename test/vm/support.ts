@@ -30,6 +30,12 @@ export function vmUp(opts: Omit<VmLabUpOptions, 'owner' | 'log'>): Promise<VmLab
 
 export type { ControlNode, CliResult };
 
+/**
+ * Connect and command timeouts for TCG guests on a shared 2-core machine: an SSH handshake can
+ * take longer than sysfleet's 10 s default while three guests boot. Every VM test passes them.
+ */
+export const SLOW_HOSTS = ['--timeout', '60', '--command-timeout', '600'];
+
 /** The integration tests' `sysfleet` runner, with room for TCG guests (default 10 min). */
 export function cli(ctl: ControlNode, args: string[], timeoutMs = 600_000): Promise<CliResult> {
   return fleetCli(ctl, args, timeoutMs);

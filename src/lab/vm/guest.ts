@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { alive, killOurs, run } from '../proc.js';
 
 /** Boot to sshd, per guest: generous for TCG on a shared 2-core machine, but bounded. */
-export const DEFAULT_BOOT_TIMEOUT_MS = 360_000;
+export const DEFAULT_BOOT_TIMEOUT_MS = 600_000;
 
 /** Where a guest's logs live in its directory. */
 export function guestFiles(dir: string): { console: string; qemuLog: string } {

@@ -73,10 +73,10 @@ export class VmLab extends LabFiles<VmLabState> {
     const started = Date.now();
     const cmd = DISTROS[h.distro].full ? 'systemctl reboot' : 'reboot';
     await this.sh(host, `(sleep 1; ${cmd}) >/dev/null 2>&1 &\n`, { timeoutMs: 20_000 });
-    if (!(await waitExit(h.pid, 180_000))) {
+    if (!(await waitExit(h.pid, 300_000))) {
       await stopQemu(h.pid, guestProcessName(this.name, h.name));
       throw new LabError(
-        `${host}: the guest did not reboot within 180 s (qemu pid ${h.pid} killed)`,
+        `${host}: the guest did not reboot within 300 s (qemu pid ${h.pid} killed)`,
       );
     }
     h.pid = await startQemu(h.argv, h.dir);
