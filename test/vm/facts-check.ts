@@ -37,7 +37,7 @@ const SCRIPT = [
   'echo @@sockstat; cat /proc/net/sockstat /proc/net/sockstat6 2>/dev/null',
   'echo @@counters; cat /proc/net/snmp /proc/net/netstat',
   // a directory reached twice (/lib -> usr/lib) counts once, under its first name
-  'echo @@files; seen=" "; for d in /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d; do [ -d "$d" ] || continue; r=$(cd -P "$d" && pwd); case $seen in *" $r "*) continue ;; esac; seen="$seen$r "; for f in "$d"/*.conf; do if [ -e "$f" ] || [ -L "$f" ]; then echo "$f"; fi; done; done; [ -e /etc/sysctl.conf ] && echo /etc/sysctl.conf',
+  'echo @@files; seen=" "; for d in /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d; do [ -d "$d" ] || continue; r=$(cd -P "$d" && pwd); case $seen in *" $r "*) continue ;; esac; seen="$seen$r "; for f in "$d"/*.conf; do if [ -e "$f" ] || [ -L "$f" ]; then echo "$f"; fi; done; done; if [ -e /etc/sysctl.conf ]; then echo /etc/sysctl.conf; fi',
   '',
 ].join('\n');
 
