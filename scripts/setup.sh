@@ -4,7 +4,7 @@
 #   scripts/setup.sh --test     also what the test suite needs (openssh-server, iproute2, sudo,
 #                               ansible, tmux, ruby) -- installed with apt-get when run as root
 #   scripts/setup.sh --vm       also what the VM lab and `npm run test:vm` need (qemu-system-x86,
-#                               qemu-utils, debootstrap, e2fsprogs, busybox-static, dropbear-bin)
+#                               qemu-utils, debootstrap, e2fsprogs, dropbear-bin)
 # Idempotent and quick when everything is present: it is run before `npm start` and `npm test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,11 +39,8 @@ if $want_vm; then
     [/usr/sbin/mkfs.ext4]=e2fsprogs [dropbearconvert]=dropbear-bin [flock]=util-linux
     [/usr/sbin/dropbear]=dropbear-bin
   )
-  # The busybox guest's initramfs needs a static busybox: busybox-static replaces busybox.
-  if ! { [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; }; then
-    provides[/usr/share/doc/busybox-static]=busybox-static
-    unset 'provides[busybox]'
-  fi
+  # The busybox guest's static busybox is unpacked from busybox-static by
+  # src/lab/vm/busybox-image.sh, never installed: it would replace the machine's busybox.
 fi
 missing=()
 for cmd in "${!provides[@]}"; do

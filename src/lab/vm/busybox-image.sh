@@ -17,12 +17,25 @@ mkdir -p "$root/usr"
 ln -s ../bin "$root/usr/bin"
 ln -s ../bin "$root/usr/sbin"
 
-if ldd /bin/busybox >/dev/null 2>&1; then
-  echo "busybox-image.sh: /bin/busybox is dynamically linked: install busybox-static" >&2
+# The initramfs needs a static busybox. The machine's may be Debian's dynamic `busybox` (its
+# tests rely on that one's PATH lookup: busybox-static prefers its own applets, e.g. `timeout`),
+# so the static binary comes from the busybox-static package, unpacked here, never installed.
+if [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; then
+  cp /bin/busybox "$root/bin/busybox"
+else
+  deb="$tmp/deb"
+  mkdir -p "$deb"
+  (cd "$deb" && apt-get download -q busybox-static >/dev/null)
+  dpkg-deb -x "$deb"/busybox-static_*.deb "$deb/x"
+  cp "$deb/x/bin/busybox" "$root/bin/busybox"
+  rm -rf "$deb"
+fi
+if ldd "$root/bin/busybox" >/dev/null 2>&1; then
+  echo "busybox-image.sh: no static busybox (apt-get download busybox-static failed?)" >&2
   exit 1
 fi
-cp /bin/busybox "$root/bin/busybox"
-for applet in $(/bin/busybox --list); do
+bb="$root/bin/busybox"
+for applet in $("$bb" --list); do
   [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 done
 ln -s bin/busybox "$root/init"
@@ -86,9 +99,9 @@ echo "sysfleet busybox guest up"
 RCS
 chmod 0755 "$root/etc/rcS"
 
-(cd "$root" && find . | /bin/busybox cpio -o -H newc 2>/dev/null) | gzip -1 >"$tmp/initramfs.cpio.gz"
+(cd "$root" && find . | "$bb" cpio -o -H newc 2>/dev/null) | gzip -1 >"$tmp/initramfs.cpio.gz"
 cp "$kdir/vmlinuz" "$tmp/vmlinuz"
-/bin/busybox | head -n 1 >"$tmp/versions.txt"
+"$bb" | head -n 1 >"$tmp/versions.txt"
 /usr/sbin/dropbear -V 2>&1 | head -n 1 >>"$tmp/versions.txt"
 rm -rf "$root"
 trap - EXIT
