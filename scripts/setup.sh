@@ -3,16 +3,20 @@
 #   scripts/setup.sh            runtime needs (npm packages, build)
 #   scripts/setup.sh --test     also what the test suite needs (openssh-server, iproute2, sudo,
 #                               ansible, tmux, ruby) -- installed with apt-get when run as root
+#   scripts/setup.sh --vm       also what the VM lab and `npm run test:vm` need (qemu-system-x86,
+#                               qemu-utils, debootstrap, e2fsprogs, dropbear-bin)
 # Idempotent and quick when everything is present: it is run before `npm start` and `npm test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quiet=false
 want_test=false
+want_vm=false
 for arg in "$@"; do
   case "$arg" in
     --quiet) quiet=true ;;
     --test) want_test=true ;;
+    --vm) want_vm=true ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -28,6 +32,15 @@ if $want_test; then
     [ansible-inventory]=ansible [tmux]=tmux [ruby]=ruby [busybox]=busybox [perl]=perl
     [/usr/bin/time]=time
   )
+fi
+if $want_vm; then
+  provides+=(
+    [qemu-system-x86_64]=qemu-system-x86 [qemu-img]=qemu-utils [/usr/sbin/debootstrap]=debootstrap
+    [/usr/sbin/mkfs.ext4]=e2fsprogs [dropbearconvert]=dropbear-bin [flock]=util-linux
+    [/usr/sbin/dropbear]=dropbear-bin
+  )
+  # The busybox guest's static busybox is unpacked from busybox-static by
+  # src/lab/vm/busybox-image.sh, never installed: it would replace the machine's busybox.
 fi
 missing=()
 for cmd in "${!provides[@]}"; do

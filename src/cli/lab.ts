@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { labFileLines } from './lab-files.js';
 import {
   allLabNames,
   labDown,
@@ -11,6 +12,8 @@ import {
   type Lab,
 } from '../lab/index.js';
 import { join } from 'node:path';
+import { readVmState, openVmLab } from '../lab/vm/index.js';
+import { describeVmLab, vmReboot, vmUp } from './lab-vm.js';
 
 const DEFAULT_NAME = 'default';
 
@@ -28,12 +31,7 @@ function int(value: string, what: string): number {
 function describe(lab: Lab, secrets: boolean): string[] {
   const lines = [
     `lab ${lab.name}: ${lab.hosts.length} hosts${lab.bastion ? ` behind bastion :${lab.bastion.port}` : ''}`,
-    `  inventory (root):        ${lab.inventoryPath}`,
-    `  inventory (${lab.users.nonRoot} + sudo): ${lab.becomeInventoryPath}`,
-    `  known_hosts:             ${lab.knownHostsPath}`,
-    `  key:                     ${lab.keyPath}`,
-    `  ssh_config:              ${lab.sshConfigPath}   (ssh -F <it> -p PORT 127.0.0.1)`,
-    `  sudo password env:       ${lab.state.sudoPasswordEnv} (value in ${lab.state.sudoPasswordPath})`,
+    ...labFileLines(lab),
   ];
   if (secrets) lines.push(`  sudo password:           ${lab.sudoPassword()}`);
   for (const h of lab.bastion ? [lab.bastion, ...lab.hosts] : lab.hosts) {
@@ -52,8 +50,11 @@ export function registerLab(program: Command): void {
   lab
     .command('up')
     .description('create a lab: N hosts, inventories, known_hosts and a key under ' + LAB_ROOT)
-    .requiredOption('--hosts <n>', 'number of hosts (1-1000)')
+    .option('--hosts <n>', 'number of hosts (1-1000; with --vm 1-8)')
     .option('--name <name>', 'lab name ([a-z0-9], up to 16)', DEFAULT_NAME)
+    .option('--vm <distros>', 'QEMU guests instead: bullseye,bookworm,trixie,busybox (or all)')
+    .option('--numa <k>', 'with --vm: NUMA nodes per guest')
+    .option('--memory <mib>', 'with --vm: MiB per guest (default 512 per NUMA node)')
     .option(
       '--bastion',
       'add a bastion host; the others are reachable only through it (half by ProxyJump, half by ProxyCommand)',
@@ -69,13 +70,21 @@ export function registerLab(program: Command): void {
     .option('--sudo-password-hosts <n>', 'how many hosts get password sudo (default: half)')
     .action(
       async (o: {
-        hosts: string;
+        hosts?: string;
         name: string;
         bastion?: boolean;
         sshCa?: boolean;
         pqOnly?: boolean;
         sudoPasswordHosts?: string;
+        vm?: string;
+        numa?: string;
+        memory?: string;
       }) => {
+        if (o.vm !== undefined) return vmUp({ ...o, vm: o.vm });
+        if (o.numa !== undefined || o.memory !== undefined) {
+          throw new Error('--numa and --memory need --vm (namespace hosts share this kernel)');
+        }
+        if (o.hosts === undefined) throw new Error('lab up needs --hosts N (or --vm DISTROS)');
         const started = Date.now();
         const l = await labUp({
           name: o.name,
@@ -120,6 +129,10 @@ export function registerLab(program: Command): void {
       const names = o.name ? [o.name] : await allLabNames();
       if (names.length === 0) print('no labs');
       for (const name of names) {
+        if (readVmState(join(LAB_ROOT, name))) {
+          for (const line of describeVmLab(openVmLab(name))) print(line);
+          continue;
+        }
         if (!readState(join(LAB_ROOT, name))) {
           print(`lab ${name}: incomplete or crashed (sysfleet lab down --name ${name})`);
           continue;
@@ -151,6 +164,12 @@ export function registerLab(program: Command): void {
         }
       }
     });
+
+  lab
+    .command('reboot <host>')
+    .description('reboot a VM lab guest through its init and wait until sshd answers again')
+    .option('--name <name>', 'lab name', DEFAULT_NAME)
+    .action((host: string, o: { name: string }) => vmReboot(host, o.name));
 
   const fault = lab.command('fault').description('inject a fault into a lab host (or undo it)');
   const knob = (

@@ -11,6 +11,9 @@ import { LAB_ROOT, parseNetnsName, validateLabName } from './names.js';
 import { mountTargetsUnder, parseNetnsList } from './proc-parse.js';
 import { cmdline, killOurs, killPid, mapLimit, run } from './proc.js';
 import { labDirs, readState, requireRoot } from './state.js';
+import { qemuPidsOfLab, vmLabDown } from './vm/down.js';
+import { guestProcessName } from './vm/qemu-args.js';
+import { readVmState } from './vm/state.js';
 
 export interface DownOptions {
   root?: string;
@@ -44,6 +47,9 @@ function agentPids(dir: string): number[] {
 export async function labDown(name: string, opts: DownOptions = {}): Promise<void> {
   requireRoot();
   const dir = labDirOf(validateLabName(name), opts.root);
+  if (readVmState(dir)) return vmLabDown(name, opts);
+  // A VM lab that crashed before writing state.json: its qemu are found by their -name.
+  for (const pid of qemuPidsOfLab(name)) await killOurs(pid, [guestProcessName(name, '')]);
   const state = readState(dir);
   for (const p of state?.processes ?? []) await killOurs(p.pid, labScripts(dir));
   const namespaces = await leftoverNetns(name);

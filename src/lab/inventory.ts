@@ -5,18 +5,23 @@
 import { stringify } from 'yaml';
 import type { LabHost, LabState } from './types.js';
 
+/** What the renderers read of a host: a namespace host or a VM guest (src/lab/vm). */
+type InvHost = Pick<LabHost, 'name' | 'port' | 'sudo' | 'behindBastion' | 'route'>;
+
 type Inv = Pick<
   LabState,
-  'hosts' | 'bastion' | 'keyPath' | 'knownHostsPath' | 'sshConfigPath' | 'sudoPasswordEnv' | 'user'
-> &
-  Partial<Pick<LabState, 'variant'>>;
+  'keyPath' | 'knownHostsPath' | 'sshConfigPath' | 'sudoPasswordEnv' | 'user'
+> & {
+  hosts: InvHost[];
+  bastion?: InvHost | undefined;
+} & Partial<Pick<LabState, 'variant'>>;
 
 /**
  * ssh options every host gets in `ansible_ssh_common_args`. Hosts behind the bastion add
  * `-F <lab ssh_config> -o ProxyJump=root@127.0.0.1:<bastion port>`: the jump lands in the bastion's namespace, where
  * 127.0.0.1:<host port> is a forwarder to that host (same port as in the machine's namespace).
  */
-export function sshCommonArgs(lab: Inv, host: LabHost): string {
+export function sshCommonArgs(lab: Inv, host: InvHost): string {
   const args = [`-o UserKnownHostsFile=${lab.knownHostsPath}`, '-o StrictHostKeyChecking=yes'];
   if (lab.variant?.kex) args.push(`-o KexAlgorithms=${lab.variant.kex.join(',')}`);
   if (host.behindBastion && lab.bastion && host.route === 'proxycommand') {
@@ -31,7 +36,7 @@ export function sshCommonArgs(lab: Inv, host: LabHost): string {
   return args.join(' ');
 }
 
-function hostVars(lab: Inv, host: LabHost, asUser: 'root' | 'nonroot'): Record<string, unknown> {
+function hostVars(lab: Inv, host: InvHost, asUser: 'root' | 'nonroot'): Record<string, unknown> {
   return {
     ansible_host: '127.0.0.1',
     ansible_port: host.port,
@@ -42,7 +47,7 @@ function hostVars(lab: Inv, host: LabHost, asUser: 'root' | 'nonroot'): Record<s
   };
 }
 
-const members = (hosts: LabHost[]): Record<string, null> =>
+const members = (hosts: InvHost[]): Record<string, null> =>
   Object.fromEntries(hosts.map((h) => [h.name, null]));
 
 /**

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { LabFiles } from './lab-files.js';
 import { join } from 'node:path';
 import { labScripts, socketsAgentPath } from './agent-install.js';
 import { control } from './control.js';
@@ -21,43 +22,13 @@ export interface ExecOptions {
   timeoutMs?: number;
 }
 
-export class Lab {
-  constructor(readonly state: LabState) {}
-
-  get name(): string {
-    return this.state.name;
-  }
-  get dir(): string {
-    return this.state.dir;
-  }
+export class Lab extends LabFiles<LabState> {
   /** Target hosts (never the bastion). */
   get hosts(): LabHost[] {
     return this.state.hosts;
   }
   get bastion(): LabHost | undefined {
     return this.state.bastion;
-  }
-  get inventoryPath(): string {
-    return this.state.inventoryPath;
-  }
-  get becomeInventoryPath(): string {
-    return this.state.becomeInventoryPath;
-  }
-  get knownHostsPath(): string {
-    return this.state.knownHostsPath;
-  }
-  get sshConfigPath(): string {
-    return this.state.sshConfigPath;
-  }
-  get keyPath(): string {
-    return this.state.keyPath;
-  }
-  get users(): { root: string; nonRoot: string } {
-    return this.state.user;
-  }
-  /** The non-root user's sudo password (read from the 0600 file; never logged). */
-  sudoPassword(): string {
-    return readFileSync(this.state.sudoPasswordPath, 'utf8').trim();
   }
 
   host(name: string): LabHost {

@@ -1,5 +1,12 @@
 /** Reading and writing a lab's state.json, and finding labs on this machine. */
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { LAB_ROOT } from './names.js';
 import type { LabState } from './types.js';
@@ -51,5 +58,30 @@ export function labOwner(dir: string): string | undefined {
     return readFileSync(join(dir, 'owner'), 'utf8').trim();
   } catch {
     return undefined;
+  }
+}
+
+/** Who makes a lab: the option, else $SYSFLEET_LAB_OWNER, else `cli`. */
+export function ownerOf(owner: string | undefined): string {
+  return owner ?? process.env['SYSFLEET_LAB_OWNER'] ?? 'cli';
+}
+
+/**
+ * Make a new lab dir (0700) with its owner file first (so teardown can find a half-built lab),
+ * build in it, and undo everything when building fails.
+ */
+export async function buildInNewLabDir<T>(
+  dir: string,
+  owner: string,
+  build: () => Promise<T>,
+  undo: () => Promise<void>,
+): Promise<T> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dir, 'owner'), owner);
+  try {
+    return await build();
+  } catch (err) {
+    await undo().catch(() => undefined);
+    throw err;
   }
 }

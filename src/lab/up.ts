@@ -38,7 +38,7 @@ import type { LabHost, LabState, LabVariant } from './types.js';
 import { formatLabNeeds, labNeeds } from './prereqs.js';
 import { keygen } from './keygen.js';
 import { bastionRoute, installedPqKex, renderCaKnownHosts, signLab } from './variants.js';
-import { requireRoot, writeState } from './state.js';
+import { buildInNewLabDir, ownerOf, requireRoot, writeState } from './state.js';
 
 export interface LabUpOptions {
   /** Lab name (1-16 of [a-z0-9]); default a random `t######`. */
@@ -70,7 +70,7 @@ const parallelism = 8;
  * crypt(3) SHA-512 hash of `password` with perl (perl-base is Essential on Debian and Ubuntu, so
  * always there; openssl may not be). The password travels on stdin, the random salt in argv.
  */
-async function sha512Crypt(password: string): Promise<string> {
+export async function sha512Crypt(password: string): Promise<string> {
   const salt = randomBytes(12)
     .toString('base64')
     .replace(/[^a-zA-Z0-9]/g, '.');
@@ -243,14 +243,12 @@ export async function labUp(opts: LabUpOptions): Promise<Lab> {
       `lab "${name}" already exists (or left debris): sysfleet lab down --name ${name}`,
     );
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(join(dir, 'owner'), opts.owner ?? process.env['SYSFLEET_LAB_OWNER'] ?? 'cli');
-  try {
-    return await build(name, dir, opts);
-  } catch (err) {
-    await labDown(name, { root: opts.root }).catch(() => undefined);
-    throw err;
-  }
+  return buildInNewLabDir(
+    dir,
+    ownerOf(opts.owner),
+    () => build(name, dir, opts),
+    () => labDown(name, { root: opts.root }),
+  );
 }
 
 async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab> {
@@ -334,7 +332,7 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
     name,
     dir,
     createdAt: new Date().toISOString(),
-    owner: opts.owner ?? process.env['SYSFLEET_LAB_OWNER'] ?? 'cli',
+    owner: ownerOf(opts.owner),
     hosts: hosts.map(withPort),
     ...(bastion ? { bastion: withPort(bastion) } : {}),
     processes,

@@ -59,7 +59,7 @@ export interface ControlNode {
   cleanup(): Promise<void>;
 }
 
-export async function controlNode(lab: Lab): Promise<ControlNode> {
+export async function controlNode(lab: Pick<Lab, 'knownHostsPath'>): Promise<ControlNode> {
   const dir = await mkdtemp(join(tmpdir(), 'sf-applytest-ctl-'));
   const stateDir = join(dir, 'state');
   const home = join(dir, 'home');
@@ -249,7 +249,7 @@ export async function storedRun(
 }
 
 /** Common CLI arguments for a lab (root inventory). */
-export function labArgs(lab: Lab): string[] {
+export function labArgs(lab: Pick<Lab, 'inventoryPath' | 'knownHostsPath'>): string[] {
   return ['-i', lab.inventoryPath, '--known-hosts', lab.knownHostsPath];
 }
 
