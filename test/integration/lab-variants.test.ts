@@ -119,7 +119,12 @@ for (const v of VARIANTS) {
             expect(during[h]!.runtime, h).toEqual(PLAYBOOK_VALUES);
             expect(during[h]!.files[PERSIST_FILE], h).toMatch(/^file 644 0:0 sha256:/);
           }
-          const rb = await cli(ctl, ['rollback', 'latest', ...args(lab, transport).slice(2)]);
+          const rb = await cli(ctl, [
+            'rollback',
+            '--yes',
+            'latest',
+            ...args(lab, transport).slice(2),
+          ]);
           expect(rb.code, rb.stdout + rb.stderr).toBe(0);
           expect(rb.stdout).toMatch(new RegExp(`: ${names.length} restored`));
           expect(await fleetState(lab, names)).toEqual(before);

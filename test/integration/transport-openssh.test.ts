@@ -109,7 +109,16 @@ describe.skipIf(!labAvailable)('openssh: exec', () => {
     const dir = join(tmpdir(), dirs[0]!);
     expect(mastersUnder(dir)).toHaveLength(1);
     const data = randomBytes(4 * 1024 * 1024);
-    const r = await conn.exec('base64 -w0', { stdin: data, timeoutMs: 60_000 });
+    // 5.6 MB of output: past the default 1 MiB cap the command is killed (issue 13)...
+    await expect(conn.exec('base64 -w0', { stdin: data, timeoutMs: 60_000 })).rejects.toThrow(
+      /output exceeded 1 MiB/,
+    );
+    // ...and it round-trips whole when the caller allows more
+    const r = await conn.exec('base64 -w0', {
+      stdin: data,
+      timeoutMs: 60_000,
+      maxOutputBytes: 8 * 1024 * 1024,
+    });
     expect(r.code).toBe(0);
     expect(r.stdout === data.toString('base64')).toBe(true);
     expect(await conn.exec('echo nope >&2; exit 7')).toEqual({
