@@ -56,6 +56,17 @@ export interface FileResult {
   error?: string;
 }
 
+/** How one host ended in a run (what `host-done` carries, without the timestamp). */
+export interface HostDoneRecord {
+  host: string;
+  outcome: HostOutcome;
+  keys: KeyResult[];
+  /** The persistent files the host's transaction wrote or restored (apply, rollback). */
+  files?: FileResult[];
+  error?: string;
+  durationMs: number;
+}
+
 export type RunEvent =
   | {
       type: 'run-started';
@@ -71,16 +82,7 @@ export type RunEvent =
   | { type: 'host-phase'; at: string; host: string; phase: HostPhase }
   | { type: 'host-facts'; at: string; host: string; facts: HostFacts }
   | { type: 'host-planned'; at: string; host: string; plan: HostPlan }
-  | {
-      type: 'host-done';
-      at: string;
-      host: string;
-      outcome: HostOutcome;
-      keys: KeyResult[];
-      files?: FileResult[];
-      error?: string;
-      durationMs: number;
-    }
+  | ({ type: 'host-done'; at: string } & HostDoneRecord)
   | { type: 'wave-done'; at: string; wave: number; failed: number; total: number }
   | { type: 'health-gate'; at: string; wave: number; ok: boolean; reason?: string }
   /** `afterWave`: the 1-based wave that completed before the pause. */

@@ -4,18 +4,9 @@
  * live view, plain lines, JSONL, the run store, exit codes) reads the same fields.
  */
 import { now } from './clock.js';
-import type { FileResult, HostOutcome, KeyResult, RunEvent } from './events.js';
+import type { FileResult, HostDoneRecord, HostOutcome, KeyResult, RunEvent } from './events.js';
 
-/** How one host ended in a run (what `host-done` carries, without the timestamp). */
-export interface HostDoneRecord {
-  host: string;
-  outcome: HostOutcome;
-  keys: KeyResult[];
-  /** The persistent files the host's transaction wrote or restored (apply, rollback). */
-  files?: FileResult[];
-  error?: string;
-  durationMs: number;
-}
+export type { HostDoneRecord };
 
 /** A record for HOST that started at STARTED (Date.now() ms; undefined = never started). */
 export function doneRecord(
