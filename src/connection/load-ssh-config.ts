@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ModelErrors, type ModelError } from '../parse/errors.js';
+import { readTextSync } from '../parse/files.js';
 import type { SshConfig, SshConfigFile, SshEnv } from './ssh-config-eval.js';
 import { parseSshConfigLines } from './ssh-config-lines.js';
 
@@ -79,7 +80,7 @@ function loadFile(path: string, user: boolean, ctx: LoadCtx, depth: number): Ssh
   ctx.files.push(path);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextSync(path);
   } catch (e) {
     ctx.errors.push({ file: path, line: 0, col: 0, message: (e as Error).message });
     return { path, lines: [] };

@@ -3,9 +3,16 @@
  * ../../schemas (the same files editors use through `$schema`). Both `src/parse` (tests) and
  * `dist/parse` (built) sit two levels below the package root, so one relative URL serves both.
  */
-import { readFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  type Stats,
+} from 'node:fs';
 import { access, open, readdir, stat } from 'node:fs/promises';
-import { constants } from 'node:fs';
 
 const schemaCache = new Map<string, unknown>();
 
@@ -34,6 +41,35 @@ export class InputFileError extends Error {
 
 const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
 
+function kindOf(st: Stats): string {
+  return st.isCharacterDevice()
+    ? 'a character device'
+    : st.isBlockDevice()
+      ? 'a block device'
+      : st.isFIFO()
+        ? 'a FIFO'
+        : st.isSocket()
+          ? 'a socket'
+          : 'not a file';
+}
+
+/** Throws InputFileError unless ST is a regular file within LIMIT bytes. */
+function checkInput(path: string, st: Stats, limit: number): void {
+  if (!st.isFile()) {
+    throw new InputFileError(`${path} is ${kindOf(st)}, not a regular file; refusing to read it`);
+  }
+  if (st.size > limit) throw tooBig(path, limit);
+}
+
+const tooBig = (path: string, limit: number) =>
+  new InputFileError(
+    `${path} is larger than ${mib(limit)}, the most sysfleet reads of one file; refusing it`,
+  );
+
+/** The size of the next read: the rest of the file as stat saw it, plus one to see growth. */
+const chunkSize = (size: number, got: number) =>
+  Math.min(Math.max(size - got + 1, 64 * 1024), 1024 * 1024);
+
 /**
  * A file's text, refusing what is not a regular file (a device such as /dev/zero, a FIFO, a
  * socket: opened without blocking, checked before any read) and what is over `limit` bytes (also
@@ -43,36 +79,42 @@ export async function readText(path: string, limit = MAX_INPUT_BYTES): Promise<s
   const h = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = await h.stat();
-    if (!st.isFile()) {
-      const kind = st.isCharacterDevice()
-        ? 'a character device'
-        : st.isBlockDevice()
-          ? 'a block device'
-          : st.isFIFO()
-            ? 'a FIFO'
-            : st.isSocket()
-              ? 'a socket'
-              : 'not a file';
-      throw new InputFileError(`${path} is ${kind}, not a regular file; refusing to read it`);
-    }
-    const tooBig = () =>
-      new InputFileError(
-        `${path} is larger than ${mib(limit)}, the most sysfleet reads of one file; refusing it`,
-      );
-    if (st.size > limit) throw tooBig();
+    checkInput(path, st, limit);
     const chunks: Buffer[] = [];
     let got = 0;
     for (;;) {
-      const chunk = Buffer.alloc(Math.min(Math.max(st.size - got + 1, 64 * 1024), 1024 * 1024));
+      const chunk = Buffer.alloc(chunkSize(st.size, got));
       const { bytesRead } = await h.read(chunk, 0, chunk.length, got);
       if (bytesRead === 0) break;
       got += bytesRead;
-      if (got > limit) throw tooBig();
+      if (got > limit) throw tooBig(path, limit);
       chunks.push(chunk.subarray(0, bytesRead));
     }
     return Buffer.concat(chunks).toString('utf8');
   } finally {
     await h.close();
+  }
+}
+
+/** readText for synchronous callers (the ssh_config loader): the same refusals. */
+export function readTextSync(path: string, limit = MAX_INPUT_BYTES): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    checkInput(path, st, limit);
+    const chunks: Buffer[] = [];
+    let got = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(chunkSize(st.size, got));
+      const bytesRead = readSync(fd, chunk, 0, chunk.length, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+      if (got > limit) throw tooBig(path, limit);
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    closeSync(fd);
   }
 }
 
