@@ -50,6 +50,10 @@ Host certified
     KexAlgorithms sntrup761x25519-sha512@openssh.com
 Host tunnelled
     ProxyCommand nc %h %p
+Host tagged
+    Tag prod
+Host nowhere-tagged
+    ObscureKeystrokeTiming no
 Host exec-*
     User exec-default
 Match originalhost exec-no exec "false"
@@ -239,6 +243,27 @@ describe('resolveConnection', () => {
     expect(c.certificateFiles).toEqual(['/home/me/.ssh/id_ed25519-cert.pub']);
     expect(c.kexAlgorithms).toBe('sntrup761x25519-sha512@openssh.com');
     expect(c.ssh2Limits).toEqual(['CertificateFile (ssh2 has no certificate support)']);
+  });
+  it('an option of a later OpenSSH sends the host to OpenSSH, only where it applies', () => {
+    expect(resolveConnection(host('tagged'), cfg).ssh2Limits).toEqual([
+      "tag (OpenSSH 9.4), newer than the resolver's OpenSSH 9.2",
+    ]);
+    expect(resolveConnection(host('untagged'), cfg).ssh2Limits).toEqual([]);
+  });
+  it('an unknown keyword fails the file at its line and column, with a suggestion', async () => {
+    const bad = join(dir, 'typo');
+    writeFileSync(bad, 'Host other\n  # a typo in a block that never applies\n  HostNmae x\n');
+    const c = await loadSshConfig(bad, { home: '/home/me', localUser: 'me' });
+    let err: unknown;
+    try {
+      resolveConnection(host('web'), c);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ModelErrors);
+    expect((err as ModelErrors).format()).toBe(
+      `${bad}:3:3: web: Bad configuration option: hostnmae — did you mean "hostname"?`,
+    );
   });
   it('runs Match exec only when reached', () => {
     execs.length = 0;

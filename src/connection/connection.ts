@@ -61,6 +61,7 @@ export function ssh2LimitsOf(r: ResolvedSsh): string[] {
   if (set('proxyusefdpass')) out.push('ProxyUseFdpass');
   if (r.identityFiles.some((f) => !r.identityFilesDefault && /_sk(\.pub)?$|-sk/.test(f)))
     out.push('FIDO (sk) IdentityFile');
+  for (const o of r.newerOptions) out.push(`${o}, newer than the resolver's OpenSSH 9.2`);
   return out;
 }
 
@@ -187,6 +188,7 @@ export function resolveConnection(
         file: `${where}: sysfleet_jump`,
         line: 0,
         col: 0,
+        keywordCol: 0,
       });
     }
     if (errors.length) throw new ModelErrors(errors);

@@ -9,7 +9,9 @@
  */
 import type { ModelError } from '../parse/errors.js';
 import type { SshConfigLine } from './ssh-config-lines.js';
+import { didYouMean } from '../parse/suggest.js';
 import { hostLineMatches, matchCondition, MatchError } from './ssh-config-match.js';
+import { KNOWN_KEYWORDS, keywordVerdict } from './ssh-keywords.js';
 
 /** A config file as loaded: its lines, each Include with the files its globs matched. */
 export interface SshConfigFile {
@@ -55,6 +57,8 @@ export interface RawOptions {
   wantFinal: boolean;
   /** `Match exec` commands run (for the connections listing). */
   execs: string[];
+  /** Active options of a later OpenSSH than 9.2 (`Tag (9.4)`): ssh2 cannot honour them. */
+  newer: string[];
   errors: ModelError[];
 }
 
@@ -65,6 +69,7 @@ export function emptyOptions(): RawOptions {
     certificateFiles: [],
     wantFinal: false,
     execs: [],
+    newer: [],
     errors: [],
   };
 }
@@ -89,6 +94,12 @@ export interface PassContext {
 
 const MAX_LIST = 100;
 
+/** The first active IgnoreUnknown's pattern list, if one came before. */
+function ignoreUnknownOf(o: RawOptions): string | undefined {
+  const l = o.first.get('ignoreunknown');
+  return l ? l.args.join(',') : undefined;
+}
+
 /** Applies one line when active; returns the new `active` state for Host/Match lines. */
 function applyLine(
   o: RawOptions,
@@ -99,8 +110,42 @@ function applyLine(
   env: SshEnv,
   depth: number,
 ): boolean {
-  const err = (message: string) =>
-    o.errors.push({ file: line.file, line: line.line, col: line.col, message });
+  const errAt = (
+    at: { file: string; line: number; col: number },
+    message: string,
+    hint?: string,
+  ) => {
+    // the final pass reads the same lines again: one error per line
+    if (o.errors.some((e) => e.file === at.file && e.line === at.line && e.message === message))
+      return;
+    o.errors.push({
+      file: at.file,
+      line: at.line,
+      col: at.col,
+      message,
+      ...(hint ? { hint } : {}),
+    });
+  };
+  const err = (message: string) => errAt(line, message);
+  // ssh refuses an unknown keyword wherever it stands, active block or not
+  const verdict = keywordVerdict(line.keyword, ignoreUnknownOf(o));
+  if (verdict.kind === 'bad') {
+    const at = line.keywordCol > 0 ? { ...line, col: line.keywordCol } : line;
+    errAt(
+      at,
+      `Bad configuration option: ${line.keyword}`,
+      didYouMean(line.keyword, KNOWN_KEYWORDS) ??
+        'OpenSSH 9.2 does not know it; IgnoreUnknown before it makes ssh skip it',
+    );
+    return active;
+  }
+  if (verdict.kind === 'ignored') return active;
+  if (verdict.kind === 'newer') {
+    const what = `${line.keyword} (OpenSSH ${verdict.since})`;
+    if (active && !neverMatch && !o.newer.includes(what)) o.newer.push(what);
+    return active;
+  }
+  if (verdict.keyword !== line.keyword) line = { ...line, keyword: verdict.keyword };
   switch (line.keyword) {
     case 'host':
       return neverMatch ? false : hostLineMatches(line.args, ctx.host);

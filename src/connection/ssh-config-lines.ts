@@ -18,6 +18,8 @@ export interface SshConfigLine {
   line: number;
   /** 1-based column of the first argument. */
   col: number;
+  /** 1-based column of the keyword (0 for lines sysfleet makes). */
+  keywordCol: number;
 }
 
 /** A one-argument option line made by sysfleet (inventory vars, jump specs): no position. */
@@ -28,6 +30,7 @@ export const optionLine = (keyword: string, arg: string, file: string): SshConfi
   file,
   line: 0,
   col: 0,
+  keywordCol: 0,
 });
 
 /** Keywords whose value is the rest of the line, not split (readconf.c parse_command). */
@@ -80,10 +83,17 @@ export function sshArgvSplit(s: string): string[] {
 }
 
 /** Splits `Keyword [=] rest` the way readconf.c's strdelim does; undefined for blank/comment. */
-function splitKeyword(text: string): { keyword: string; rest: string; offset: number } | undefined {
-  const m = /^[ \t\f]*([^ \t\f=]+)[ \t\f]*(?:=[ \t\f]*)?/.exec(text);
-  if (!m || m[1]!.startsWith('#')) return undefined;
-  return { keyword: m[1]!.toLowerCase(), rest: text.slice(m[0].length), offset: m[0].length };
+function splitKeyword(
+  text: string,
+): { keyword: string; rest: string; offset: number; keywordCol: number } | undefined {
+  const m = /^([ \t\f]*)([^ \t\f=]+)[ \t\f]*(?:=[ \t\f]*)?/.exec(text);
+  if (!m || m[2]!.startsWith('#')) return undefined;
+  return {
+    keyword: m[2]!.toLowerCase(),
+    rest: text.slice(m[0].length),
+    offset: m[0].length,
+    keywordCol: m[1]!.length + 1,
+  };
 }
 
 /** Parses one file's text; errors name file:line:col (OpenSSH refuses such a file). */
@@ -117,7 +127,7 @@ export function parseSshConfigLines(
       });
       return;
     }
-    lines.push({ keyword: kw.keyword, args, rest: kw.rest, ...pos });
+    lines.push({ keyword: kw.keyword, args, rest: kw.rest, ...pos, keywordCol: kw.keywordCol });
   });
   return { lines, errors };
 }

@@ -257,6 +257,52 @@ Host *
 `,
     hosts: ['split', 'other', 'other -o IdentityFile="~/x y"'],
   },
+  {
+    name: 'IgnoreUnknown: only the first active one, only for lines after it',
+    config: `Host early
+  IgnoreUnknown ProprietaryOpt,vendor*
+Host *
+  ProprietaryOpt yes
+  VendorThing 1
+  User from-star
+`,
+    hosts: ['early', 'late'],
+  },
+  {
+    name: 'IgnoreUnknown set too late, and negated',
+    config: `Host x
+  User first
+  MysteryOption 1
+IgnoreUnknown MysteryOption
+Host y
+  IgnoreUnknown *,!Mystery2
+  Mystery2 1
+`,
+    hosts: ['x', 'y'],
+  },
+  {
+    name: 'an unknown keyword in an Include read in an inactive block still fails the file',
+    config: `Host nowhere
+  Include @DIR@/extra
+Host *
+  User u
+`,
+    files: { extra: 'NoSuchKeyword yes\n' },
+    hosts: ['a'],
+  },
+  {
+    name: 'aliases and deprecated keywords: accepted as ssh accepts them',
+    config: `Host *
+  PubkeyAcceptedKeyTypes ssh-ed25519
+  KeepAlive no
+  IdentityFile2 ~/.ssh/old_key
+  Protocol 2
+  UseRoaming no
+  RSAAuthentication yes
+  User aliased
+`,
+    hosts: ['a', 'b -o Cipher=blowfish', 'c -o NotAnOption=1'],
+  },
 ];
 
 /** ssh -G with no -F: ~/.ssh/config (if any) then /etc/ssh/ssh_config and its Includes. */

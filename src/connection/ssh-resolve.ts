@@ -75,6 +75,8 @@ export interface ResolvedSsh {
   tokens: TokenInputs;
   /** `Match exec` commands that ran. */
   execs: string[];
+  /** Options of a later OpenSSH than the resolver's 9.2 that apply to this host. */
+  newerOptions: string[];
 }
 
 export class SshResolveError extends Error {
@@ -244,6 +246,7 @@ export function resolveSsh(cfg: SshConfig, inv: SshInvocation): ResolvedSsh {
       options: o.first,
       tokens: { ...tokens, port },
       execs: o.execs,
+      newerOptions: o.newer,
     };
   } catch (e) {
     if (e instanceof TokenError)
