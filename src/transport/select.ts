@@ -112,10 +112,6 @@ function optionGap(key: string, value: string, where: string): string | undefine
   }
   if (key === 'certificatefile')
     return `${where} CertificateFile ${value}: ssh2 has no certificates`;
-  if (key === 'proxycommand') {
-    return /^none$/i.test(value) ? undefined : `${where} ProxyCommand: ssh2 ignores it there`;
-  }
-  if (key === 'match') return `${where} Match block: ssh2 skips Match`;
   return `${where} ${key}: ssh2 does not implement it`;
 }
 
