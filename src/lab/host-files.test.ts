@@ -3,6 +3,7 @@ import {
   freeUid,
   renderAccounts,
   renderSshdConfig,
+  renderDoasConf,
   renderSudoersDropIn,
   sudoModes,
   sysctlSeed,
@@ -51,6 +52,9 @@ describe('sudo', () => {
   it('gives NOPASSWD only to nopasswd hosts', () => {
     expect(renderSudoersDropIn('sflab', 'nopasswd')).toContain('sflab ALL=(ALL:ALL) NOPASSWD: ALL');
     expect(renderSudoersDropIn('sflab', 'password')).toMatch(/^sflab ALL=\(ALL:ALL\) ALL$/m);
+    // doas follows the same split: nopass where sudo needs no password
+    expect(renderDoasConf('sflab', 'nopasswd')).toMatch(/^permit nopass sflab as root$/m);
+    expect(renderDoasConf('sflab', 'password')).toMatch(/^permit sflab as root$/m);
   });
 
   it('puts password sudo on the last hosts, clamped to the host count', () => {

@@ -46,6 +46,16 @@ export function renderSudoersDropIn(user: string, mode: SudoMode): string {
   return `# sysfleet lab: sudo ${mode}\n${user} ALL=(ALL:ALL) ${tag}ALL\n`;
 }
 
+/**
+ * /etc/doas.conf of a lab host (opendoas; root-owned, mode 0400): the lab user may become root
+ * without a password where its sudo needs none, and only with one (which sysfleet never types:
+ * doas reads it from a terminal only) where sudo asks too.
+ */
+export function renderDoasConf(user: string, mode: SudoMode): string {
+  const rule = mode === 'nopasswd' ? `permit nopass ${user} as root` : `permit ${user} as root`;
+  return `# sysfleet lab: doas ${mode}\n${rule}\n`;
+}
+
 /** Machine account files plus the lab user, so the user exists only inside the lab. */
 export interface AccountFiles {
   passwd: string;

@@ -32,6 +32,16 @@ ensure_dir() {
   fi
 }
 bind() { ensure_dir "$2"; mount -n --bind "$1" "$2"; }
+# doas (opendoas) reads /etc/doas.conf; where the machine has none, the file to bind over is made in
+# an overlay of /etc whose upper dir is the host dir's (before any bind below /etc)
+if [ -x /usr/bin/doas ]; then
+  if [ ! -e /etc/doas.conf ]; then
+    mkdir -p "$H/ovl/etc-doas/upper" "$H/ovl/etc-doas/work"
+    : >"$H/ovl/etc-doas/upper/doas.conf"
+    mount -n -t overlay overlay -o "lowerdir=/etc,upperdir=$H/ovl/etc-doas/upper,workdir=$H/ovl/etc-doas/work" /etc
+  fi
+  mount -n --bind "$H/etc/doas.conf" /etc/doas.conf
+fi
 bind "$H/etc/sysctl.d" /etc/sysctl.d
 mount -n --bind "$H/etc/sysctl.conf" /etc/sysctl.conf
 bind "$H/usr/lib/sysctl.d" /usr/lib/sysctl.d

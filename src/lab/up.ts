@@ -23,6 +23,7 @@ import {
   freeUid,
   renderAccounts,
   renderSshdConfig,
+  renderDoasConf,
   renderSudoersDropIn,
   sudoModes,
   sysctlSeed,
@@ -167,6 +168,7 @@ function prepareHostFiles(
   writeFileSync(join(etc, 'sudoers.d', LAB_USER), renderSudoersDropIn(LAB_USER, host.sudo), {
     mode: 0o440,
   });
+  writeFileSync(join(etc, 'doas.conf'), renderDoasConf(LAB_USER, host.sudo), { mode: 0o400 });
 }
 
 /**

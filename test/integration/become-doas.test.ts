@@ -1,0 +1,128 @@
+/**
+ * ansible_become_method: doas (opendoas) against real lab hosts (OpenSSH sshd, loopback only).
+ * Each lab host has its own /etc/doas.conf: `permit nopass <lab user> as root` on h01, plain
+ * `permit` (a password, which doas reads from a terminal only) on h02. Over doas the fixed
+ * command and the data on stdin reach root intact, a whole check/apply/rollback works, and where
+ * doas would ask the host fails with the reason and never hangs.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostConnection } from '../../src/connection/types.js';
+import { createTransport, noSecrets } from '../../src/transport/index.js';
+import {
+  PERSIST_FILE,
+  PLAYBOOK,
+  PLAYBOOK_VALUES,
+  cli,
+  controlNode,
+  hostState,
+} from './support/fleet-state.js';
+import { labAvailable, labUp, type Lab } from './support/lab.js';
+
+const haveDoas = existsSync('/usr/bin/doas');
+if (process.env['CI'] && labAvailable && !haveDoas)
+  throw new Error('CI needs opendoas for the doas become tests (scripts/setup.sh --test)');
+
+let lab: Lab;
+let work: string;
+
+beforeAll(async () => {
+  if (!labAvailable || !haveDoas) return;
+  work = mkdtempSync(join(tmpdir(), 'sf-doas-'));
+  lab = await labUp({ hosts: 2, sudoPasswordHosts: 1 });
+}, 120_000);
+
+afterAll(async () => {
+  await lab?.down();
+  if (work) rmSync(work, { recursive: true, force: true });
+}, 60_000);
+
+function target(i: number): HostConnection {
+  const h = lab.hosts[i]!;
+  return {
+    name: h.name,
+    connection: 'ssh',
+    address: '127.0.0.1',
+    port: h.port,
+    user: lab.users.nonRoot,
+    identityFiles: [lab.keyPath],
+    jump: [],
+    become: true,
+    becomeUser: 'root',
+    becomeMethod: 'doas',
+    knownHostsFiles: [lab.knownHostsPath],
+  };
+}
+
+const transport = () =>
+  createTransport({ hostKeyPolicy: 'strict', secrets: noSecrets, connectTimeoutMs: 10_000 });
+
+describe.skipIf(!labAvailable || !haveDoas)('become with doas', () => {
+  it('the lab user becomes root with doas (permit nopass); command and stdin arrive intact', async () => {
+    expect(lab.hosts[0]!.sudo).toBe('nopasswd');
+    const t = transport();
+    try {
+      const conn = await t.connect(target(0));
+      const r = await conn.exec(`id -u; printf '%s|' "it's"; cat`, {
+        become: true,
+        stdin: 'line 1\nline "2"\n',
+        timeoutMs: 20_000,
+      });
+      expect(r).toEqual({ stdout: `0\nit's|line 1\nline "2"\n`, stderr: '', code: 0 });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('where doas would ask for a password, the host fails with the reason', async () => {
+    expect(lab.hosts[1]!.sudo).toBe('password');
+    const t = transport();
+    try {
+      const conn = await t.connect(target(1));
+      await expect(conn.exec('id -u', { become: true, timeoutMs: 20_000 })).rejects.toThrow(
+        /doas on .* needs a password, which doas reads from a terminal only/,
+      );
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('check, apply and rollback as the lab user with ansible_become_method=doas', async () => {
+    const h = lab.hosts[0]!;
+    const inv = join(work, 'doas.yaml');
+    writeFileSync(
+      inv,
+      [
+        'all:',
+        '  hosts:',
+        `    ${h.name}:`,
+        '      ansible_host: 127.0.0.1',
+        `      ansible_port: ${h.port}`,
+        `      ansible_user: ${lab.users.nonRoot}`,
+        `      ansible_ssh_private_key_file: ${lab.keyPath}`,
+        '      ansible_become: true',
+        '      ansible_become_method: doas',
+        '',
+      ].join('\n'),
+    );
+    const ctl = await controlNode(lab);
+    try {
+      const common = ['-i', inv, '--known-hosts', lab.knownHostsPath];
+      const before = await hostState(lab, h.name);
+      const drift = await cli(ctl, ['check', ...common, PLAYBOOK]);
+      expect(drift.code, drift.stdout + drift.stderr).toBe(2);
+      const apply = await cli(ctl, ['apply', ...common, PLAYBOOK, '--yes', '--plain']);
+      expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+      const during = await hostState(lab, h.name);
+      expect(during.runtime).toEqual(PLAYBOOK_VALUES);
+      expect(during.files[PERSIST_FILE]).toMatch(/^file 644 0:0 sha256:/);
+      const rb = await cli(ctl, ['rollback', '--yes', 'latest', ...common]);
+      expect(rb.code, rb.stdout + rb.stderr).toBe(0);
+      expect(await hostState(lab, h.name)).toEqual(before);
+    } finally {
+      await ctl.cleanup();
+    }
+  }, 120_000);
+});
