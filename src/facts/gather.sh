@@ -66,12 +66,28 @@ sysfleet_loader() {
   pid1=
   { read -r pid1 </proc/1/comm; } 2>/dev/null
   printf 'pid1\t%s\n' "$pid1"
+  loader=
   for f in /lib/systemd/systemd-sysctl /usr/lib/systemd/systemd-sysctl; do
     if [ -x "$f" ]; then
       printf 'systemd-sysctl\t%s\n' "$f"
+      loader=systemd
       break
     fi
   done
+  # Without systemd, `sysctl` itself reads the files, and its glob rules depend on what it is
+  # (procps-ng 4 expands globs, 3.3 and busybox do not): one line of its --version says which.
+  if [ "$pid1" != systemd ] || [ -z "$loader" ]; then
+    if command -v sysctl >/dev/null 2>&1; then
+      sysctl --version 2>&1 </dev/null | while IFS= read -r l; do
+        case $l in
+          *procps* | *BusyBox*)
+            printf 'sysctl\t%s\n' "$l"
+            break
+            ;;
+        esac
+      done
+    fi
+  fi
 }
 
 # Dotted key -> /proc/sys path. Dots and slashes swap, as in systemd-sysctl:

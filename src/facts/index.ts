@@ -9,4 +9,11 @@ export {
 } from './script.js';
 export { parseGatherOutput } from './parseGather.js';
 export { GatherParseError } from './sections.js';
-export type { HostFacts, SysctlFile, SysctlFileLine, SysctlReading } from './types.js';
+export type {
+  HostFacts,
+  SysctlAssignmentLine,
+  SysctlExcludeLine,
+  SysctlFile,
+  SysctlFileLine,
+  SysctlReading,
+} from './types.js';

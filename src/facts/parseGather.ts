@@ -10,6 +10,20 @@ import { parseSockstat } from './parseSockstat.js';
 import { parseCounters } from './parseCounters.js';
 import { parseOsRelease } from './parseOsRelease.js';
 
+/**
+ * `sysctl --version`'s telling line -> `procps-ng 4.0.2`, `procps 3.2.8`, `busybox 1.36.1`;
+ * undefined when the gather printed none (systemd hosts) or it says nothing known.
+ */
+export function parseSysctlTool(lines: readonly string[]): string | undefined {
+  const line = tabRecord(lines).sysctl;
+  if (line === undefined) return undefined;
+  const procps = /\b(procps(?:-ng)?)(?: version)? v?(\d+(?:\.\d+)+)/.exec(line);
+  if (procps) return `${procps[1]} ${procps[2]}`;
+  const busybox = /\bBusyBox v?(\d+(?:\.\d+)+)/.exec(line);
+  if (busybox) return `busybox ${busybox[1]}`;
+  return undefined;
+}
+
 type Counters = HostFacts['counters'];
 type Sockstat = HostFacts['sockstat'];
 
@@ -88,6 +102,8 @@ export function parseGatherOutput(
     // A kernel without NUMA support has no /sys/devices/system/node: one node.
     numaNodes: Math.max(1, toInt(tabRecord(get('numa')).nodes) ?? 1),
   };
+  const tool = parseSysctlTool(get('loader'));
+  if (tool) facts.sysctlTool = tool;
   const range = parsePortRange(get('portrange'));
   if (range) facts.localPortRange = range;
   // A copy: every string above is a V8 slice of `stdout`, and one kept field (a path, the

@@ -9,15 +9,29 @@ export type SysctlReading =
   | { state: 'absent' }
   | { state: 'unreadable'; error: string };
 
-/** One assignment line in a sysctl configuration file. */
-export interface SysctlFileLine {
+/** One assignment line in a sysctl configuration file: `key = value` or `-key = value`. */
+export interface SysctlAssignmentLine {
   line: number; // 1-based
   /** Canonical dotted key (slashes converted); may contain glob characters. */
   key: string;
   value: SysctlValue;
   /** Line started with `-`: failure to apply is ignored. */
   ignoreFailure: boolean;
+  exclude?: undefined;
 }
+
+/**
+ * `-key` with no `=`: keeps globs from setting the key (systemd-sysctl 245+, procps-ng 4);
+ * sets nothing itself. procps 3.3 calls it invalid syntax and skips it.
+ */
+export interface SysctlExcludeLine {
+  line: number;
+  /** Canonical dotted key; may itself be a glob. */
+  key: string;
+  exclude: true;
+}
+
+export type SysctlFileLine = SysctlAssignmentLine | SysctlExcludeLine;
 
 /** One file of the sysctl.d family as found on the host. */
 export interface SysctlFile {
@@ -46,6 +60,11 @@ export interface HostFacts {
   distro: { id?: string; versionId?: string; prettyName?: string };
   /** Which boot-time loader applies: systemd-sysctl (systemd host) or procps `sysctl --system`. */
   sysctlLoader: 'systemd' | 'procps';
+  /**
+   * Where the loader is not systemd: the `sysctl` that reads the files, from `sysctl --version`
+   * (e.g. `procps-ng 4.0.2`, `busybox`). Their glob rules differ (see src/plan/precedence.ts).
+   */
+  sysctlTool?: string;
   /** Every key the playbook asked about. */
   sysctls: Record<SysctlKey, SysctlReading>;
   /** Every file in the sysctl.d family, in directory scan order. */

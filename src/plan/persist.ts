@@ -6,7 +6,7 @@
 import type { HostFacts, SysctlFile } from '../facts/types.js';
 import type { SysctlKey, SysctlValue } from '../sysctl/types.js';
 import type { Target } from '../playbook/types.js';
-import { loadOrder, resolveKey } from './precedence.js';
+import { hostDialect, loadOrder, resolveKey } from './precedence.js';
 import { satisfies } from './values.js';
 
 export const PERSIST_DIR = '/etc/sysctl.d';
@@ -69,14 +69,20 @@ export function choosePersistPath(
       lines: values.map(([key, value], i) => ({ line: i + 3, key, value, ignoreFailure: false })),
     };
     const order = loadOrder([file, ...others], facts.sysctlLoader);
+    const dialect = hostDialect(facts);
     const warnings: string[] = [];
     for (const [key] of values) {
       const target = targets[key];
-      const boot = resolveKey(order, key, facts.sysctlLoader).boot;
+      const res = resolveKey(order, key, dialect);
+      const boot = res.boot;
       if (target && boot && boot.file !== path && !satisfies(target, boot.value)) {
         warnings.push(
           `${key}: ${boot.file}:${boot.line} sets ${boot.value} and is read after ${path}`,
         );
+      } else if (target && !boot && res.excludedBy) {
+        // systemd: `-key` read after our line erases it, and the key keeps its kernel default
+        const ex = res.excludedBy;
+        warnings.push(`${key}: ${ex.file}:${ex.line} (-${ex.pattern}) is read after ${path}`);
       }
     }
     last = { path, replaces: existing.filter((p) => p !== path), warnings };

@@ -265,6 +265,43 @@ describe('planHost changes and persistent file', () => {
     expect(plan.changes.map((c) => c.key)).toEqual([KA]);
   });
 
+  it('an exclusion read after our file erases our line under systemd: picks a later name', () => {
+    const KR = 'net.ipv4.conf.all.rp_filter';
+    const files = [
+      conf('/usr/lib/sysctl.d/50-default.conf', ['net.ipv4.conf.*.rp_filter = 2']),
+      conf('/etc/sysctl.d/60-x.conf', [`-${KR}`]),
+    ];
+    const plan = planHost(host({ [KR]: '2' }, files), { [KR]: exact('2') }, opts);
+    expect(plan.verdicts[0]).toMatchObject({
+      status: 'not_persisted',
+      detail: `no sysctl file sets it: /etc/sysctl.d/60-x.conf:1 excludes it from globs (-${KR})`,
+    });
+    expect(plan.persistFile?.path).toBe('/etc/sysctl.d/61-sysfleet-keepalive.conf');
+    expect(plan.shadowWarnings).toEqual([]);
+  });
+
+  it('procps 4 writes explicit lines whatever the exclusions: keeps the first name', () => {
+    const KR = 'net.ipv4.conf.all.rp_filter';
+    const files = [
+      conf('/usr/lib/sysctl.d/50-default.conf', ['net.ipv4.conf.*.rp_filter = 2']),
+      conf('/etc/sysctl.d/60-x.conf', [`-${KR}`]),
+    ];
+    const facts = { ...host({ [KR]: '2' }, files, 'procps'), sysctlTool: 'procps-ng 4.0.2' };
+    const plan = planHost(facts, { [KR]: exact('2') }, opts);
+    expect(plan.verdicts[0]).toMatchObject({ status: 'not_persisted' });
+    expect(plan.persistFile?.path).toBe(OURS);
+    expect(plan.shadowWarnings).toEqual([]);
+  });
+
+  it('procps 3.3 ignores globs: a key only a glob sets is not persisted', () => {
+    const KR = 'net.ipv4.conf.all.rp_filter';
+    const files = [conf('/usr/lib/sysctl.d/50-default.conf', ['net.ipv4.conf.*.rp_filter = 2'])];
+    const modern = { ...host({ [KR]: '2' }, files, 'procps'), sysctlTool: 'procps-ng 4.0.4' };
+    const old = { ...modern, sysctlTool: 'procps-ng 3.3.17' };
+    expect(planHost(modern, { [KR]: exact('2') }, opts).verdicts[0]?.status).toBe('compliant');
+    expect(planHost(old, { [KR]: exact('2') }, opts).verdicts[0]?.status).toBe('not_persisted');
+  });
+
   it('candidate names keep the prefix width and end with 99-zz-', () => {
     expect(candidateBasenames('97-x')).toEqual([
       '97-x.conf',

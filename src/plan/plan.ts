@@ -15,7 +15,7 @@ import type { HostFacts } from '../facts/types.js';
 import type { EvidenceThresholds, Target } from '../playbook/types.js';
 import type { SysctlKey, SysctlValue } from '../sysctl/types.js';
 import type { BootValue, HostPlan, KeyChange, KeyVerdict } from './types.js';
-import { loadOrder, resolveKey, type KeyResolution } from './precedence.js';
+import { hostDialect, loadOrder, resolveKey, type KeyResolution } from './precedence.js';
 import { choosePersistPath, renderPersistFile } from './persist.js';
 import { describeTarget, satisfies, setValue } from './values.js';
 import { computeFindings } from './findings.js';
@@ -61,7 +61,11 @@ export function verdictFor(
   }
   if (boot && satisfies(target, boot.value)) return { ...v, status: 'compliant' };
   if (!boot) {
-    return { ...v, status: 'not_persisted', want: runtime, detail: 'no sysctl file sets it' };
+    const ex = res.excludedBy;
+    const detail = ex
+      ? `no sysctl file sets it: ${ex.file}:${ex.line} excludes it from globs (-${ex.pattern})`
+      : 'no sysctl file sets it';
+    return { ...v, status: 'not_persisted', want: runtime, detail };
   }
   const rightButBeaten = res.assignments.find((a) => satisfies(target, a.value));
   if (rightButBeaten) {
@@ -87,9 +91,10 @@ export function planHost(
   opts: PlanOptions,
 ): HostPlan {
   const order = loadOrder(facts.sysctlFiles, facts.sysctlLoader);
+  const dialect = hostDialect(facts);
   const keys = Object.keys(targets).sort();
   const verdicts = keys.map((key) =>
-    verdictFor(key, targets[key] as Target, facts, resolveKey(order, key, facts.sysctlLoader)),
+    verdictFor(key, targets[key] as Target, facts, resolveKey(order, key, dialect)),
   );
 
   const changes: KeyChange[] = [];

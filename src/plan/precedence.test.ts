@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { SysctlFile } from '../facts/types.js';
 import { parseSysctlLine } from '../facts/parseSysctlLine.js';
-import { globToRegExp, keyMatches, loadOrder, resolveBoot, type Loader } from './precedence.js';
+import {
+  dialectOf,
+  globToRegExp,
+  keyMatches,
+  loadOrder,
+  resolveBoot,
+  type Dialect,
+  type Loader,
+} from './precedence.js';
 
 /** A file from `path` and its text lines (1-based numbering as in the file). */
 function file(path: string, text: string[] = [], extra: Partial<SysctlFile> = {}): SysctlFile {
@@ -15,6 +23,8 @@ const K = 'net.ipv4.tcp_keepalive_time';
 type Row = {
   name: string;
   loader: Loader;
+  /** Default: the loader's modern dialect (procps-ng 4 for procps). */
+  dialect?: Dialect;
   files: SysctlFile[];
   key?: string;
   want: { file: string; line: number; value: string } | undefined;
@@ -138,14 +148,123 @@ const rows: Row[] = [
     want: { file: '/etc/sysctl.d/60-x.conf', line: 1, value: '1' },
   },
   {
-    name: 'procps: a later glob beats an earlier explicit key',
+    // procps-ng 4 write_setting_list: a glob skips keys with an explicit line anywhere (a real
+    // `sysctl --system` on bookworm and trixie keeps the 75-*.conf value against 76-*.conf)
+    name: 'procps 4: an explicit key beats a later glob too',
     loader: 'procps',
     key: 'net.ipv4.conf.eth0.rp_filter',
     files: [
       file('/etc/sysctl.d/10-x.conf', ['net.ipv4.conf.eth0.rp_filter = 0']),
       file('/usr/lib/sysctl.d/50-default.conf', ['net.ipv4.conf.*.rp_filter = 2']),
     ],
-    want: { file: '/usr/lib/sysctl.d/50-default.conf', line: 1, value: '2' },
+    want: { file: '/etc/sysctl.d/10-x.conf', line: 1, value: '0' },
+  },
+  {
+    name: 'procps 3.3: a glob line sets nothing',
+    loader: 'procps',
+    dialect: 'plain',
+    key: 'net.ipv4.conf.eth0.rp_filter',
+    files: [file('/usr/lib/sysctl.d/50-default.conf', ['net.ipv4.conf.*.rp_filter = 2'])],
+    want: undefined,
+  },
+  {
+    name: 'procps 3.3: explicit lines in order, the glob between them ignored',
+    loader: 'procps',
+    dialect: 'plain',
+    key: 'net.ipv4.conf.eth0.rp_filter',
+    files: [
+      file('/etc/sysctl.d/10-x.conf', ['net.ipv4.conf.eth0.rp_filter = 0']),
+      file('/etc/sysctl.d/20-y.conf', [
+        '-net.ipv4.conf.eth0.rp_filter',
+        'net.ipv4.conf.*.rp_filter = 2',
+      ]),
+      file('/etc/sysctl.d/30-z.conf', ['net.ipv4.conf.eth0.rp_filter = 1']),
+    ],
+    want: { file: '/etc/sysctl.d/30-z.conf', line: 1, value: '1' },
+  },
+  {
+    name: 'systemd: an exclusion keeps an earlier glob off the key',
+    loader: 'systemd',
+    key: 'net.ipv4.conf.all.rp_filter',
+    files: [
+      file('/usr/lib/sysctl.d/50-default.conf', ['net.ipv4.conf.*.rp_filter = 2']),
+      file('/etc/sysctl.d/60-x.conf', ['-net.ipv4.conf.all.rp_filter']),
+    ],
+    want: undefined,
+  },
+  {
+    name: 'systemd: an exclusion after an assignment of the key erases it',
+    loader: 'systemd',
+    key: 'net.ipv4.conf.all.rp_filter',
+    files: [
+      file('/etc/sysctl.d/10-x.conf', ['net.ipv4.conf.all.rp_filter = 1']),
+      file('/etc/sysctl.d/60-x.conf', ['-net.ipv4.conf.all.rp_filter']),
+    ],
+    want: undefined,
+  },
+  {
+    name: 'procps 4: an exclusion does not stop an explicit line',
+    loader: 'procps',
+    key: 'net.ipv4.conf.all.rp_filter',
+    files: [
+      file('/etc/sysctl.d/10-x.conf', ['net.ipv4.conf.all.rp_filter = 1']),
+      file('/etc/sysctl.d/60-x.conf', [
+        '-net.ipv4.conf.all.rp_filter',
+        'net.ipv4.conf.*.rp_filter = 2',
+      ]),
+    ],
+    want: { file: '/etc/sysctl.d/10-x.conf', line: 1, value: '1' },
+  },
+  {
+    name: 'procps 4: a glob exclusion crosses dots (fnmatch without FNM_PATHNAME)',
+    loader: 'procps',
+    key: 'net.ipv4.conf.eth0.rp_filter',
+    files: [file('/etc/sysctl.d/60-x.conf', ['-net.ipv4.*', 'net.ipv4.conf.*.rp_filter = 2'])],
+    want: undefined,
+  },
+  {
+    name: 'systemd: a glob exclusion excludes nothing but its own pattern',
+    loader: 'systemd',
+    key: 'net.ipv4.conf.eth0.rp_filter',
+    files: [
+      file('/etc/sysctl.d/60-x.conf', [
+        '-net.ipv4.conf.eth*.rp_filter',
+        'net.ipv4.conf.*.rp_filter = 2',
+      ]),
+    ],
+    want: { file: '/etc/sysctl.d/60-x.conf', line: 2, value: '2' },
+  },
+  {
+    name: 'systemd: a glob exclusion replaces the same glob read earlier',
+    loader: 'systemd',
+    key: 'net.ipv4.conf.eth0.rp_filter',
+    files: [
+      file('/usr/lib/sysctl.d/50-default.conf', ['net.ipv4.conf.*.rp_filter = 2']),
+      file('/etc/sysctl.d/60-x.conf', ['-net.ipv4.conf.*.rp_filter']),
+    ],
+    want: undefined,
+  },
+  {
+    name: 'systemd: a glob repeated with its value keeps its first place (procps writes it again)',
+    loader: 'systemd',
+    key: 'net.ipv4.conf.eth0.rp_filter',
+    files: [
+      file('/etc/sysctl.d/10-a.conf', ['net.ipv4.conf.*.rp_filter = 1']),
+      file('/etc/sysctl.d/20-b.conf', ['net.ipv4.conf.eth?.rp_filter = 2']),
+      file('/etc/sysctl.d/30-c.conf', ['net.ipv4.conf.*.rp_filter = 1']),
+    ],
+    want: { file: '/etc/sysctl.d/20-b.conf', line: 1, value: '2' },
+  },
+  {
+    name: 'procps 4: the same three files: the glob written last wins',
+    loader: 'procps',
+    key: 'net.ipv4.conf.eth0.rp_filter',
+    files: [
+      file('/etc/sysctl.d/10-a.conf', ['net.ipv4.conf.*.rp_filter = 1']),
+      file('/etc/sysctl.d/20-b.conf', ['net.ipv4.conf.eth?.rp_filter = 2']),
+      file('/etc/sysctl.d/30-c.conf', ['net.ipv4.conf.*.rp_filter = 1']),
+    ],
+    want: { file: '/etc/sysctl.d/30-c.conf', line: 1, value: '1' },
   },
   {
     name: 'a glob does not cross a dot',
@@ -170,9 +289,9 @@ const rows: Row[] = [
 ];
 
 describe('resolveBoot', () => {
-  it.each(rows)('$name', ({ loader, files, key, want }) => {
+  it.each(rows)('$name', ({ loader, dialect, files, key, want }) => {
     const k = key ?? K;
-    const r = resolveBoot(files, loader, [k])[k];
+    const r = resolveBoot(files, loader, [k], dialect)[k];
     expect(
       r?.boot ? { file: r.boot.file, line: r.boot.line, value: r.boot.value } : undefined,
     ).toEqual(want);
@@ -190,6 +309,38 @@ describe('resolveBoot', () => {
       '/usr/lib/sysctl.d/99-vendor.conf',
     ]);
     expect(r?.unknown).toEqual(['/etc/sysctl.d/70-secret.conf']);
+  });
+});
+
+describe('dialectOf', () => {
+  it.each([
+    ['systemd', undefined, 'systemd'],
+    ['systemd', 'procps-ng 3.3.17', 'systemd'],
+    ['procps', 'procps-ng 4.0.2', 'procps'],
+    ['procps', 'procps-ng 10.1', 'procps'],
+    ['procps', 'procps-ng 3.3.17', 'plain'],
+    ['procps', 'procps 3.2.8', 'plain'],
+    ['procps', 'busybox 1.36.1', 'plain'],
+    ['procps', undefined, 'procps'],
+  ] as const)('%s with %s -> %s', (loader, tool, want) => {
+    expect(dialectOf(loader, tool)).toBe(want);
+  });
+});
+
+describe('exclusions', () => {
+  it('name the line that keeps the globs off the key', () => {
+    const k = 'net.ipv4.conf.all.rp_filter';
+    const r = resolveBoot(
+      [
+        file('/usr/lib/sysctl.d/50-default.conf', ['net.ipv4.conf.*.rp_filter = 2']),
+        file('/etc/sysctl.d/60-x.conf', ['# keep all as it is', '-net.ipv4.conf.all.rp_filter']),
+      ],
+      'systemd',
+      [k],
+    )[k];
+    expect(r?.boot).toBeUndefined();
+    expect(r?.excludedBy).toEqual({ file: '/etc/sysctl.d/60-x.conf', line: 2, pattern: k });
+    expect(r?.assignments.map((a) => a.value)).toEqual(['2']);
   });
 });
 

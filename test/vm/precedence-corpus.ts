@@ -37,6 +37,12 @@ export const BOOT_LAYOUT: Layout = {
     // 6: an explicit key against a later glob that matches it
     '/etc/sysctl.d/75-sfp-glob.conf': conf('net.ipv4.conf.lo.arp_announce = 1'),
     '/etc/sysctl.d/76-sfp-glob.conf': conf('net.ipv4.conf.*.arp_announce = 2'),
+    // 9: an exclusion keeps a glob off one key (systemd 245+, procps-ng 4; procps 3.3 has no globs)
+    '/etc/sysctl.d/80-sfp-excl.conf': conf('net.ipv4.conf.*.arp_ignore = 2'),
+    '/etc/sysctl.d/81-sfp-excl.conf': conf('-net.ipv4.conf.lo.arp_ignore'),
+    // 10: an exclusion after an explicit line: systemd drops the line, procps writes it anyway
+    '/etc/sysctl.d/82-sfp-excl.conf': conf('net.ipv4.conf.lo.arp_filter = 1'),
+    '/etc/sysctl.d/83-sfp-excl.conf': conf('-net.ipv4.conf.lo.arp_filter'),
     // 7: same name twice in one file: the last line wins; comments of both kinds
     '/usr/lib/sysctl.d/78-sfp-twice.conf': conf(
       '# comment',
@@ -69,6 +75,9 @@ export const CORPUS_KEYS = [
   'net.ipv4.conf.lo.arp_announce',
   'net.ipv4.conf.default.arp_announce',
   'net.ipv4.conf.all.arp_announce',
+  'net.ipv4.conf.lo.arp_ignore',
+  'net.ipv4.conf.default.arp_ignore',
+  'net.ipv4.conf.lo.arp_filter',
   'net.ipv4.tcp_synack_retries',
   'net.ipv4.tcp_max_syn_backlog',
   'net.ipv4.tcp_retries2',

@@ -2,11 +2,19 @@
  * Precedence against the real loaders (SYSFLEET_VM_FULL=1, per distro): for the corpus in
  * precedence-corpus.ts, the boot value sysfleet predicts from the files it gathered equals the
  * value after a real reboot (systemd-sysctl) and after `sysctl --system` (procps) in the guest.
+ * `sysctl --system` is judged in the dialect of the guest's own procps (3.3 on bullseye: no globs).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostFacts } from '../../src/facts/index.js';
 import type { VmLab } from '../../src/lab/vm/index.js';
-import { loadOrder, resolveKey, type Loader } from '../../src/plan/precedence.js';
+import { parseSysctlTool } from '../../src/facts/parseGather.js';
+import {
+  dialectOf,
+  loadOrder,
+  resolveKey,
+  type Dialect,
+  type Loader,
+} from '../../src/plan/precedence.js';
 import { vmDistros } from './matrix.js';
 import { BOOT_LAYOUT, CORPUS_KEYS, RUN_LAYOUT, layoutScript } from './precedence-corpus.js';
 import {
@@ -36,11 +44,15 @@ async function gathered(ctl: ControlNode, lab: VmLab): Promise<Record<string, Ho
 }
 
 /** sysfleet's prediction per key; undefined = no file sets it (the value stays as it was). */
-function predict(f: HostFacts, loader: Loader): Record<string, string | undefined> {
+function predict(
+  f: HostFacts,
+  loader: Loader,
+  dialect: Dialect = dialectOf(loader),
+): Record<string, string | undefined> {
   const order = loadOrder(f.sysctlFiles, loader);
   return Object.fromEntries(
     CORPUS_KEYS.map((k) => {
-      const r = resolveKey(order, k, loader);
+      const r = resolveKey(order, k, dialect);
       return [k, r.boot ? normalise(r.boot.value) : undefined];
     }),
   );
@@ -95,11 +107,14 @@ describe(`sysctl.d precedence vs systemd-sysctl and sysctl --system (${distros.j
     for (const h of names) await lab.shOk(h, layoutScript(RUN_LAYOUT));
     const now = await gathered(ctl, lab);
     for (const h of names) {
+      const version = await lab.shOk(h, 'sysctl --version\n');
+      const tool = parseSysctlTool([`sysctl\t${version.trim()}`]);
+      expect(tool, version).toMatch(/^procps-ng \d/);
       await lab.sh(h, 'sysctl --system >/dev/null 2>&1; true\n');
       const after = await guestValues(lab, h, CORPUS_KEYS);
       expectPredicted(
-        `${h} (${lab.host(h).distro}) after sysctl --system`,
-        predict(now[h]!, 'procps'),
+        `${h} (${lab.host(h).distro}, ${tool}) after sysctl --system`,
+        predict(now[h]!, 'procps', dialectOf('procps', tool)),
         after,
         boot[h]!,
       );
