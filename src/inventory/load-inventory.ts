@@ -3,18 +3,18 @@
  * ad-hoc `h1,h2,` lists) and their group_vars/ and host_vars/, then hands text to the pure
  * parsers. Every error of every source is collected and thrown as one `ModelErrors`.
  */
-import { execFile } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { throwIfAny, type ModelError } from '../parse/errors.js';
 import {
   bundledSchema,
   InputFileError,
   isExecutable,
   listDir,
+  MAX_INPUT_BYTES,
   pathKind,
   readText,
 } from '../parse/files.js';
+import { runInventoryScript, type ScriptLimits } from './load-script.js';
 import { hostNameProblem, splitHostPort } from './host-range.js';
 import {
   addHost,
@@ -44,8 +44,8 @@ import type { Vars } from './var-merge.js';
 import { parseYaml, posAt, toPlain } from '../parse/yaml-pos.js';
 import { skipTemplated } from './vars-schema.js';
 
-const run = promisify(execFile);
-const SCRIPT_TIMEOUT_MS = 30_000;
+/** As Ansible's script plugin has none: 30 s per run and the cap of every other input. */
+const SCRIPT_LIMITS: ScriptLimits = { timeoutMs: 30_000, maxBytes: MAX_INPUT_BYTES };
 const MAX_DIR_DEPTH = 8;
 
 export interface LoadInventoryOptions {
@@ -53,6 +53,8 @@ export interface LoadInventoryOptions {
   sshConfigPath?: string;
   /** Base for relative sources (default: process.cwd()). */
   cwd?: string;
+  /** Bounds of each inventory script run (default: 30 s, 64 MiB of output). */
+  scriptLimits?: Partial<ScriptLimits>;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function loadInventory(
   opts: LoadInventoryOptions = {},
 ): Promise<Inventory> {
   const cwd = opts.cwd ?? process.cwd();
+  const limits = { ...SCRIPT_LIMITS, ...opts.scriptLimits };
   const data = newInventoryData();
   const errors: ModelError[] = [];
   const varDirs: string[] = [];
@@ -85,10 +88,10 @@ export async function loadInventory(
       continue;
     }
     if (kind === 'dir') {
-      await readDirectory(path, source, data, errors, 0);
+      await readDirectory(path, source, data, errors, limits, 0);
       varDirs.push(path);
     } else {
-      await readFileSource(path, source, data, errors);
+      await readFileSource(path, source, data, errors, limits);
       varDirs.push(dirname(path));
     }
   }
@@ -126,6 +129,7 @@ async function readDirectory(
   shown: string,
   data: InventoryData,
   errors: ModelError[],
+  limits: ScriptLimits,
   depth: number,
 ): Promise<void> {
   if (depth > MAX_DIR_DEPTH) return;
@@ -134,8 +138,8 @@ async function readDirectory(
     const full = join(dir, name);
     const shownChild = join(shown, name);
     const kind = await pathKind(full);
-    if (kind === 'dir') await readDirectory(full, shownChild, data, errors, depth + 1);
-    else if (kind === 'file') await readFileSource(full, shownChild, data, errors);
+    if (kind === 'dir') await readDirectory(full, shownChild, data, errors, limits, depth + 1);
+    else if (kind === 'file') await readFileSource(full, shownChild, data, errors, limits);
   }
 }
 
@@ -165,10 +169,11 @@ async function readFileSource(
   shown: string,
   data: InventoryData,
   errors: ModelError[],
+  limits: ScriptLimits,
 ): Promise<void> {
   const format = formatOf(path);
   if (format === 'ini' && (await isExecutable(path))) {
-    const scriptErrors = await readScript(path, shown, data);
+    const scriptErrors = await readScript(path, shown, data, limits);
     if (scriptErrors.length === 0) return;
     // As Ansible: an executable that is not an inventory script may still be a static INI file
     // (an exec bit from a checkout). Use it as INI only when it parses cleanly as INI.
@@ -211,14 +216,14 @@ async function readFileSource(
 }
 
 /** Runs an inventory script with `--list` (and `--host H` per host when it prints no `_meta`). */
-async function readScript(path: string, shown: string, data: InventoryData): Promise<ModelError[]> {
-  const exec = async (args: string[]): Promise<unknown> => {
-    const { stdout } = await run(path, args, {
-      timeout: SCRIPT_TIMEOUT_MS,
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    return JSON.parse(stdout) as unknown;
-  };
+async function readScript(
+  path: string,
+  shown: string,
+  data: InventoryData,
+  limits: ScriptLimits,
+): Promise<ModelError[]> {
+  const exec = async (args: string[]): Promise<unknown> =>
+    JSON.parse(await runInventoryScript(path, args, limits)) as unknown;
   try {
     const parsed = parseListInventory(await exec(['--list']), shown, data);
     if (parsed.errors.length > 0 || parsed.hasMeta) return parsed.errors;
