@@ -11,7 +11,9 @@ import { SH_APPLY } from './sh-apply.js';
 import { SH_LIB } from './sh-lib.js';
 import { SH_COLLECT, SH_LIST_SNAPSHOTS, SH_READ_SNAPSHOT } from './sh-queries.js';
 import { SH_ROLLBACK } from './sh-rollback.js';
+import { SH_PRUNE } from './sh-prune.js';
 import { SH_RUNNER } from './sh-runner.js';
+import { DEFAULT_RETENTION } from './retention.js';
 import {
   checkBase64,
   checkKey,
@@ -107,6 +109,17 @@ function header(
   ].join('\n');
 }
 
+/**
+ * The host store's retention, as the controller's (DEFAULT_RETENTION): keep the newest N runs
+ * and every run from the last D days (the cutoff day from the control node's clock, as the run
+ * ids are), see sf_prune_runs.
+ */
+function pruneVars(nowSec: number | undefined): string[] {
+  const now = nowSec === undefined ? Date.now() : nowSec * 1000;
+  const day = new Date(now - DEFAULT_RETENTION.olderThanMs).toISOString().slice(0, 10);
+  return [`SF_PRUNE_KEEP=${DEFAULT_RETENTION.keep}`, `SF_PRUNE_BEFORE=${day.replace(/-/g, '')}`];
+}
+
 /** PROGRAM as one single-quoted shell word (its data is validated already; this quotes code). */
 function quoteProgram(program: string): string {
   if (program.includes('\0')) throw new ScriptDataError('internal: NUL in a host program');
@@ -174,11 +187,12 @@ export function renderApplyProgram(req: ApplyRequest): string {
     header('apply', runId, req.by, req.nowSec, [
       `SF_GO_TIMEOUT=${goTimeout}`,
       `SF_FILE=${sq(filePath)}`,
+      ...pruneVars(req.nowSec),
     ]) +
     heredocFn('sf_data_keys', keyLines) +
     base64Fn('sf_data_file', fileB64) +
     textFn('sf_data_text', file ? file.content : '');
-  return data + SH_LIB + SH_APPLY + SH_RUNNER;
+  return data + SH_LIB + SH_APPLY + SH_PRUNE + SH_RUNNER;
 }
 
 /**

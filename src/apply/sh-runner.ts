@@ -68,6 +68,7 @@ sf_fg() {
   sf_lock $$ || { sf_final state=locked; return 0; }
   SF_PHASE=cleanup
   sf_clean_leftovers
+  [ "$SF_MODE" != apply ] || sf_prune_runs # src/apply/sh-prune.ts
   SF_PHASE=prepare
   sf_prepare || return 0
   SF_PHASE=handover
