@@ -25,7 +25,11 @@ export const USAGE = `usage: npm run bench -- [--hosts 50,200] [--scale 500,1000
                         [--no-ansible] [--no-count-connections] [--json FILE] [--keep]
 Brings up a lab per fleet size (loopback only), prepares drift, and measures sysfleet check,
 apply --yes and rollback latest against Ansible (ansible.posix.sysctl, forks = N) and a bare
-ssh2 floor. Needs root (the lab); takes minutes.`;
+ssh2 floor. Needs root (the lab); takes minutes.
+       npm run bench -- flood [--hosts 50] [--bytes 1000000000] [--timeout 20]
+One lab host prints 1 GB before every command while the others work: controller RSS growth,
+time past the timeout, the other hosts unaffected (src/bench/flood.ts).
+       npm run bench -- merge [--hosts 50000] ...   report merge of shard reports (merge.ts).`;
 
 const MAX_HOSTS = 2000;
 

@@ -6,7 +6,7 @@
  * host that dribbles under the cap until the timeout (goal < 2 s), and whether the other hosts'
  * results are unaffected (every one reachable, with a verdict).
  *
- *   node dist/bench/flood.js [--hosts 50] [--bytes 1000000000] [--timeout 20] [--name floodbench]
+ *   npm run bench -- flood [--hosts 50] [--bytes 1000000000] [--timeout 20] [--name floodbench]
  *
  * Needs root (the lab) and a built dist/. Tears its lab and temp dir down, also on failure.
  * The flood: the host's sshd gets `ForceCommand` running a script that prints the bytes and then
@@ -103,8 +103,9 @@ function others(run: Run, flooder: string): { ok: number; of: number } {
   return { ok: rest.filter((h) => h.reachable && h.outcome !== 'unknown').length, of: rest.length };
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+/** `npm run bench -- flood ...` (src/bench/main.ts dispatches here). */
+export async function floodBench(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
   const dir = mkdtempSync(join(tmpdir(), 'sf-floodbench-'));
   let lab: Lab | undefined;
   try {
@@ -137,8 +138,3 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-main().catch((err: unknown) => {
-  process.stderr.write(`flood bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exitCode = 1;
-});

@@ -18,6 +18,7 @@ import {
   type Sample,
 } from './table.js';
 import { ansiblePlaybook, sysfleetPlaybook } from './workload.js';
+import { floodBench } from './flood.js';
 import { mergeBench } from './merge.js';
 
 const log = (line: string): void =>
@@ -107,6 +108,8 @@ function report(samples: Sample[], connections: ConnectionReport[], lost: string
 async function main(): Promise<void> {
   // `npm run bench -- merge ...`: report merge on synthetic shard reports, no lab (merge.ts).
   if (process.argv[2] === 'merge') return mergeBench(process.argv.slice(3), log);
+  // `npm run bench -- flood ...`: one lab host prints 1 GB while the others work (flood.ts).
+  if (process.argv[2] === 'flood') return floodBench(process.argv.slice(3));
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
