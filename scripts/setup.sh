@@ -30,7 +30,7 @@ if $want_test; then
   provides+=(
     [/usr/sbin/sshd]=openssh-server [ip]=iproute2 [sudo]=sudo [ss]=iproute2
     [ansible-inventory]=ansible [tmux]=tmux [ruby]=ruby [busybox]=busybox [perl]=perl
-    [/usr/bin/time]=time [/usr/bin/doas]=opendoas
+    [/usr/bin/time]=time [/usr/bin/doas]=opendoas [shellcheck]=shellcheck
   )
 fi
 if $want_vm; then

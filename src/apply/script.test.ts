@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SH_APPLY } from './sh-apply.js';
-import { SH_LIB } from './sh-lib.js';
-import { SH_COLLECT, SH_LIST_SNAPSHOTS, SH_READ_SNAPSHOT } from './sh-queries.js';
-import { SH_ROLLBACK } from './sh-rollback.js';
-import { SH_RUNNER } from './sh-runner.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { HEADER_END, hostCode, hostFile, type HostFile } from './host/load.js';
 import { programOf } from './fixtures.js';
 import {
   renderApplyProgram,
@@ -212,16 +209,30 @@ describe('read-only programs', () => {
 });
 
 describe('host program sources', () => {
-  const sources = {
-    SH_LIB,
-    SH_RUNNER,
-    SH_APPLY,
-    SH_ROLLBACK,
-    SH_COLLECT,
-    SH_LIST_SNAPSHOTS,
-    SH_READ_SNAPSHOT,
-  };
-  it.each(Object.entries(sources))('%s uses no bashisms we can spot', (_name, src) => {
+  const dir = new URL('./host/', import.meta.url);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sh')) as HostFile[];
+  it('are the eight .sh files, each with its header end line', () => {
+    expect(files.sort()).toEqual(
+      [
+        'apply.sh',
+        'collect.sh',
+        'lib.sh',
+        'list-snapshots.sh',
+        'prune.sh',
+        'read-snapshot.sh',
+        'rollback.sh',
+        'runner.sh',
+      ].sort(),
+    );
+    for (const f of files) {
+      const text = readFileSync(new URL(f, dir), 'utf8');
+      expect(text.split(HEADER_END), f).toHaveLength(2);
+      expect(hostFile(f)).toBe(hostCode(text));
+    }
+    expect(() => hostCode('echo no header\n', 'x.sh')).toThrow('x.sh: no header end line');
+  });
+  it.each(files)('%s uses no bashisms we can spot', (name) => {
+    const src = hostFile(name);
     expect(src).not.toMatch(/\[\[|function |local |<<<|\$'|\[ [^\]\n]* == /);
     // POSIX expansions only: ${x#p} ${x%%p} ${x:+w} ...; not ${x/a/b} ${x:1:2} ${!x} ${x^^} ${x[0]}
     expect(src).not.toMatch(/\$\{!|\$\{#?[A-Za-z_][A-Za-z0-9_]*(\/|:[0-9 ]|\^|,|\[)/);
@@ -245,13 +256,14 @@ function assignedByFunction(src: string): Map<string, Set<string>> {
 }
 
 describe('shell helper variables', () => {
-  it('no SH_LIB helper assigns a temporary that another function also uses', () => {
-    const lib = assignedByFunction(SH_LIB);
+  it('no lib.sh helper assigns a temporary that another function also uses', () => {
+    const lib = assignedByFunction(hostFile('lib.sh'));
     const all = new Map<string, Set<string>>([
       ...lib,
-      ...assignedByFunction(SH_RUNNER),
-      ...assignedByFunction(SH_APPLY),
-      ...assignedByFunction(SH_ROLLBACK),
+      ...assignedByFunction(hostFile('runner.sh')),
+      ...assignedByFunction(hostFile('apply.sh')),
+      ...assignedByFunction(hostFile('rollback.sh')),
+      ...assignedByFunction(hostFile('prune.sh')),
     ]);
     expect(lib.size).toBeGreaterThan(20);
     const clashes: string[] = [];

@@ -7,12 +7,7 @@
  * delimiter it cannot contain (and as base64 for the snapshot record).
  */
 import type { ApplyRequest, RollbackRequest } from './types.js';
-import { SH_APPLY } from './sh-apply.js';
-import { SH_LIB } from './sh-lib.js';
-import { SH_COLLECT, SH_LIST_SNAPSHOTS, SH_READ_SNAPSHOT } from './sh-queries.js';
-import { SH_ROLLBACK } from './sh-rollback.js';
-import { SH_PRUNE } from './sh-prune.js';
-import { SH_RUNNER } from './sh-runner.js';
+import { hostFile } from './host/load.js';
 import { DEFAULT_RETENTION } from './retention.js';
 import {
   checkBase64,
@@ -192,7 +187,9 @@ export function renderApplyProgram(req: ApplyRequest): string {
     heredocFn('sf_data_keys', keyLines) +
     base64Fn('sf_data_file', fileB64) +
     textFn('sf_data_text', file ? file.content : '');
-  return data + SH_LIB + SH_APPLY + SH_PRUNE + SH_RUNNER;
+  return (
+    data + hostFile('lib.sh') + hostFile('apply.sh') + hostFile('prune.sh') + hostFile('runner.sh')
+  );
 }
 
 /**
@@ -262,24 +259,24 @@ export function renderRollbackProgram(req: RollbackRequest): string {
     heredocFn('sf_data_rkeys', keyLines) +
     heredocFn('sf_data_rfiles', fileLines) +
     fileFns;
-  return data + SH_LIB + SH_ROLLBACK + SH_RUNNER;
+  return data + hostFile('lib.sh') + hostFile('rollback.sh') + hostFile('runner.sh');
 }
 
 /** A read-only program: everything inside one function, like the changing ones. */
 function query(runId: string | undefined, mode: ProgramMode, body: string, call: string): string {
   const vars = runId === undefined ? '' : `SF_RUN=${sq(checkRunId(runId))}\nSF_MODE=${mode}\n`;
-  return `sf_query() {\n${vars}${SH_LIB}${body}${call}\n}\nsf_query; exit 0\n`;
+  return `sf_query() {\n${vars}${hostFile('lib.sh')}${body}${call}\n}\nsf_query; exit 0\n`;
 }
 
 /** Print the (final or partial) result of a detached run on the host, and its snapshot. */
 export function renderCollectScript(runId: string, mode: ProgramMode = 'apply'): string {
-  return query(runId, mode, SH_COLLECT, 'sf_collect');
+  return query(runId, mode, hostFile('collect.sh'), 'sf_collect');
 }
 
 export function renderListSnapshotsScript(): string {
-  return query(undefined, 'apply', SH_LIST_SNAPSHOTS, 'sf_list_snapshots');
+  return query(undefined, 'apply', hostFile('list-snapshots.sh'), 'sf_list_snapshots');
 }
 
 export function renderReadSnapshotScript(runId: string): string {
-  return query(runId, 'apply', SH_READ_SNAPSHOT, 'sf_read_snapshot');
+  return query(runId, 'apply', hostFile('read-snapshot.sh'), 'sf_read_snapshot');
 }

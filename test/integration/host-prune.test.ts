@@ -1,5 +1,5 @@
 /**
- * The host store's retention (src/apply/sh-prune.ts): an apply removes the snapshot and results
+ * The host store's retention (src/apply/host/prune.sh): an apply removes the snapshot and results
  * of old runs beyond the newest 200 when nothing of them is left to undo, and keeps every other.
  * First the function itself under dash, busybox sh and bash (a throwaway directory, no root
  * needed), then one real apply on a lab host, which shows the program's header wires it in.
@@ -10,8 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SH_LIB } from '../../src/apply/sh-lib.js';
-import { SH_PRUNE } from '../../src/apply/sh-prune.js';
+import { hostFile } from '../../src/apply/host/load.js';
 import { PLAYBOOK, cli, labArgs, runIdOf, sysfleetFiles, withLab } from './support/fleet-state.js';
 import { labAvailable } from './support/lab.js';
 import { inCi, SHELL_BINARIES } from './support/shells.js';
@@ -85,8 +84,8 @@ function prune(shell: string, dir: string, vars: Record<string, string>): void {
     .map(([k, v]) => `${k}='${v}'\n`)
     .join('');
   const r = spawnSync(cmd!, [...args, '-s'], {
-    // after SH_LIB, which sets SF_DIR to /var/lib/sysfleet
-    input: `${SH_LIB}\nSF_DIR='${dir}'\nSF_RUN='29991231T000000Z-ffff'\n${set}${SH_PRUNE}\nsf_prune_runs\n`,
+    // after lib.sh, which sets SF_DIR to /var/lib/sysfleet
+    input: `${hostFile('lib.sh')}\nSF_DIR='${dir}'\nSF_RUN='29991231T000000Z-ffff'\n${set}${hostFile('prune.sh')}\nsf_prune_runs\n`,
     encoding: 'utf8',
     timeout: 20_000,
   });

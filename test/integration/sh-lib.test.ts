@@ -1,5 +1,5 @@
 /**
- * The shell library every host program uses (src/apply/sh-lib.ts), function by function, under
+ * The shell library every host program uses (src/apply/host/lib.sh), function by function, under
  * dash, busybox sh and bash. Each case runs in a throwaway network namespace of its own
  * (`unshare -n`), so the net.* writes below reach only that namespace, which ends with the shell.
  * Needs root; skipped when not root outside CI, and FAILS in CI when not root or a shell is missing.
@@ -17,7 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SH_LIB } from '../../src/apply/sh-lib.js';
+import { hostFile } from '../../src/apply/host/load.js';
 import { inCi, runsAsRoot, SHELL_BINARIES } from './support/shells.js';
 
 const root = runsAsRoot;
@@ -33,11 +33,11 @@ const IP =
 const work = mkdtempSync(join(tmpdir(), 'sf-shlib-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Run SH_LIB + SNIPPET under SHELL in a new netns; the `name=value` lines it prints. */
+/** Run lib.sh + SNIPPET under SHELL in a new netns; the `name=value` lines it prints. */
 function run(shell: string, snippet: string): Record<string, string> {
   const [cmd, ...args] = shell.split(' ');
   const r = spawnSync('unshare', ['-n', cmd!, ...args, '-s'], {
-    input: `SF_W='${work}/w'\n${SH_LIB}\n${snippet}\n`,
+    input: `SF_W='${work}/w'\n${hostFile('lib.sh')}\n${snippet}\n`,
     encoding: 'utf8',
     timeout: 20_000,
   });
@@ -158,7 +158,7 @@ describe.skipIf(!root && !inCi)('sh-lib functions (real shells)', () => {
     });
 
     it('sf_under_timeout: yes under timeout, also through a process between (sudo), else no', () => {
-      writeFileSync(join(work, 'lib.sh'), SH_LIB);
+      writeFileSync(join(work, 'lib.sh'), hostFile('lib.sh'));
       const probe = `. ${work}/lib.sh; sf_under_timeout && echo yes || echo no`;
       const out = run(
         shell,

@@ -1,32 +1,30 @@
-import { sh } from './sh-tag.js';
+# The apply program (POSIX sh). Data comes from script.ts as shell functions:
+#   sf_data_keys  lines `key|runtime(1/0)|value`   sf_data_file  sets SF_J to the new file content (base64)
+#   sf_data_text  sets SF_T to the new file content as text (written with builtins, no decoder)
+#   SF_FILE       the one file to write ('' for none)   SF_GO_TIMEOUT  seconds to wait for `go`
+#
+# prepare (attached): snapshot runtime values and the file (content, mode, owner, inode or
+# absence), check that everything the run will write fits (sf_space_check: the snapshot, the
+# result, the new file), write snapshots/<run>.snap (then file and directory fsynced) and print
+# it, reserve the room of the result, then wait for `go` on stdin. Nothing but the snapshot and
+# the reserve is written before `go`; a failure there changes nothing.
+# work (detached): read the durable snapshot back (the revert works from it alone), keep the old
+# file as a hard link beside it (no new space), write the file atomically, then the runtime
+# values (stopping at the first write the kernel refuses), then read every written value back at
+# once (one process, see lib.sh); on any failure restore what was changed — values from the
+# snapshot, the file by renaming its hard link back: nothing on the way back needs new space —
+# verify, and end `reverted` with the reason of the first failing key. The worker's bookkeeping
+# lives in variables, so a full disk cannot lose a record of what it changed.
+#
+# ---- sent to hosts from the next line on (load.ts drops this header) ----
 
-/**
- * The apply program (POSIX sh). Data comes from script.ts as shell functions:
- *   sf_data_keys  lines `key|runtime(1/0)|value`   sf_data_file  sets SF_J to the new file content (base64)
- *   sf_data_text  sets SF_T to the new file content as text (written with builtins, no decoder)
- *   SF_FILE       the one file to write ('' for none)   SF_GO_TIMEOUT  seconds to wait for `go`
- *
- * prepare (attached): snapshot runtime values and the file (content, mode, owner, inode or
- * absence), check that everything the run will write fits (sf_space_check: the snapshot, the
- * result, the new file), write snapshots/<run>.snap (then file and directory fsynced) and print
- * it, reserve the room of the result, then wait for `go` on stdin. Nothing but the snapshot and
- * the reserve is written before `go`; a failure there changes nothing.
- * work (detached): read the durable snapshot back (the revert works from it alone), keep the old
- * file as a hard link beside it (no new space), write the file atomically, then the runtime
- * values (stopping at the first write the kernel refuses), then read every written value back at
- * once (one process, see sh-lib.ts); on any failure restore what was changed — values from the
- * snapshot, the file by renaming its hard link back: nothing on the way back needs new space —
- * verify, and end `reverted` with the reason of the first failing key. The worker's bookkeeping
- * lives in variables, so a full disk cannot lose a record of what it changed.
- */
-export const SH_APPLY = sh`
 # sf_snapshot_body : the snapshot records, for the keys in SF_KD after sf_read_keys, and the file
 # whose state sf_file_state took
 sf_snapshot_body() {
   sf_emit snap-begin "run=$SF_RUN" "time=$SF_NOW" "by=$SF_BY"
   SF_REST=$SF_KD
   while sf_next_line; do
-    _k=$\{SF_LINE%%|*}; _r=$\{SF_LINE#*|}; _v=$\{_r#*|}; _r=$\{_r%%|*}
+    _k=${SF_LINE%%|*}; _r=${SF_LINE#*|}; _v=${_r#*|}; _r=${_r%%|*}
     sf_read_key "$_k"
     case $SF_ST in
       value) sf_emit snap-key "key=$_k" state=value "value=$SF_V" "want=$_v" "runtime=$_r" ;;
@@ -50,7 +48,7 @@ sf_snapshot_body() {
 sf_prepare() {
   SF_KD=$(sf_data_keys); _names=; _nkeys=0
   SF_REST=$SF_KD
-  while sf_next_line; do _names="$_names $\{SF_LINE%%|*}"; _nkeys=$((_nkeys + 1)); done
+  while sf_next_line; do _names="$_names ${SF_LINE%%|*}"; _nkeys=$((_nkeys + 1)); done
   set --
   if [ -n "$SF_FILE" ]; then
     sf_file_state "$SF_FILE"
@@ -63,7 +61,7 @@ sf_prepare() {
       return 1
     fi
     sf_data_text
-    set -- "$\{SF_FILE%/*}" "$\{#SF_T}" 1
+    set -- "${SF_FILE%/*}" "${#SF_T}" 1
   fi
   _snap=$SF_DIR/snapshots/$SF_RUN.snap
   if [ -e "$_snap" ]; then
@@ -71,18 +69,21 @@ sf_prepare() {
     sf_final state=failed "reason=this host already has a snapshot for run $SF_RUN (a retry of the same run?); collect its result instead; nothing was changed"
     return 1
   fi
-  set -f; sf_read_keys $_names; set +f
+  set -f
+  # shellcheck disable=SC2086 # the key names split into arguments (globbing is off)
+  sf_read_keys $_names
+  set +f
   # kept in a variable: written to the file and printed without a cat. Written in place (no temp
   # and rename): a snapshot cut short by a crash has no snap-end record and is refused as
   # incomplete by every reader, and without it the host was never told go, so nothing was changed.
   _body="$(sf_snapshot_body)$SF_NL"
   # room for the result the worker writes: its key records are about twice the snapshot's
-  _res=$((2 * $\{#SF_KD} + 2 * $\{#SF_VALUES} + 160 * _nkeys + 4096))
-  if ! sf_space_check "$SF_DIR" $(($\{#_body} + _res)) 4 "$@"; then
+  _res=$((2 * ${#SF_KD} + 2 * ${#SF_VALUES} + 160 * _nkeys + 4096))
+  if ! sf_space_check "$SF_DIR" $((${#_body} + _res)) 4 "$@"; then
     sf_final state=failed "reason=$SF_ERR; nothing was changed"; return 1
   fi
   if ! { printf '%s' "$_body" >"$_snap"; } 2>"$SF_W.err"; then
-    sf_write_err "$_snap" "$SF_DIR" "$\{#_body}"
+    sf_write_err "$_snap" "$SF_DIR" "${#_body}"
     sf_final state=failed "reason=cannot write snapshot: $SF_ERR; nothing was changed"
     return 1
   fi
@@ -123,7 +124,7 @@ sf_prepare() {
 sf_field() {
   SF_FV=; _fd_r="$TAB$1$TAB"
   case $_fd_r in *"$TAB$2="*) ;; *) return 1 ;; esac
-  _fd_r=$\{_fd_r#*"$TAB$2="}; SF_FV=$\{_fd_r%%"$TAB"*}
+  _fd_r=${_fd_r#*"$TAB$2="}; SF_FV=${_fd_r%%"$TAB"*}
 }
 
 # sf_load_snapshot : what the worker restores from, read back from the durable snapshot file:
@@ -133,10 +134,10 @@ sf_field() {
 sf_load_snapshot() {
   SF_BEFORE=$SF_NL; SF_VALUES=; SF_BFS=absent; SF_BFM=; SF_BFU=; SF_BFG=; SF_BFI=; _ls_end=0
   while IFS= read -r _ls_l; do
-    _ls_l=$\{_ls_l#@@sf"$TAB"}
+    _ls_l=${_ls_l#@@sf"$TAB"}
     case $_ls_l in
       snap-key"$TAB"*)
-        _ls_f=$\{_ls_l#snap-key"$TAB"}
+        _ls_f=${_ls_l#snap-key"$TAB"}
         sf_field "$_ls_f" key; _k=$SF_FV
         sf_field "$_ls_f" state; _s=$SF_FV
         sf_field "$_ls_f" value; _v=$SF_FV
@@ -144,7 +145,7 @@ sf_load_snapshot() {
         [ "$_s" = value ] && { sf_key_path "$_k"; SF_VALUES="$SF_VALUES$SF_NL$SF_P:$_v"; }
         ;;
       snap-file"$TAB"*)
-        _ls_f=$\{_ls_l#snap-file"$TAB"}
+        _ls_f=${_ls_l#snap-file"$TAB"}
         sf_field "$_ls_f" state; SF_BFS=$SF_FV
         sf_field "$_ls_f" mode; SF_BFM=$SF_FV
         sf_field "$_ls_f" uid; SF_BFU=$SF_FV
@@ -162,8 +163,8 @@ sf_load_snapshot() {
 sf_before() {
   SF_BST=; SF_BV=
   case $SF_BEFORE in *"$SF_NL$1|"*) ;; *) return 1 ;; esac
-  _bf_r=$\{SF_BEFORE#*"$SF_NL$1|"}; _bf_r=$\{_bf_r%%"$SF_NL"*}
-  SF_BST=$\{_bf_r%%|*}; SF_BV=$\{_bf_r#*|}
+  _bf_r=${SF_BEFORE#*"$SF_NL$1|"}; _bf_r=${_bf_r%%"$SF_NL"*}
+  SF_BST=${_bf_r%%|*}; SF_BV=${_bf_r#*|}
 }
 
 sf_apply_file() {
@@ -182,7 +183,7 @@ sf_apply_file() {
   fi
   if [ "$SF_FS" = present ]; then
     # the old file stays as a second name of its inode: restoring it is a rename
-    SF_BAK="$\{SF_FILE%/*}/.$\{SF_FILE##*/}.sysfleet-$SF_RUN.orig"
+    SF_BAK="${SF_FILE%/*}/.${SF_FILE##*/}.sysfleet-$SF_RUN.orig"
     rm -f "$SF_BAK" 2>/dev/null
     if ! ln "$SF_FILE" "$SF_BAK" 2>"$SF_W.err"; then
       SF_ERR="cannot keep the old $SF_FILE for a revert: $(sf_errtext "$SF_W.err")"; SF_BAK=
@@ -214,7 +215,7 @@ sf_apply_keys() {
   _stop=$SF_FAIL; _intr=; _put=; SF_ACT=
   SF_REST=$(sf_data_keys)
   while sf_next_line; do
-    _k=$\{SF_LINE%%|*}; _r=$\{SF_LINE#*|}; _v=$\{_r#*|}; _r=$\{_r%%|*}; _b=; _bst=
+    _k=${SF_LINE%%|*}; _r=${SF_LINE#*|}; _v=${_r#*|}; _r=${_r%%|*}; _b=; _bst=
     if [ -z "$_stop" ] && [ "$SF_ABORT" = 1 ]; then
       _intr="interrupted (SIGTERM/SIGINT) before $_k"; _stop=1
     fi
@@ -240,14 +241,15 @@ sf_apply_keys() {
     fi
     SF_ACT="$SF_ACT$_k|$_a|$_v|$_b|$_bst|$SF_NL"
   done
+  # shellcheck disable=SC2086 # the written keys split into arguments
   [ -n "$_put" ] && sf_read_keys $_put
   SF_REST=$SF_ACT
   while sf_next_line; do
-    _k=$\{SF_LINE%%|*}; _r=$\{SF_LINE#*|}
-    _a=$\{_r%%|*}; _r=$\{_r#*|}; _v=$\{_r%%|*}; _r=$\{_r#*|}
-    _b=$\{_r%%|*}; _r=$\{_r#*|}; _x=$\{_r%%|*}; _e=$\{_r#*|}
+    _k=${SF_LINE%%|*}; _r=${SF_LINE#*|}
+    _a=${_r%%|*}; _r=${_r#*|}; _v=${_r%%|*}; _r=${_r#*|}
+    _b=${_r%%|*}; _r=${_r#*|}; _x=${_r%%|*}; _e=${_r#*|}
     case $_a in
-      not_reached | skipped) sf_emit key "key=$_k" action=$_a "want=$_v" ;;
+      not_reached | skipped) sf_emit key "key=$_k" "action=$_a" "want=$_v" ;;
       same) sf_emit key "key=$_k" action=same "before=$_b" "after=$_b" "want=$_v" ;;
       failed)
         [ -n "$SF_FAIL" ] || SF_FAIL="$_k: $_e"
@@ -278,7 +280,7 @@ sf_revert_file() {
   if ! mv -f "$SF_BAK" "$SF_FILE" 2>"$SF_W.err"; then
     SF_ERR="cannot rename $SF_BAK back to $SF_FILE: $(sf_errtext "$SF_W.err")"; return 1
   fi
-  sf_sync "$\{SF_FILE%/*}"
+  sf_sync "${SF_FILE%/*}"
   SF_BAK=
   sf_file_state "$SF_FILE"
   [ "$SF_FMODE $SF_FUID $SF_FGID $SF_FINO" = "$SF_BFM $SF_BFU $SF_BFG $SF_BFI" ] && return 0
@@ -341,4 +343,3 @@ sf_work() {
   # the kept old file is not needed any more (unless restoring it failed: then it is the original)
   [ -z "$SF_BAK" ] || { [ "$SF_FILE_WRITTEN" = 1 ] && [ -n "$SF_FAIL" ]; } || sf_rm_file "$SF_BAK"
 }
-`;

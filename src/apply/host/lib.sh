@@ -1,23 +1,20 @@
-import { sh } from './sh-tag.js';
+# POSIX sh functions shared by every host-side program (apply, rollback, collect, snapshots).
+# Runs under dash, bash and busybox sh; shellcheck reads every file here (npm run check).
+#
+# Cost: every process a program starts is paid on every host of every run, so per-key work uses
+# builtins only. /proc/sys values are read by ONE grep over all the keys (the kernel answers a
+# read(2) at a non-zero offset with EOF, and the shells' `read` reads byte by byte, so no builtin
+# can read them) and looked up with builtins; writes use the builtin printf.
+#
+# The shell has no local variables: each helper names its temporaries with its own prefix
+# (`_nm_` in sf_norm, `_lk_` in sf_lookup, ...) so it never clobbers a caller's loop variables;
+# src/apply/script.test.ts checks that no helper assigns a name another function uses.
+#
+# Output protocol: one record per line, `@@sf<TAB>kind<TAB>name=value<TAB>...`; values never
+# contain tabs or newlines (sf_clean). Parsed by src/apply/lines.ts.
+#
+# ---- sent to hosts from the next line on (load.ts drops this header) ----
 
-/**
- * POSIX sh functions shared by every host-side program (apply, rollback, collect, snapshots).
- * Runs under dash, bash and busybox sh. Kept as a TypeScript constant (not a .sh file) so that
- * `tsc` ships it in dist/; `sh` (sh-tag.ts) writes `${` as `$\{`.
- *
- * Cost: every process a program starts is paid on every host of every run, so per-key work uses
- * builtins only. /proc/sys values are read by ONE grep over all the keys (the kernel answers a
- * read(2) at a non-zero offset with EOF, and the shells' `read` reads byte by byte, so no builtin
- * can read them) and looked up with builtins; writes use the builtin printf.
- *
- * The shell has no local variables: each helper names its temporaries with its own prefix
- * (`_nm_` in sf_norm, `_lk_` in sf_lookup, ...) so it never clobbers a caller's loop variables;
- * src/apply/script.test.ts checks that no helper assigns a name another function uses.
- *
- * Output protocol: one record per line, `@@sf<TAB>kind<TAB>name=value<TAB>...`; values never
- * contain tabs or newlines (sf_clean). Parsed by src/apply/lines.ts.
- */
-export const SH_LIB = sh`
 SF_DIR=/var/lib/sysfleet
 SF_LOCK=$SF_DIR/lock
 SF_HAVE_LOCK=0
@@ -53,15 +50,15 @@ sf_norm() {
   set -f
   for _nm_f in $1; do
     _nm_s=; _nm_d=$_nm_f
-    case $_nm_d in -*) _nm_s=-; _nm_d=$\{_nm_d#-} ;; +*) _nm_d=$\{_nm_d#+} ;; esac
+    case $_nm_d in -*) _nm_s=-; _nm_d=${_nm_d#-} ;; +*) _nm_d=${_nm_d#+} ;; esac
     case $_nm_d in
       '' | *[!0-9]*) _nm_s=; _nm_d=$_nm_f ;;
       *)
-        while :; do case $_nm_d in 0?*) _nm_d=$\{_nm_d#0} ;; *) break ;; esac; done
+        while :; do case $_nm_d in 0?*) _nm_d=${_nm_d#0} ;; *) break ;; esac; done
         [ "$_nm_d" = 0 ] && _nm_s=
         ;;
     esac
-    SF_N="$SF_N$\{SF_N:+ }$_nm_s$_nm_d"
+    SF_N="$SF_N${SF_N:+ }$_nm_s$_nm_d"
   done
   set +f
 }
@@ -71,9 +68,9 @@ sf_norm() {
 sf_key_path() {
   SF_P=/proc/sys; _kp_rest=$1.
   while [ -n "$_kp_rest" ]; do
-    _kp_seg=$\{_kp_rest%%.*}; _kp_rest=$\{_kp_rest#*.}
+    _kp_seg=${_kp_rest%%.*}; _kp_rest=${_kp_rest#*.}
     while :; do
-      case $_kp_seg in */*) _kp_seg="$\{_kp_seg%%/*}.$\{_kp_seg#*/}" ;; *) break ;; esac
+      case $_kp_seg in */*) _kp_seg="${_kp_seg%%/*}.${_kp_seg#*/}" ;; *) break ;; esac
     done
     SF_P="$SF_P/$_kp_seg"
   done
@@ -105,13 +102,13 @@ sf_read_keys_of() {
 sf_lookup() {
   SF_LV=
   case $SF_VALUES_NL in *"$SF_NL$1:"*) ;; *) return 1 ;; esac
-  _lk_r=$\{SF_VALUES_NL#*"$SF_NL$1:"}; _lk_i=0
+  _lk_r=${SF_VALUES_NL#*"$SF_NL$1:"}; _lk_i=0
   # grep prints a file's lines together: this line, then any that follow for the same path
   while [ $_lk_i -lt 1000 ]; do
     _lk_i=$((_lk_i + 1))
-    SF_LV="$SF_LV $\{_lk_r%%"$SF_NL"*}"
-    _lk_r=$\{_lk_r#*"$SF_NL"}
-    case $_lk_r in "$1:"*) _lk_r=$\{_lk_r#"$1:"} ;; *) break ;; esac
+    SF_LV="$SF_LV ${_lk_r%%"$SF_NL"*}"
+    _lk_r=${_lk_r#*"$SF_NL"}
+    case $_lk_r in "$1:"*) _lk_r=${_lk_r#"$1:"} ;; *) break ;; esac
   done
 }
 
@@ -195,6 +192,7 @@ sf_file_state() {
   SF_FMODE=; SF_FUID=; SF_FGID=; SF_FINO=; SF_FSIZE=0
   sf_file_kind "$1"
   [ "$SF_FS" = present ] || return 0
+  # shellcheck disable=SC2046 # stat prints five numbers, one argument each
   set -- $(stat -c '%a %u %g %i %s' "$1")
   SF_FMODE=$1; SF_FUID=$2; SF_FGID=$3; SF_FINO=$4; SF_FSIZE=$5
 }
@@ -203,14 +201,15 @@ sf_file_state() {
 # over text held in a variable: no heredoc, no temp file (a full disk cannot cut a loop short).
 sf_next_line() {
   [ -n "$SF_REST" ] || return 1
-  SF_LINE=$\{SF_REST%%"$SF_NL"*}
-  case $SF_REST in *"$SF_NL"*) SF_REST=$\{SF_REST#*"$SF_NL"} ;; *) SF_REST= ;; esac
+  SF_LINE=${SF_REST%%"$SF_NL"*}
+  case $SF_REST in *"$SF_NL"*) SF_REST=${SF_REST#*"$SF_NL"} ;; *) SF_REST= ;; esac
 }
 
 # sf_fs DIR : SF_FREE_K (KiB free for unprivileged writers: the conservative figure), SF_BS (block
 # size) and SF_DEV (device: two directories on one filesystem share it). Fails when unknown.
 sf_fs() {
   SF_FREE_K=; SF_BS=; SF_DEV=
+  # shellcheck disable=SC2046 # stat prints numbers, one argument each
   set -- $(stat -f -c '%a %S' "$1" 2>/dev/null) $(stat -c %d "$1" 2>/dev/null)
   [ $# -eq 3 ] || return 1
   case $1$2$3 in *[!0-9]*) return 1 ;; esac
@@ -269,12 +268,12 @@ sf_write_err() {
 # writes it stands for); SF_ERR when they are not there
 sf_reserve() {
   if ! head -c "$2" /dev/zero 2>"$SF_W.err" >"$1"; then
-    sf_write_err "$1" "$\{1%/*}" "$2"; rm -f "$1"; return 1
+    sf_write_err "$1" "${1%/*}" "$2"; rm -f "$1"; return 1
   fi
 }
 
 # sf_temp_of PATH : SF_TMP, the temp file a replacement of PATH is written to (same directory)
-sf_temp_of() { SF_TMP="$\{1%/*}/.$\{1##*/}.sysfleet-$SF_RUN.tmp"; }
+sf_temp_of() { SF_TMP="${1%/*}/.${1##*/}.sysfleet-$SF_RUN.tmp"; }
 
 # sf_commit_temp PATH : fsync SF_TMP, rename it over PATH, fsync the directory. SF_ERR on failure;
 # the temp never survives.
@@ -283,7 +282,7 @@ sf_commit_temp() {
   if ! mv -f "$SF_TMP" "$1" 2>"$SF_W.err"; then
     SF_ERR="cannot rename $SF_TMP to $1: $(sf_errtext "$SF_W.err")"; rm -f "$SF_TMP"; return 1
   fi
-  sf_sync "$\{1%/*}"; return 0
+  sf_sync "${1%/*}"; return 0
 }
 
 # sf_put_file PATH MODE UID GID : atomically replace PATH with the content SF_J holds in base64
@@ -292,7 +291,7 @@ sf_commit_temp() {
 sf_put_file() {
   sf_temp_of "$1"
   if ! printf '%s\n' "$SF_J" | base64 -d 2>"$SF_W.err" >"$SF_TMP"; then
-    sf_write_err "$SF_TMP" "$\{1%/*}" $(($\{#SF_J} * 3 / 4)); rm -f "$SF_TMP" 2>/dev/null; return 1
+    sf_write_err "$SF_TMP" "${1%/*}" $((${#SF_J} * 3 / 4)); rm -f "$SF_TMP" 2>/dev/null; return 1
   fi
   if ! { chmod "$2" "$SF_TMP" && { [ -z "$3" ] || chown "$3:$4" "$SF_TMP"; }; } 2>"$SF_W.err"; then
     SF_ERR="cannot set mode/owner of $SF_TMP: $(sf_errtext "$SF_W.err")"; rm -f "$SF_TMP"; return 1
@@ -319,7 +318,7 @@ sf_put_text() {
   umask 022
   if ! { printf '%s' "$SF_T" >"$SF_TMP"; } 2>"$SF_W.err"; then
     umask 077
-    sf_write_err "$SF_TMP" "$\{1%/*}" "$\{#SF_T}"; rm -f "$SF_TMP" 2>/dev/null; return 1
+    sf_write_err "$SF_TMP" "${1%/*}" "${#SF_T}"; rm -f "$SF_TMP" 2>/dev/null; return 1
   fi
   umask 077
   if [ -n "$2" ] && ! { [ -O "$1" ] && [ -G "$1" ]; } && ! chown "$2:$3" "$SF_TMP" 2>"$SF_W.err"; then
@@ -331,7 +330,7 @@ sf_put_text() {
 # sf_rm_file PATH : remove PATH durably; SF_ERR on failure
 sf_rm_file() {
   if ! rm -f "$1" 2>"$SF_W.err"; then SF_ERR="cannot remove $1: $(sf_errtext "$SF_W.err")"; return 1; fi
-  sf_sync "$\{1%/*}"; return 0
+  sf_sync "${1%/*}"; return 0
 }
 
 # sf_starttime PID : SF_START, the process start time (clock ticks since boot), to tell a reused
@@ -339,8 +338,9 @@ sf_rm_file() {
 sf_starttime() {
   SF_START=; _sti_l=
   { read -r _sti_l <"/proc/$1/stat"; } 2>/dev/null || return 0
-  _sti_l=$\{_sti_l##*) }
+  _sti_l=${_sti_l##*) }
   set -f
+  # shellcheck disable=SC2086 # the fields split into arguments
   set -- $_sti_l
   set +f
   [ $# -ge 20 ] && { shift 19; SF_START=$1; }
@@ -359,8 +359,9 @@ sf_under_timeout() {
     _ut_l=
     { read -r _ut_l <"/proc/$_ut_p/stat"; } 2>/dev/null || return 1
     case $_ut_l in *" (timeout) "*) return 0 ;; esac
-    _ut_l=$\{_ut_l##*) }
+    _ut_l=${_ut_l##*) }
     set -f
+    # shellcheck disable=SC2086 # the fields split into arguments
     set -- $_ut_l
     set +f
     _ut_p=$2
@@ -371,13 +372,13 @@ sf_under_timeout() {
 # sf_lock_field INFO NAME : SF_LF, one field of a lock record "run=..;by=..;pid=..;start=..;time=..;mode=.."
 sf_lock_field() {
   SF_LF=; _lf_r=";$1"
-  case $_lf_r in *";$2="*) _lf_r=$\{_lf_r#*";$2="}; SF_LF=$\{_lf_r%%;*} ;; esac
+  case $_lf_r in *";$2="*) _lf_r=${_lf_r#*";$2="}; SF_LF=${_lf_r%%;*} ;; esac
 }
 
 sf_holder_fields() {
   _hf_out=
   for _hf_n in run by pid time mode; do
-    sf_lock_field "$1" $_hf_n; _hf_out="$_hf_out$\{_hf_out:+$TAB}$_hf_n=$SF_LF"
+    sf_lock_field "$1" $_hf_n; _hf_out="$_hf_out${_hf_out:+$TAB}$_hf_n=$SF_LF"
   done
   printf '%s' "$_hf_out"
 }
@@ -428,6 +429,7 @@ sf_lock() {
 # sf_lock_handover PID : re-point our lock at another process of ours (the detached worker)
 sf_lock_handover() {
   sf_lock_info "$1"
+  # shellcheck disable=SC2015 # rm runs when ln or mv fails: meant
   ln -s "$SF_LOCK_NEW" "$SF_LOCK.new.$$" && mv -f "$SF_LOCK.new.$$" "$SF_LOCK" \
     || rm -f "$SF_LOCK.new.$$"
   SF_LOCK_INFO=$SF_LOCK_NEW; SF_HAVE_LOCK=1
@@ -450,4 +452,3 @@ sf_need_tools() {
     command -v "$_nt_t" >/dev/null 2>&1 || { sf_final state=failed "reason=missing tool on host: $_nt_t"; return 1; }
   done
 }
-`;

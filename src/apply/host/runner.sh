@@ -1,21 +1,19 @@
-import { sh } from './sh-tag.js';
+# The two-phase shape every changing program (apply, rollback) shares, in POSIX sh:
+#
+#   fg   (attached to the SSH channel; run by the boot shell itself, see script.ts): take the
+#        lock, run `sf_prepare` (apply: snapshot, then wait for `go`), then start the worker
+#        DETACHED and wait for its result file.
+#   work (setsid, stdin /dev/null, stdout to results/<run>.<mode>.result.part): run `sf_work`,
+#        which makes the changes; a dropped connection cannot stop it half-way. At the end the
+#        result file is renamed to results/<run>.<mode>.result, then the lock released.
+#
+# Scratch files of a run are work/<run>.<mode>.<name> (SF_W is that prefix, no directory to
+# make); the program itself is work/<run>.<mode>.sh, removed with them.
+#
+# Programs define sf_prepare and sf_work; src/apply/script.ts assembles lib + runner + program.
+#
+# ---- sent to hosts from the next line on (load.ts drops this header) ----
 
-/**
- * The two-phase shape every changing program (apply, rollback) shares, in POSIX sh:
- *
- *   fg   (attached to the SSH channel; run by the boot shell itself, see script.ts): take the
- *        lock, run `sf_prepare` (apply: snapshot, then wait for `go`), then start the worker
- *        DETACHED and wait for its result file.
- *   work (setsid, stdin /dev/null, stdout to results/<run>.<mode>.result.part): run `sf_work`,
- *        which makes the changes; a dropped connection cannot stop it half-way. At the end the
- *        result file is renamed to results/<run>.<mode>.result, then the lock released.
- *
- * Scratch files of a run are work/<run>.<mode>.<name> (SF_W is that prefix, no directory to
- * make); the program itself is work/<run>.<mode>.sh, removed with them.
- *
- * Programs define sf_prepare and sf_work; src/apply/script.ts assembles lib + runner + program.
- */
-export const SH_RUNNER = sh`
 SF_W=$SF_DIR/work/$SF_RUN.$SF_MODE
 SF_PROG=$SF_DIR/work/$SF_RUN.$SF_MODE.sh
 SF_RES=$SF_DIR/results/$SF_RUN.$SF_MODE.result
@@ -45,7 +43,7 @@ sf_clean_leftovers() {
   done
   for _cl_f in "$SF_DIR"/snapshots/*.snap; do
     [ -f "$_cl_f" ] || continue
-    _cl_r=$\{_cl_f##*/}; _cl_r=$\{_cl_r%.snap}
+    _cl_r=${_cl_f##*/}; _cl_r=${_cl_r%.snap}
     [ "$_cl_r" != "$SF_RUN" ] || continue
     [ -e "$SF_DIR/results/$_cl_r.apply.result" ] || [ -e "$SF_DIR/results/$_cl_r.apply.result.part" ] \
       || rm -f "$_cl_f"
@@ -68,7 +66,7 @@ sf_fg() {
   sf_lock $$ || { sf_final state=locked; return 0; }
   SF_PHASE=cleanup
   sf_clean_leftovers
-  [ "$SF_MODE" != apply ] || sf_prune_runs # src/apply/sh-prune.ts
+  [ "$SF_MODE" != apply ] || sf_prune_runs # src/apply/host/prune.sh
   SF_PHASE=prepare
   sf_prepare || return 0
   SF_PHASE=handover
@@ -133,4 +131,3 @@ case $1 in
   *) sf_final state=failed "reason=internal: unknown phase $1" ;;
 esac
 exit 0
-`;

@@ -1,18 +1,16 @@
-import { sh } from './sh-tag.js';
+# The rollback program (POSIX sh). Data comes from script.ts as shell functions:
+#   sf_data_rkeys   lines `key|snapstate|hasrun(1/0)|runvalue|snapvalue`
+#   sf_data_rfiles  lines `n|path|snapstate|mode|uid|gid|hasrun(1/0)`
+#   sf_data_rfile_snap_<n> / sf_data_rfile_run_<n>  set SF_J to the snapshot / run content (base64)
+#   sf_data_rfile_runtext_<n>  sets SF_T to the run content as text, or fails when it has none
+#   SF_FORCE        1: restore even what changed again since the run
+#
+# A key is restored only when its runtime value is still the run's value (else `changed_since`,
+# unless forced); a value already equal to the snapshot is `already`. Files likewise, by content.
+# Idempotent: a second rollback finds everything `already` and ends `unchanged`.
+#
+# ---- sent to hosts from the next line on (load.ts drops this header) ----
 
-/**
- * The rollback program (POSIX sh). Data comes from script.ts as shell functions:
- *   sf_data_rkeys   lines `key|snapstate|hasrun(1/0)|runvalue|snapvalue`
- *   sf_data_rfiles  lines `n|path|snapstate|mode|uid|gid|hasrun(1/0)`
- *   sf_data_rfile_snap_<n> / sf_data_rfile_run_<n>  set SF_J to the snapshot / run content (base64)
- *   sf_data_rfile_runtext_<n>  sets SF_T to the run content as text, or fails when it has none
- *   SF_FORCE        1: restore even what changed again since the run
- *
- * A key is restored only when its runtime value is still the run's value (else `changed_since`,
- * unless forced); a value already equal to the snapshot is `already`. Files likewise, by content.
- * Idempotent: a second rollback finds everything `already` and ends `unchanged`.
- */
-export const SH_ROLLBACK = sh`
 # prepare: the rollback writes no more than its result (SF_SPACE_VLIB bytes, estimated by
 # script.ts) and the files it restores (SF_SPACE_ETC bytes): both must fit before anything changes
 sf_prepare() {
@@ -28,13 +26,16 @@ sf_prepare() {
 sf_rb_keys() {
   _rk=$(sf_data_rkeys); _names=
   SF_REST=$_rk
-  while sf_next_line; do _names="$_names $\{SF_LINE%%|*}"; done
-  set -f; sf_read_keys $_names; set +f
+  while sf_next_line; do _names="$_names ${SF_LINE%%|*}"; done
+  set -f
+  # shellcheck disable=SC2086 # the key names split into arguments (globbing is off)
+  sf_read_keys $_names
+  set +f
   _put=; SF_ACT=
   SF_REST=$_rk
   while sf_next_line; do
-    _k=$\{SF_LINE%%|*}; _r=$\{SF_LINE#*|}
-    _st=$\{_r%%|*}; _r=$\{_r#*|}; _hr=$\{_r%%|*}; _r=$\{_r#*|}; _rv=$\{_r%%|*}; _sv=$\{_r#*|}
+    _k=${SF_LINE%%|*}; _r=${SF_LINE#*|}
+    _st=${_r%%|*}; _r=${_r#*|}; _hr=${_r%%|*}; _r=${_r#*|}; _rv=${_r%%|*}; _sv=${_r#*|}
     _cur=; _e=
     if [ "$_st" != value ]; then _a=not_in_snapshot
     else
@@ -55,11 +56,12 @@ sf_rb_keys() {
     fi
     SF_ACT="$SF_ACT$_k|$_a|$_sv|$_cur|$_e$SF_NL"
   done
+  # shellcheck disable=SC2086 # the restored keys split into arguments
   [ -n "$_put" ] && sf_read_keys $_put
   SF_REST=$SF_ACT
   while sf_next_line; do
-    _k=$\{SF_LINE%%|*}; _r=$\{SF_LINE#*|}
-    _a=$\{_r%%|*}; _r=$\{_r#*|}; _sv=$\{_r%%|*}; _r=$\{_r#*|}; _cur=$\{_r%%|*}; _e=$\{_r#*|}
+    _k=${SF_LINE%%|*}; _r=${SF_LINE#*|}
+    _a=${_r%%|*}; _r=${_r#*|}; _sv=${_r%%|*}; _r=${_r#*|}; _cur=${_r%%|*}; _e=${_r#*|}
     case $_a in
       not_in_snapshot) sf_emit rkey "key=$_k" action=not_in_snapshot ;;
       unreadable)
@@ -87,8 +89,11 @@ sf_rb_keys() {
 # as base64
 sf_rb_is_run() {
   [ "$3" = 1 ] || return 1
+  # shellcheck disable=SC2086 # the data function of file N
   if sf_data_rfile_runtext_$1; then sf_holds_text "$2"; return; fi
-  sf_data_rfile_run_$1; sf_same_content "$2" "$SF_J"
+  # shellcheck disable=SC2086 # the data function of file N
+  sf_data_rfile_run_$1
+  sf_same_content "$2" "$SF_J"
 }
 
 # sf_rb_file N PATH SNAPSTATE MODE UID GID HASRUN
@@ -115,8 +120,11 @@ sf_rb_file() {
   fi
   sf_file_state "$_p"
   [ "$SF_FS" = present ] && { sf_b64 "$_p"; _cur=$SF_B64; }
+  # shellcheck disable=SC2086 # the data function of file N
   [ "$_hr" = 1 ] && { sf_data_rfile_run_$_n; _run=$SF_J; }
-  sf_data_rfile_snap_$_n; _snap=$SF_J
+  # shellcheck disable=SC2086 # the data function of file N
+  sf_data_rfile_snap_$_n
+  _snap=$SF_J
   if [ "$SF_FS" = present ] && [ "$_cur" = "$_snap" ] && [ "$SF_FMODE $SF_FUID $SF_FGID" = "$_m $_u $_g" ]; then
     sf_emit rfile "path=$_p" action=already; return 0
   fi
@@ -140,7 +148,10 @@ sf_work() {
   _rfiles=$(sf_data_rfiles)
   set -f
   for _fl in $_rfiles; do
-    _ifs=$IFS; IFS='|'; set -- $_fl; IFS=$_ifs
+    _ifs=$IFS; IFS='|'
+    # shellcheck disable=SC2086 # the |-separated fields split into arguments
+    set -- $_fl
+    IFS=$_ifs
     SF_ERR=
     sf_rb_file "$1" "$2" "$3" "$4" "$5" "$6" "$7"
   done
@@ -155,4 +166,3 @@ sf_work() {
     sf_final state=unchanged "reason=already restored: nothing to do"
   fi
 }
-`;

@@ -1,11 +1,9 @@
-import { sh } from './sh-tag.js';
+# The host store's retention (POSIX sh, apply programs only): sf_prune_runs, called by the runner
+# under the lock after sf_clean_leftovers. Needs lib.sh (TAB) and SF_DIR, SF_RUN, SF_PRUNE_KEEP,
+# SF_PRUNE_BEFORE from the program's header (src/apply/script.ts pruneVars).
+#
+# ---- sent to hosts from the next line on (load.ts drops this header) ----
 
-/**
- * The host store's retention (POSIX sh, apply programs only): sf_prune_runs, called by the runner
- * under the lock after sf_clean_leftovers. Needs SH_LIB (TAB) and SF_DIR, SF_RUN, SF_PRUNE_KEEP,
- * SF_PRUNE_BEFORE from the program's header (src/apply/script.ts pruneVars).
- */
-export const SH_PRUNE = sh`
 # sf_prune_runs : the host's own retention (apply only, under the lock), the controller's rule
 # (src/apply/retention.ts DEFAULT_RETENTION): a run's snapshot and results go when it is beyond
 # the newest SF_PRUNE_KEEP snapshots, its id is from before day SF_PRUNE_BEFORE (YYYYMMDD), and
@@ -25,9 +23,9 @@ sf_prune_runs() {
     _pr_i=$((_pr_i + 1))
     # oldest first (run ids sort by time): only the first total-keep may go
     [ "$_pr_i" -le $((_pr_total - SF_PRUNE_KEEP)) ] || break
-    _pr_r=$\{_pr_f##*/}; _pr_r=$\{_pr_r%.snap}
+    _pr_r=${_pr_f##*/}; _pr_r=${_pr_r%.snap}
     [ "$_pr_r" != "$SF_RUN" ] || continue
-    [ "$\{_pr_r%%T*}" -lt "$SF_PRUNE_BEFORE" ] 2>/dev/null || continue
+    [ "${_pr_r%%T*}" -lt "$SF_PRUNE_BEFORE" ] 2>/dev/null || continue
     sf_run_settled "$_pr_r" || continue
     rm -f "$_pr_f" "$SF_DIR/results/$_pr_r.apply.result" "$SF_DIR/results/$_pr_r.rollback.result"
   done
@@ -56,4 +54,3 @@ sf_run_settled() {
   esac
   return 1
 }
-`;
