@@ -89,9 +89,9 @@ sf_rb_keys() {
 # as base64
 sf_rb_is_run() {
   [ "$3" = 1 ] || return 1
-  # shellcheck disable=SC2086 # the data function of file N
+  # shellcheck disable=SC2086 # N completes the name of file N's data (sf_data_rfile_*_N)
   if sf_data_rfile_runtext_$1; then sf_holds_text "$2"; return; fi
-  # shellcheck disable=SC2086 # the data function of file N
+  # shellcheck disable=SC2086 # N completes the name of file N's data (sf_data_rfile_*_N)
   sf_data_rfile_run_$1
   sf_same_content "$2" "$SF_J"
 }
@@ -120,9 +120,9 @@ sf_rb_file() {
   fi
   sf_file_state "$_p"
   [ "$SF_FS" = present ] && { sf_b64 "$_p"; _cur=$SF_B64; }
-  # shellcheck disable=SC2086 # the data function of file N
+  # shellcheck disable=SC2086 # N completes the name of file N's data (sf_data_rfile_*_N)
   [ "$_hr" = 1 ] && { sf_data_rfile_run_$_n; _run=$SF_J; }
-  # shellcheck disable=SC2086 # the data function of file N
+  # shellcheck disable=SC2086 # N completes the name of file N's data (sf_data_rfile_*_N)
   sf_data_rfile_snap_$_n
   _snap=$SF_J
   if [ "$SF_FS" = present ] && [ "$_cur" = "$_snap" ] && [ "$SF_FMODE $SF_FUID $SF_FGID" = "$_m $_u $_g" ]; then
