@@ -64,6 +64,12 @@ export function spawnProxyCommand(
   stdout.on('error', () => undefined);
   const sock = Duplex.from({ readable: stdout, writable: stdin });
   sock.on('error', () => undefined);
+  // The command gone (all its stdio closed) is the connection gone. Duplex.from closes only
+  // when both sides have finished, and the write side of a dead command may never finish, so
+  // ssh2 could wait for its handshake timeout instead of seeing the end.
+  child.once('close', () => {
+    if (!sock.destroyed) sock.destroy();
+  });
   let killed = false;
   const kill = () => {
     if (killed || child.pid === undefined || ended !== undefined) return;

@@ -147,7 +147,7 @@ export async function openClient(p: OpenClientParams): Promise<Client> {
           }),
       );
     });
-    client.on('close', () =>
+    const closed = () =>
       finish(
         hostKeyError ??
           new TransportError(
@@ -155,8 +155,14 @@ export async function openClient(p: OpenClientParams): Promise<Client> {
             p.host,
             `${p.host}: ${endpoint} closed the connection during setup`,
           ),
-      ),
-    );
+      );
+    client.on('close', closed);
+    // A given socket (ProxyCommand, jump channel) may close before ssh2 listens to it: ssh2 would
+    // then wait for its ready timeout. Watch it here as well.
+    if (p.sock) {
+      if (p.sock.destroyed) return closed();
+      p.sock.once('close', closed);
+    }
     try {
       client.connect({
         host: p.address,
