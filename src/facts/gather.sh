@@ -115,26 +115,23 @@ sysfleet_path() {
 }
 
 # /proc/sys files must be read in one read(2): the kernel answers a read at a non-zero offset with
-# EOF, and the shells' `read` builtin reads byte by byte. So every value is read by ONE awk over
-# all the files (`path:line` per line), kept in SYSFLEET_VALUES, and looked up with builtins.
+# EOF, and the shells' `read` builtin reads byte by byte. So every value is read by ONE grep over
+# all the files (`path:line` per line), and taken from its output with builtins.
 SYSFLEET_EXTRA='/proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max /proc/sys/net/ipv4/ip_local_port_range'
 SYSFLEET_NET_FILES='/proc/net/sockstat /proc/net/sockstat6 /proc/net/snmp /proc/net/netstat'
 SYSFLEET_NET=
-# Every operand is read with getline in BEGIN (awk would stop at an unreadable operand file, and
-# busybox's test -r says yes to root for files the kernel refuses). /proc/sys files: "path:line"
-# (as grep -H prints). /proc/net files: "@@<name>", then the file. TCP states are NOT counted
-# here from /proc/net/tcp{,6}: reading those walks the kernel's whole established hash table
-# (262 144 buckets on a 24 GiB machine: ~11 ms for both files, even for a dozen sockets), where
-# ss with a state filter takes ~2 ms in all.
+# The /proc/net files, each as "@@<name>" then the file. Every operand is read with getline in
+# BEGIN (awk would stop at an unreadable operand file, and busybox's test -r says yes to root for
+# files the kernel refuses). TCP states are NOT counted here from /proc/net/tcp{,6}: reading
+# those walks the kernel's whole established hash table (262 144 buckets on a 24 GiB machine:
+# ~11 ms for both files, even for a dozen sockets), where ss with a state filter takes ~2 ms.
 SYSFLEET_READ_AWK='
   BEGIN {
     for (i = 1; i < ARGC; i++) {
       f = ARGV[i]
-      sys = (f ~ /^\/proc\/sys\//)
       n = f; sub(/^.*\//, "", n)
       hdr = 0
       while (0 < (getline l < f)) {
-        if (sys) { print f ":" l; continue }
         if (!hdr) { print "@@" n; hdr = 1 }
         print l
       }
@@ -142,12 +139,12 @@ SYSFLEET_READ_AWK='
     }
     exit
   }'
-SYSFLEET_VALUES=
 SYSFLEET_VALUES_NL=
 
-# Look up path $1 in SYSFLEET_VALUES into sysfleet_v: every line, fields joined by single spaces
-# (the kernel prints tabs between the numbers of multi-value keys). Fails when it was not read.
-# Parameter expansion only: a `read` loop over the values would cost one read(2) per byte.
+# Look up path $1 in SYSFLEET_VALUES_NL (the SYSFLEET_EXTRA files' values, kept by sysfleet_take)
+# into sysfleet_v: every line, fields joined by single spaces (the kernel prints tabs between the
+# numbers of multi-value keys). Fails when it was not read. Parameter expansion only: a `read`
+# loop over the values would cost one read(2) per byte.
 SYSFLEET_NL='
 '
 sysfleet_value() {
@@ -175,10 +172,44 @@ sysfleet_value() {
   sysfleet_v="$*"
 }
 
+# Take the lines of path $1 from the front of sysfleet_r into sysfleet_v (fields joined by single
+# spaces, as sysfleet_value); fails when the awk printed none (the file was not read). The value
+# of a SYSFLEET_EXTRA file is also kept for sysfleet_value. Each step cuts one short line off the
+# front: dash's ${x#*pattern} costs the square of how far in the match lies, so looking every key
+# up in the whole text (as sysfleet_value does) was quadratic: 200 keys took 9 s of dash.
+sysfleet_take() {
+  sysfleet_v=
+  sysfleet_tp=$1
+  sysfleet_vn=0
+  while [ "$sysfleet_vn" -lt 1000 ]; do
+    case $sysfleet_r in
+      "$sysfleet_tp:"*) ;;
+      *) break ;;
+    esac
+    sysfleet_vn=$((sysfleet_vn + 1))
+    sysfleet_l=${sysfleet_r%%"$SYSFLEET_NL"*}
+    sysfleet_v="$sysfleet_v ${sysfleet_l#"$sysfleet_tp:"}"
+    sysfleet_r=${sysfleet_r#*"$SYSFLEET_NL"}
+  done
+  [ "$sysfleet_vn" -gt 0 ] || return 1
+  set -f
+  # shellcheck disable=SC2086 # the fields split into arguments (globbing is off)
+  set -- $sysfleet_v
+  set +f
+  sysfleet_v="$*"
+  case " $SYSFLEET_EXTRA " in
+    *" $sysfleet_tp "*) SYSFLEET_VALUES_NL="$SYSFLEET_VALUES_NL$sysfleet_tp:$sysfleet_v$SYSFLEET_NL" ;;
+  esac
+  return 0
+}
+
 # One canonical dotted key per line on stdin.
 sysfleet_sysctls() {
   echo '@@sysctl'
-  set --
+  # Lists kept as newline-separated text and split once: `set -- "$@" x` per key copies every
+  # argument each time (quadratic: 0.26 s of dash for 800 keys).
+  sysfleet_kp=
+  sysfleet_paths=
   while IFS= read -r k; do
     [ -n "$k" ] || continue
     sysfleet_path "$k"
@@ -187,44 +218,48 @@ sysfleet_sysctls() {
     elif [ -d "$sysfleet_p" ]; then
       printf 'unreadable\t%s\tis a directory\n' "$k"
     else
-      set -- "$@" "$k" "$sysfleet_p"
+      sysfleet_kp="$sysfleet_kp$k$SYSFLEET_NL$sysfleet_p$SYSFLEET_NL"
+      sysfleet_paths="$sysfleet_paths $sysfleet_p"
     fi
   done
-  sysfleet_n=$#
-  # ONE awk reads every value (in a subshell: its "$@" becomes the paths alone) and the /proc/net
-  # counter files (SYSFLEET_READ_AWK). A file it could not read is read again by cat below, for
-  # the errno text.
+  # ONE grep reads every value (`path:line`), then ONE awk the /proc/net counter files
+  # (SYSFLEET_READ_AWK). grep, not the awk: mawk's getline ends the whole awk at a read error
+  # (net.ipv6.conf.*.stable_secret answers EIO), which lost every value after that file; grep
+  # goes on past it. A file grep printed nothing for is read again by cat below, for the errno
+  # text. Keys and paths hold no blanks and no glob characters (validated): the lists split.
   SYSFLEET_ALL=$(
-    i=0
-    listed=' '
-    while [ "$i" -lt "$sysfleet_n" ]; do
-      set -- "$@" "$2"
-      listed="$listed$2 "
-      shift 2
-      i=$((i + 2))
-    done
+    set -f
+    # shellcheck disable=SC2086 # the paths split into arguments (globbing is off)
+    set -- $sysfleet_paths
+    set +f
     for x in $SYSFLEET_EXTRA; do
-      case $listed in *" $x "*) continue ;; esac
+      case "$sysfleet_paths " in *" $x "*) continue ;; esac
       [ -e "$x" ] && set -- "$@" "$x"
     done
+    [ $# -eq 0 ] || grep -H '' -- "$@" 2>/dev/null </dev/null
+    set --
     for x in $SYSFLEET_NET_FILES; do
       [ -e "$x" ] && set -- "$@" "$x"
     done
     # exec: the awk replaces this subshell instead of being forked from it
     [ $# -eq 0 ] || exec awk "$SYSFLEET_READ_AWK" "$@" 2>/dev/null </dev/null
   )
-  # "path:value" lines first, then the sections (a value line never starts with @@)
-  SYSFLEET_ALL="$SYSFLEET_NL$SYSFLEET_ALL"
-  SYSFLEET_VALUES=${SYSFLEET_ALL%%"$SYSFLEET_NL@@"*}
-  SYSFLEET_NET=${SYSFLEET_ALL#"$SYSFLEET_VALUES"}
-  SYSFLEET_VALUES_NL="$SYSFLEET_VALUES$SYSFLEET_NL"
+  set -f
+  # shellcheck disable=SC2086 # key, path, key, path... (one per line; globbing is off)
+  set -- $sysfleet_kp
+  set +f
+  sysfleet_n=$#
+  # "path:value" lines first, in the order of the paths given to the awk, then the sections (a
+  # value line never starts with @@): taken from the front, path by path, in that same order.
+  sysfleet_r="$SYSFLEET_ALL$SYSFLEET_NL"
+  SYSFLEET_VALUES_NL=$SYSFLEET_NL
   sysfleet_i=0
   while [ "$sysfleet_i" -lt "$sysfleet_n" ]; do
     k=$1
     p=$2
     shift 2
     sysfleet_i=$((sysfleet_i + 2))
-    if sysfleet_value "$p"; then
+    if sysfleet_take "$p"; then
       printf 'value\t%s\t%s\n' "$k" "$sysfleet_v"
     else
       # shellcheck disable=SC2002 # cat's own error message is what is wanted
@@ -232,6 +267,10 @@ sysfleet_sysctls() {
       printf 'unreadable\t%s\t%s\n' "$k" "${e:-read failed}"
     fi
   done
+  for x in $SYSFLEET_EXTRA; do
+    sysfleet_take "$x" || :
+  done
+  SYSFLEET_NET="$SYSFLEET_NL${sysfleet_r%"$SYSFLEET_NL"}"
 }
 
 # The meaningful lines of one sysctl file (no comments, no blank lines), with builtins only.
