@@ -29,7 +29,9 @@ ssh2 floor. Needs root (the lab); takes minutes.
        npm run bench -- flood [--hosts 50] [--bytes 1000000000] [--timeout 20]
 One lab host prints 1 GB before every command while the others work: controller RSS growth,
 time past the timeout, the other hosts unaffected (src/bench/flood.ts).
-       npm run bench -- merge [--hosts 50000] ...   report merge of shard reports (merge.ts).`;
+       npm run bench -- merge [--hosts 50000] ...   report merge of shard reports (merge.ts).
+       npm run bench -- gather [--keys 50,200,800] [--runs 3]   the gather script alone, per
+shell and key count, on this machine (gather.ts).`;
 
 const MAX_HOSTS = 2000;
 

@@ -19,6 +19,7 @@ import {
 } from './table.js';
 import { ansiblePlaybook, sysfleetPlaybook } from './workload.js';
 import { floodBench } from './flood.js';
+import { gatherBench } from './gather.js';
 import { mergeBench } from './merge.js';
 
 const log = (line: string): void =>
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'merge') return mergeBench(process.argv.slice(3), log);
   // `npm run bench -- flood ...`: one lab host prints 1 GB while the others work (flood.ts).
   if (process.argv[2] === 'flood') return floodBench(process.argv.slice(3));
+  // `npm run bench -- gather ...`: the gather script alone, per shell and key count (gather.ts).
+  if (process.argv[2] === 'gather') return gatherBench(process.argv.slice(3));
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
