@@ -8,7 +8,7 @@ import { toAnsibleGraph, toAnsibleList } from '../inventory/ansible-list.js';
 import { renderHosts } from '../inventory/template/render-hosts.js';
 import { inventoryLookup, resolveConnections } from '../connection/connection.js';
 import { selectHosts } from '../inventory/host-pattern.js';
-import { inventoryListJson, inventoryTable, maskedCount } from '../inventory/inventory-view.js';
+import { inventoryListJson, inventoryTable, maskedCount } from './inventory-view.js';
 import { connectionsJson, connectionsTable } from '../inventory/connections-view.js';
 import type { HostKeyPolicy } from '../transport/types.js';
 import { loadInventory } from '../inventory/load-inventory.js';

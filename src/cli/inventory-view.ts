@@ -3,9 +3,9 @@
  * `ansible-inventory --list` JSON; secrets never shown (any var whose name contains pass,
  * secret, token or key_passphrase is masked). Pure functions of the inventory.
  */
-import { toAnsibleList, type AnsibleListJson } from './ansible-list.js';
+import { toAnsibleList, type AnsibleListJson } from '../inventory/ansible-list.js';
 import type { HostConnection } from '../connection/types.js';
-import type { Inventory, InventoryHost } from './types.js';
+import type { Inventory, InventoryHost } from '../inventory/types.js';
 
 export const MASK = '********';
 const SECRET_RE = /pass|secret|token|key_passphrase/i;
