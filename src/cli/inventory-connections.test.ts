@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runInventory } from './inventory.test-support.js';
-import type { ConnectionsJson } from '../inventory/connections-view.js';
+import type { ConnectionsJson } from './connections-view.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sysfleet-conns-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

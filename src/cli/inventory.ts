@@ -9,7 +9,7 @@ import { renderHosts } from '../inventory/template/render-hosts.js';
 import { inventoryLookup, resolveConnections } from '../connection/connection.js';
 import { selectHosts } from '../inventory/host-pattern.js';
 import { inventoryListJson, inventoryTable, maskedCount } from './inventory-view.js';
-import { connectionsJson, connectionsTable } from '../inventory/connections-view.js';
+import { connectionsJson, connectionsTable } from './connections-view.js';
 import type { HostKeyPolicy } from '../transport/types.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import { expandLimitFiles } from '../inventory/load-limit.js';
