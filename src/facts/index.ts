@@ -4,7 +4,6 @@ export {
   renderGatherScript,
   gatherScriptBody,
   GATHER_COMMAND,
-  GATHER_COMMAND_BECOME,
   InvalidKeyError,
 } from './script.js';
 export { parseGatherOutput } from './parseGather.js';

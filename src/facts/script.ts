@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isSysctlKey, KEY_GRAMMAR, normalizeKey } from '../sysctl/key.js';
 
+/** The fixed remote command; the script arrives on stdin (become wraps it, transport/become.ts). */
 export const GATHER_COMMAND = 'sh -s';
-export const GATHER_COMMAND_BECOME = 'sudo -n sh -s';
 
 export class InvalidKeyError extends Error {
   constructor(readonly key: string) {

@@ -9,14 +9,8 @@
 import type { Finding, HostPlan } from '../plan/types.js';
 import type { Connection } from '../transport/types.js';
 import { AbortedError, now, raceAbort } from './clock.js';
-import {
-  type CheckDeps,
-  type HostCheckResult,
-  type RunHost,
-  errorOf,
-  GATHER_COMMAND,
-  runCheck,
-} from './check.js';
+import { type CheckDeps, type HostCheckResult, type RunHost, errorOf, runCheck } from './check.js';
+import { GATHER_COMMAND } from '../facts/script.js';
 import type { FileResult, HostOutcome, KeyResult, RunEvent } from './events.js';
 import { doneEvent, doneRecord, type HostDoneRecord } from './host-done.js';
 import { runPool } from './pool.js';

@@ -4,6 +4,7 @@
  * a host that hangs ends as unknown with the reason, and the run goes on without it.
  */
 import type { HostFacts } from '../facts/types.js';
+import { GATHER_COMMAND } from '../facts/script.js';
 import type { HostConnection } from '../connection/types.js';
 import type { SysctlKey } from '../sysctl/types.js';
 import type { Target } from '../playbook/types.js';
@@ -56,9 +57,6 @@ export interface CheckOptions {
   /** Called as each host finishes (check reports host-done live; apply plans first). */
   onResult?: (result: HostCheckResult) => void;
 }
-
-/** The fixed remote command; the script arrives on stdin. */
-export const GATHER_COMMAND = 'sh -s';
 
 /** The report's `transport` for a host: the choice made for it, or local. */
 export function transportOf(host: RunHost): { transport?: HostTransport } {

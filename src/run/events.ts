@@ -101,5 +101,3 @@ export type RunEvent =
       exitCode: number;
       counts: Partial<Record<HostOutcome, number>>;
     };
-
-export type RunEventType = RunEvent['type'];

@@ -34,8 +34,3 @@ export function valuesEqual(a: string, b: string): boolean {
     return x === y;
   });
 }
-
-/** The single integer a one-field value holds, or undefined. */
-export function intValue(value: SysctlValue): number | undefined {
-  return INT_RE.test(value) ? Number(value) : undefined;
-}

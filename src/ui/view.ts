@@ -105,10 +105,6 @@ export function listWindow(state: UiState): ListWindow {
   return { rows: view.slice(start, start + listRows), start, total: view.length, selected };
 }
 
-export function hostsTotal(state: Pick<UiState, 'hosts'>): number {
-  return state.hosts.size;
-}
-
 /** Hosts with an outcome (every bucket but pending and in flight). */
 export function hostsDone(state: Pick<UiState, 'counts'>): number {
   let n = 0;
