@@ -367,7 +367,7 @@ describe.skipIf(!root && !inCi)('apply/rollback host programs (real namespaces)'
       const runId = await newRun();
       const plan = planOf([change(KEEPALIVE, '300')], 'net.ipv4.tcp_keepalive_time = 300\n');
       const res = await applyHost(conn, plan, { ...opts, runId, store });
-      expect(res.state).toBe('changed');
+      expect(res.state, JSON.stringify(res.diagnostics)).toBe('changed');
       expect(res.snapshot?.files).toEqual([
         expect.objectContaining({ path: FILE, state: 'absent' }),
       ]);
@@ -442,7 +442,7 @@ describe.skipIf(!root && !inCi)('apply/rollback host programs (real namespaces)'
           store,
         },
       );
-      expect(res.state).toBe('reverted');
+      expect(res.state, JSON.stringify(res.diagnostics)).toBe('reverted');
       expect(res.reason).toMatch(/net\.core\.wmem_max: Permission denied/);
       expect(host.sysctl(KEEPALIVE)).toBe('7200');
       const gone = await applyHost(conn, planOf([change('net.ipv4.tcp_tw_recycle', '0')]), {
@@ -450,7 +450,7 @@ describe.skipIf(!root && !inCi)('apply/rollback host programs (real namespaces)'
         runId: await newRun(),
         store,
       });
-      expect(gone.state).toBe('failed');
+      expect(gone.state, gone.reason).toBe('failed');
       expect(gone.reason).toMatch(/tcp_tw_recycle: No such file or directory.*nothing was changed/);
       expect(gone.snapshot?.keys[0]).toMatchObject({ state: 'absent' });
     });
@@ -462,7 +462,7 @@ describe.skipIf(!root && !inCi)('apply/rollback host programs (real namespaces)'
         runId: await newRun(),
         store,
       });
-      expect(res.state).toBe('failed');
+      expect(res.state, JSON.stringify(res.diagnostics)).toBe('failed');
       expect(res.reason).toMatch(/cannot write .*60-sysfleet-test\.conf.*Read-only file system/);
       expect(res.reason).toMatch(/nothing was changed/);
       expect(res.keys).toEqual([{ key: KEEPALIVE, action: 'not_reached', want: '600' }]);
@@ -486,7 +486,7 @@ describe.skipIf(!root && !inCi)('apply/rollback host programs (real namespaces)'
         runId: await newRun(),
         store,
       });
-      expect(res.state).toBe('locked');
+      expect(res.state, JSON.stringify(res.diagnostics)).toBe('locked');
       expect(res.lock).toEqual({
         holder: {
           runId: '20260101T000000Z-beef',
@@ -609,7 +609,7 @@ describe.skipIf(!root && !inCi)('apply/rollback host programs (real namespaces)'
         store,
         signal: ac.signal,
       });
-      expect(res.state).toBe('failed');
+      expect(res.state, JSON.stringify(res.diagnostics)).toBe('failed');
       expect(res.reason).toMatch(/interrupted before the host was told to go: nothing was changed/);
       expect(host.sysctl(KEEPALIVE)).toBe('7200');
     });
@@ -685,7 +685,7 @@ describe.skipIf(!root && !inCi)('apply/rollback host programs (real namespaces)'
       );
       const secondId = await newRun();
       const second = await applyHost(conn, plan, { ...opts, runId: secondId, store });
-      expect(second.state).toBe('unchanged');
+      expect(second.state, JSON.stringify(second.diagnostics)).toBe('unchanged');
       expect(second.files).toEqual([{ path: FILE, action: 'same' }]);
       expect(second.keys[0]?.action).toBe('same');
       // the same run id again would overwrite its snapshot with the run's own values: refused

@@ -111,7 +111,9 @@ sf_prepare() {
   fi
   _ans='(end of input)'
   read -r _ans || _ans='(end of input)'
-  [ -z "$_wd" ] || kill "$_wd" 2>/dev/null
+  # KILL, not TERM: a subshell just forked may not have reset the TERM trap it inherited yet
+  # (bash), and `exit 143` would run the EXIT trap there, which takes our files and the lock.
+  [ -z "$_wd" ] || kill -KILL "$_wd" 2>/dev/null
   if [ "$_ans" != go ]; then
     sf_final state=failed "reason=control node did not confirm the snapshot (got $(sf_clean "$_ans")); nothing was changed"
     return 1
