@@ -6,16 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import ssh2, {
-  type AnyAuthMethod,
-  type AuthHandlerMiddleware,
-  type ParsedKey,
-  type Prompt,
-} from 'ssh2';
+import type { AnyAuthMethod, AuthHandlerMiddleware, ParsedKey, Prompt } from 'ssh2';
 import type { SecretSource } from './secrets.js';
-
-// ssh2 is CommonJS: Node's ESM loader cannot see `utils` as a named export (vitest can).
-const { utils } = ssh2;
+import { ssh2Module } from './ssh2-module.js';
 
 export interface AuthInput {
   host: string;
@@ -60,6 +53,7 @@ export async function loadKey(
     const code = (e as NodeJS.ErrnoException).code;
     return { file, problem: code === 'ENOENT' ? 'not found' : `unreadable (${code})` };
   }
+  const { utils } = await ssh2Module();
   let parsed = utils.parseKey(data);
   if (parsed instanceof Error && /encrypted|passphrase/i.test(parsed.message)) {
     const passphrase = await secrets.get({ kind: 'key-passphrase', host, keyFile: file });

@@ -4,7 +4,8 @@
  * keepalive, abort. Errors come out as TransportError naming the host.
  */
 import type { Duplex } from 'node:stream';
-import { Client } from 'ssh2';
+import type { Client } from 'ssh2';
+import { ssh2Module } from './ssh2-module.js';
 import { planAuth } from './auth.js';
 import { mapConnectError, type RawError } from './errors.js';
 import { fingerprintSha256, preferKnownAlgorithms } from './host-key.js';
@@ -68,7 +69,10 @@ export async function openClient(p: OpenClientParams): Promise<Client> {
     ...(p.agentSocket ? { agentSocket: p.agentSocket } : {}),
     secrets: p.secrets,
   });
-  const client = new Client();
+  const { Client: Ssh2Client } = await ssh2Module();
+  // the awaits above may have outlived the run's deadline (the listener below sees later aborts)
+  if (p.signal?.aborted) throw abortReason(p.signal, p.host);
+  const client = new Ssh2Client();
   let hostKeyError: TransportError | undefined;
 
   const hostVerifier = (key: Buffer, verify: (ok: boolean) => void): void => {
