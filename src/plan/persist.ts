@@ -59,6 +59,7 @@ export function choosePersistPath(
   const ours = new Set(candidates.map((b) => `${PERSIST_DIR}/${b}`));
   const others = facts.sysctlFiles.filter((f) => !ours.has(f.path));
   const existing = facts.sysctlFiles.filter((f) => ours.has(f.path)).map((f) => f.path);
+  const dialect = hostDialect(facts);
   let last: PersistChoice | undefined;
   for (const basename of candidates) {
     const path = `${PERSIST_DIR}/${basename}`;
@@ -69,7 +70,6 @@ export function choosePersistPath(
       lines: values.map(([key, value], i) => ({ line: i + 3, key, value, ignoreFailure: false })),
     };
     const order = loadOrder([file, ...others], facts.sysctlLoader);
-    const dialect = hostDialect(facts);
     const warnings: string[] = [];
     for (const [key] of values) {
       const target = targets[key];

@@ -96,13 +96,17 @@ function cmp(a: string, b: string): number {
 
 const GLOB_CHARS = /[*?[]/;
 
-/** Glob over canonical dotted keys: `*` and `?` never cross a `.` (a /proc/sys directory level). */
-export function globToRegExp(pattern: string): RegExp {
+/**
+ * Glob over canonical dotted keys: `*` and `?` never cross a `.` (a /proc/sys directory level),
+ * as glob(3) on paths; with `crossDots` they do, as fnmatch(3) without FNM_PATHNAME.
+ */
+export function globToRegExp(pattern: string, crossDots = false): RegExp {
+  const any = crossDots ? '.' : '[^.]';
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
-    if (c === '*') re += '[^.]*';
-    else if (c === '?') re += '[^.]';
+    if (c === '*') re += `${any}*`;
+    else if (c === '?') re += any;
     else if (c === '[') {
       const end = pattern.indexOf(']', i + 1);
       if (end < 0) re += '\\[';
@@ -123,13 +127,14 @@ export function globToRegExp(pattern: string): RegExp {
 const globCache = new Map<string, RegExp>();
 const GLOB_CACHE_MAX = 10_000;
 
-export function keyMatches(pattern: string, key: string): boolean {
+export function keyMatches(pattern: string, key: string, crossDots = false): boolean {
   if (!GLOB_CHARS.test(pattern)) return pattern === key;
-  let re = globCache.get(pattern);
+  const id = crossDots ? `\0${pattern}` : pattern;
+  let re = globCache.get(id);
   if (!re) {
     if (globCache.size >= GLOB_CACHE_MAX) globCache.clear();
-    re = globToRegExp(pattern);
-    globCache.set(pattern, re);
+    re = globToRegExp(pattern, crossDots);
+    globCache.set(id, re);
   }
   return re.test(key);
 }
@@ -159,19 +164,6 @@ export interface Exclusion {
   pattern: string;
 }
 
-/** procps matches exclusions with fnmatch() on /proc/sys paths, without FNM_PATHNAME. */
-const procpsExclusionCache = new Map<string, RegExp>();
-function procpsExcludes(pattern: string, key: string): boolean {
-  if (!GLOB_CHARS.test(pattern)) return pattern === key;
-  let re = procpsExclusionCache.get(pattern);
-  if (!re) {
-    if (procpsExclusionCache.size >= GLOB_CACHE_MAX) procpsExclusionCache.clear();
-    re = new RegExp(globToRegExp(pattern).source.replaceAll('[^.]', '.'));
-    procpsExclusionCache.set(pattern, re);
-  }
-  return re.test(key);
-}
-
 type Entry = Assignment | (Exclusion & { exclude: true });
 
 /** Every line of the applied files that concerns `key`, in apply order. */
@@ -180,8 +172,9 @@ function linesFor(order: LoadOrder, key: string, dialect: Dialect): Entry[] {
   for (const f of order.applied) {
     for (const l of f.lines) {
       if (l.exclude) {
-        const hit = dialect === 'procps' ? procpsExcludes(l.key, key) : keyMatches(l.key, key);
-        if (hit) out.push({ file: f.path, line: l.line, pattern: l.key, exclude: true });
+        // procps matches exclusions with fnmatch() on /proc/sys paths, without FNM_PATHNAME
+        if (keyMatches(l.key, key, dialect === 'procps'))
+          out.push({ file: f.path, line: l.line, pattern: l.key, exclude: true });
       } else if (keyMatches(l.key, key)) {
         out.push({
           value: l.value,
