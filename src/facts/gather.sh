@@ -141,10 +141,8 @@ SYSFLEET_READ_AWK='
   }'
 SYSFLEET_VALUES_NL=
 
-# Look up path $1 in SYSFLEET_VALUES_NL (the SYSFLEET_EXTRA files' values, kept by sysfleet_take)
-# into sysfleet_v: every line, fields joined by single spaces (the kernel prints tabs between the
-# numbers of multi-value keys). Fails when it was not read. Parameter expansion only: a `read`
-# loop over the values would cost one read(2) per byte.
+# The value of SYSFLEET_EXTRA file $1 into sysfleet_v, as sysfleet_take kept it (one
+# `path:value` line each, fields already joined); fails when it was not read.
 SYSFLEET_NL='
 '
 sysfleet_value() {
@@ -153,30 +151,16 @@ sysfleet_value() {
     *"$SYSFLEET_NL$1:"*) ;;
     *) return 1 ;;
   esac
-  sysfleet_r=${SYSFLEET_VALUES_NL#*"$SYSFLEET_NL$1:"}
-  # the awk prints a file's lines together: take this line, then any that follow for the same path
-  sysfleet_vn=0
-  while [ "$sysfleet_vn" -lt 1000 ]; do
-    sysfleet_vn=$((sysfleet_vn + 1))
-    sysfleet_v="$sysfleet_v ${sysfleet_r%%"$SYSFLEET_NL"*}"
-    sysfleet_r=${sysfleet_r#*"$SYSFLEET_NL"}
-    case $sysfleet_r in
-      "$1:"*) sysfleet_r=${sysfleet_r#"$1:"} ;;
-      *) break ;;
-    esac
-  done
-  set -f
-  # shellcheck disable=SC2086
-  set -- $sysfleet_v
-  set +f
-  sysfleet_v="$*"
+  sysfleet_v=${SYSFLEET_VALUES_NL#*"$SYSFLEET_NL$1:"}
+  sysfleet_v=${sysfleet_v%%"$SYSFLEET_NL"*}
 }
 
 # Take the lines of path $1 from the front of sysfleet_r into sysfleet_v (fields joined by single
-# spaces, as sysfleet_value); fails when the awk printed none (the file was not read). The value
-# of a SYSFLEET_EXTRA file is also kept for sysfleet_value. Each step cuts one short line off the
-# front: dash's ${x#*pattern} costs the square of how far in the match lies, so looking every key
-# up in the whole text (as sysfleet_value does) was quadratic: 200 keys took 9 s of dash.
+# spaces: the kernel prints tabs between the numbers of multi-value keys); fails when grep printed
+# none (the file was not read). The value of a SYSFLEET_EXTRA file is also kept for
+# sysfleet_value. Each step cuts one short line off the front: dash's ${x#*pattern} costs the
+# square of how far in the match lies, so looking every key up in the whole text was quadratic
+# (200 keys took 7.7 s of dash).
 sysfleet_take() {
   sysfleet_v=
   sysfleet_tp=$1
