@@ -9,7 +9,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { buildGatherScript } from '../facts/script.js';
-import { summarize } from './stats.js';
+import { formatSummary, summarize } from './stats.js';
 
 const SHELLS: [string, string[]][] = [
   ['dash', ['/usr/bin/dash', '/bin/dash']],
@@ -80,10 +80,7 @@ export function gatherBench(argv: readonly string[]): void {
         if (res.status !== 0) throw new Error(`${name}: gather exited ${res.status}`);
         bytes = res.stdout.length;
       }
-      const s = summarize(times)!;
-      rows.push(
-        `| ${name} | ${keys.length} | ${s.median.toFixed(3)} (${s.min.toFixed(3)}–${s.max.toFixed(3)}) | ${bytes} |`,
-      );
+      rows.push(`| ${name} | ${keys.length} | ${formatSummary(summarize(times), 3)} | ${bytes} |`);
     }
   }
   process.stdout.write(

@@ -20,6 +20,13 @@ export function summarize(values: readonly number[]): Summary | undefined {
 }
 
 /** numerator / denominator of the medians; undefined when either side is missing or zero. */
+/** `median (min–max)`, or the median alone for one sample; values divided by `scale`. */
+export function formatSummary(s: Summary | undefined, digits: number, scale = 1): string {
+  if (!s) return '—';
+  const f = (v: number): string => (v / scale).toFixed(digits);
+  return s.n === 1 ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+}
+
 export function ratio(num: Summary | undefined, den: Summary | undefined): number | undefined {
   if (!num || !den || den.median === 0) return undefined;
   return num.median / den.median;

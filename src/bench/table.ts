@@ -2,7 +2,7 @@
  * The bench's tables (pure, Markdown): per fleet size and operation, wall / CPU / RSS of each
  * tool as median (min–max), and the ratios sysfleet/Ansible and sysfleet/floor from the same run.
  */
-import { ratio, slope, summarize, type Summary } from './stats.js';
+import { formatSummary, ratio, slope, summarize, type Summary } from './stats.js';
 
 /** `sysfleet` runs --transport ssh2; `sysfleet-openssh` --transport openssh (same algorithms, SAME_ALGORITHMS). */
 export type Tool = 'sysfleet' | 'sysfleet-openssh' | 'ansible' | 'floor';
@@ -30,11 +30,7 @@ function pick(samples: readonly Sample[], hosts: number, tool: Tool, op: Op): Sa
   return samples.filter((s) => s.hosts === hosts && s.tool === tool && s.op === op && s.ok);
 }
 
-function fmt(s: Summary | undefined, digits: number, scale = 1): string {
-  if (!s) return '—';
-  const f = (v: number): string => (v / scale).toFixed(digits);
-  return s.n === 1 ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
-}
+const fmt = formatSummary;
 
 function fmtRatio(r: number | undefined): string {
   return r === undefined ? '—' : `${r < 0.1 ? r.toFixed(3) : r.toFixed(2)}×`;

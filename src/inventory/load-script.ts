@@ -62,7 +62,8 @@ export function runInventoryScript(
     };
     /** Stop the whole group; settle once it is gone (or at once when it ignores SIGTERM). */
     const stop = (why: string): void => {
-      failure ??= why;
+      if (failure !== undefined) return; // stopping already (the cap, then the deadline)
+      failure = why;
       killGroup('SIGTERM');
       killTimer = setTimeout(() => {
         killGroup('SIGKILL');
