@@ -3,7 +3,7 @@
  * sysfleet_main whose stdin is a quoted heredoc holding the validated keys. Nothing is ever put in
  * argv: the host runs a fixed command (`sh -s` or `sudo -n sh -s`) and reads this on stdin.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readAssetSync } from '../parse/files.js';
 import { isSysctlKey, KEY_GRAMMAR, normalizeKey } from '../sysctl/key.js';
 
 /** The fixed remote command; the script arrives on stdin (become wraps it, transport/become.ts). */
@@ -39,13 +39,13 @@ let cachedBody: string | undefined;
  */
 export function gatherScriptBody(): string {
   if (cachedBody !== undefined) return cachedBody;
-  const candidates = [
-    new URL('./gather.sh', import.meta.url),
-    new URL('../../src/facts/gather.sh', import.meta.url),
-  ];
-  const found = candidates.find((u) => existsSync(u));
-  if (!found) throw new Error('gather.sh not found next to src/facts/script.ts or in src/facts');
-  cachedBody = readFileSync(found, 'utf8');
+  cachedBody = readAssetSync(
+    [
+      new URL('./gather.sh', import.meta.url),
+      new URL('../../src/facts/gather.sh', import.meta.url),
+    ],
+    'gather.sh',
+  );
   return cachedBody;
 }
 

@@ -6,6 +6,7 @@
 import {
   closeSync,
   constants,
+  existsSync,
   fstatSync,
   openSync,
   readFileSync,
@@ -94,6 +95,20 @@ export async function readText(path: string, limit = MAX_INPUT_BYTES): Promise<s
   } finally {
     await h.close();
   }
+}
+
+/**
+ * A file the package ships beside a module (the build copies the .sh files of src/ next to their
+ * compiled modules, scripts/copy-assets.mjs): the first of `candidates` that exists, typically
+ * the copy beside the module and then the source tree's (a dist/ built without the copies).
+ */
+export function readAssetSync(candidates: readonly URL[], name: string): string {
+  const found = candidates.find((u) => existsSync(u));
+  if (!found) {
+    const looked = candidates.map((u) => u.pathname).join(', ');
+    throw new Error(`${name} not found (looked at ${looked})`);
+  }
+  return readFileSync(found, 'utf8');
 }
 
 /** readText for synchronous callers (the ssh_config loader): the same refusals. */

@@ -5,7 +5,7 @@
  * files beside this module into dist/ (scripts/copy-assets.mjs); from a dist/ without them the
  * source tree's copies are read. Nothing is read at import time.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readAssetSync } from '../../parse/files.js';
 
 export type HostFile =
   | 'lib.sh'
@@ -32,13 +32,14 @@ export function hostCode(text: string, name = 'host file'): string {
 export function hostFile(name: HostFile): string {
   const hit = cache.get(name);
   if (hit !== undefined) return hit;
-  const candidates = [
-    new URL(`./${name}`, import.meta.url),
-    new URL(`../../../src/apply/host/${name}`, import.meta.url),
-  ];
-  const found = candidates.find((u) => existsSync(u));
-  if (!found) throw new Error(`${name} not found next to src/apply/host/load.ts`);
-  const code = hostCode(readFileSync(found, 'utf8'), name);
+  const text = readAssetSync(
+    [
+      new URL(`./${name}`, import.meta.url),
+      new URL(`../../../src/apply/host/${name}`, import.meta.url),
+    ],
+    name,
+  );
+  const code = hostCode(text, name);
   cache.set(name, code);
   return code;
 }
