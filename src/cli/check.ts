@@ -11,7 +11,8 @@ import { runCheck, type HostCheckResult } from '../run/check.js';
 import { doneEvent, doneRecord } from '../run/host-done.js';
 import type { RunEvent } from '../run/events.js';
 import { VERSION } from '../version.js';
-import { checkDeps, loadFleet, startRun } from './fleet.js';
+import { checkDeps } from '../run/deps.js';
+import { loadFleet, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
 import { eventSink, type OutputOptions } from './output.js';
 import {

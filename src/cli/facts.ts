@@ -7,7 +7,8 @@ import { readExitCode } from '../run/exit-codes.js';
 import { INCIDENT_SYSCTLS } from '../sysctl/known-sysctls.js';
 import type { Target } from '../playbook/types.js';
 import { runCheck } from '../run/check.js';
-import { checkDeps, loadFleet, startRun } from './fleet.js';
+import { checkDeps } from '../run/deps.js';
+import { loadFleet, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
 import { addShardOption, shardFleet, shardSpec, type ShardOptions } from './shard.js';
 

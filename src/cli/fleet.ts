@@ -4,7 +4,6 @@
  * build the transport and the stage dependencies the orchestrator needs.
  */
 import { hostname, userInfo } from 'node:os';
-import { buildGatherScript, parseGatherOutput } from '../facts/index.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import { expandLimitFiles } from '../inventory/load-limit.js';
 import { loadSshConfig } from '../connection/load-ssh-config.js';
@@ -15,8 +14,7 @@ import { loadPlaybook } from '../playbook/load-playbook.js';
 import { targetsForHost } from '../playbook/targets.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Playbook } from '../playbook/types.js';
-import { planHost } from '../plan/index.js';
-import type { CheckDeps, RunHost } from '../run/check.js';
+import type { RunHost } from '../run/check.js';
 import { runSignal } from '../run/clock.js';
 import {
   createTransport,
@@ -186,20 +184,6 @@ export async function startRun(
       interrupt.dispose();
       await transport.close();
     },
-  };
-}
-
-export function checkDeps(transport: Transport, playbook: Playbook | undefined): CheckDeps {
-  return {
-    connect: (target, signal) => transport.connect(target, signal),
-    gatherScript: (keys) => buildGatherScript(keys),
-    parseFacts: (host, stdout) => parseGatherOutput(host, stdout),
-    planHost: (host, facts) =>
-      planHost(facts, host.targets, {
-        persistBasename: playbook?.persist ?? '60-sysfleet',
-        evidence: playbook?.evidence ?? {},
-        ...(playbook ? { playbook: { name: playbook.name, source: playbook.source } } : {}),
-      }),
   };
 }
 

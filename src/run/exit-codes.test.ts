@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyExitCode, readExitCode, rollbackExitCode } from './exit-codes.js';
+import { applyExitCode, planOnlyExitCode, readExitCode, rollbackExitCode } from './exit-codes.js';
 import { doneRecord } from './host-done.js';
 import type { HostOutcome } from './events.js';
 
@@ -12,6 +12,15 @@ describe('exit codes', () => {
     expect(applyExitCode(recs('changed', 'failed', 'unreachable'), false)).toBe(2);
     expect(applyExitCode(recs('changed', 'unreachable'), false)).toBe(3);
     expect(applyExitCode(recs('changed', 'skipped'), true)).toBe(2);
+  });
+  it('apply that changed nothing: dry run 2 on drift; unplanned hosts 3; declined 0; stopped 3', () => {
+    expect(planOnlyExitCode('dry-run', { changing: 2, unplanned: 0 })).toBe(2);
+    expect(planOnlyExitCode('dry-run', { changing: 0, unplanned: 1 })).toBe(3);
+    expect(planOnlyExitCode('dry-run', { changing: 0, unplanned: 0 })).toBe(0);
+    expect(planOnlyExitCode('nothing-to-change', { changing: 0, unplanned: 1 })).toBe(3);
+    expect(planOnlyExitCode('nothing-to-change', { changing: 0, unplanned: 0 })).toBe(0);
+    expect(planOnlyExitCode('declined', { changing: 3, unplanned: 1 })).toBe(0);
+    expect(planOnlyExitCode('stopped', { changing: 3, unplanned: 0 })).toBe(3);
   });
   it('rollback: restored = 0; a failure = 2; unreachable or skipped = 3', () => {
     expect(rollbackExitCode(recs('rolled_back', 'unchanged'))).toBe(0);

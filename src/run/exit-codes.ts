@@ -17,6 +17,22 @@ export function applyExitCode(records: readonly HostDoneRecord[], stopped: boole
   return EXIT.ok;
 }
 
+/**
+ * apply that changed nothing: --dry-run is 2 when hosts would change (like check's drift); with
+ * nothing (more) to change, 3 when a host could not be planned, else 0 — check's scale; declined
+ * at the review is 0; a run stopped before its first wave is 3 (nothing was decided).
+ */
+export function planOnlyExitCode(
+  ending: 'dry-run' | 'nothing-to-change' | 'declined' | 'stopped',
+  fleet: { changing: number; unplanned: number },
+): ExitCode {
+  if (ending === 'dry-run' && fleet.changing > 0) return EXIT.critical;
+  if (ending === 'dry-run' || ending === 'nothing-to-change')
+    return fleet.unplanned > 0 ? EXIT.unknown : EXIT.ok;
+  if (ending === 'stopped') return EXIT.unknown;
+  return EXIT.ok;
+}
+
 /** rollback: 2 when a restore failed; 3 when a host was unreachable or skipped (not restored). */
 export function rollbackExitCode(records: readonly HostDoneRecord[]): ExitCode {
   if (records.some((r) => r.outcome === 'failed')) return EXIT.critical;

@@ -9,7 +9,8 @@ import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyHost, newRunId, openStore } from '../../src/apply/index.js';
-import { checkDeps, loadFleet, makeTransport } from '../../src/cli/fleet.js';
+import { loadFleet, makeTransport } from '../../src/cli/fleet.js';
+import { checkDeps } from '../../src/run/deps.js';
 import type { HostOptions } from '../../src/cli/options.js';
 import { planFleet } from '../../src/run/apply.js';
 import {
