@@ -54,6 +54,25 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // The commands parse, call the orchestrator and render: the on-host transactions and the run
+    // store are reached through src/run (docs/architecture.md).
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../apply/*', '../apply'],
+              message:
+                'cli/ talks to run/: reach apply/ through src/run (apply-run, rollback-run, store).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Pure stages: planning, inventory/playbook/ssh_config parsing and reporting are functions
     // of data. Only the loaders (load*.ts) and parse/files.ts read files.
     files: [

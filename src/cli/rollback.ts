@@ -7,38 +7,31 @@
  * On a terminal it first shows what goes back to what, on how many hosts, and which hosts cannot
  * be reached now, and asks; `--yes` skips that for scripts, `--dry-run` only shows it. Without a
  * terminal and without --yes it refuses before touching anything: an emergency script is one
- * flag away, and a rollback never happens by accident.
+ * flag away, and a rollback never happens by accident. The run itself is src/run/rollback-run.ts.
  */
 import { Command } from 'commander';
-import {
-  listHostSnapshots,
-  openStore,
-  readHostSnapshot,
-  rollbackHost,
-  rollbackOutcome,
-  type HostRecord,
-} from '../apply/index.js';
 import type { HostApplyRecord } from '../run/apply.js';
-import type { RunHost } from '../run/check.js';
-import { runPool } from '../run/pool.js';
-import { rollbackExitCode } from '../run/exit-codes.js';
-import { retryCommand, runRollback, type RollbackDeps } from '../run/rollback.js';
-import { loadFleet, makeTransport, operator, startRun } from './fleet.js';
-import { addHostOptions, type HostOptions } from './options.js';
-import { eventSink, outputMode, type OutputOptions } from './output.js';
-import { loadUi } from './load-ui.js';
-import { addShardOption, shardFleet, shardSpec, type ShardOptions } from './shard.js';
-import { globToRegExp } from '../apply/rollback-plan.js';
-import type { Snapshot } from '../apply/types.js';
-import type { Connection } from '../transport/types.js';
+import { retryCommand } from '../run/rollback.js';
+import {
+  carryOutRollback,
+  dropPreflight,
+  keyFilter,
+  loadStoredRun,
+  preflightRollback,
+  rollbackTargets,
+  type RollbackRun,
+  type StoredRun,
+} from '../run/rollback-run.js';
+import { openStore } from '../run/store.js';
 import { formatGroup } from '../ui/group.js';
 import type { PlanReview } from '../ui/review.js';
 import type { ReviewWording } from '../ui/PlanReview.js';
-import {
-  buildRollbackReview,
-  rollbackWording,
-  type RollbackReviewInput,
-} from '../ui/rollback-review.js';
+import { buildRollbackReview, rollbackWording } from '../ui/rollback-review.js';
+import { loadFleet, operator, startRun } from './fleet.js';
+import { loadUi } from './load-ui.js';
+import { addHostOptions, type HostOptions } from './options.js';
+import { eventSink, outputMode, type OutputOptions } from './output.js';
+import { addShardOption, shardFleet, shardSpec, type ShardOptions } from './shard.js';
 
 interface RollbackCliOptions extends HostOptions, OutputOptions, ShardOptions {
   yes: boolean;
@@ -90,153 +83,66 @@ async function rollback(ref: string, opts: RollbackCliOptions): Promise<number> 
     );
   }
   const store = openStore(opts.stateDir);
-  let runId: string | undefined;
-  let records: Record<string, HostRecord> = {};
+  let stored: StoredRun | undefined;
   if (!opts.fromHosts) {
-    runId = await store.resolveRunId(ref, 'apply');
-    const loaded = await store.loadRun(runId);
-    records = loaded.hosts;
-    if (opts.inventory.length === 0) opts.inventory = loaded.run.inventorySources;
+    stored = await loadStoredRun(store, ref);
+    if (opts.inventory.length === 0) opts.inventory = stored.inventorySources;
   } else if (opts.inventory.length === 0) {
     throw new Error('--from-hosts needs the inventory (-i): the hosts are where the snapshots are');
   }
   const fleet = shardFleet(await loadFleet(opts), shardSpec(opts));
   const warn = (l: string) => process.stderr.write(`${l}\n`);
-  const run = await startRun(opts, fleet.hosts, warn);
-  const { interrupt, transport } = run;
-  const timeoutMs = opts.commandTimeout * 1000;
-  const by = operator();
+  const ctl = await startRun(opts, fleet.hosts, warn);
+  const run: RollbackRun = {
+    transport: ctl.transport,
+    store,
+    by: operator(),
+    forks: opts.forks,
+    commandTimeoutMs: opts.commandTimeout * 1000,
+    keys: opts.keys,
+    force: opts.force,
+    fromHosts: opts.fromHosts,
+    stop: ctl.stop,
+    deadline: ctl.deadline,
+  };
   try {
-    let hosts: RunHost[];
-    if (opts.fromHosts) {
-      ({ runId, hosts } = await findOnHosts(ref, fleet.hosts, transport, opts, run.stop));
-    } else {
-      const touched = new Set(
-        Object.values(records)
-          .filter((r) => r.snapshot)
-          .map((r) => r.host),
-      );
-      const known = new Set(fleet.hosts.map((h) => h.name));
-      for (const name of touched) {
-        if (!known.has(name) && !opts.limit && !opts.shard)
-          warn(`warning: ${name} has a snapshot in run ${runId} but is not in the inventory`);
-      }
-      hosts = fleet.hosts.filter((h) => touched.has(h.name));
-    }
+    const targets = await rollbackTargets(run, ref, fleet.hosts, stored);
+    if (!opts.limit && !opts.shard)
+      for (const name of targets.notInInventory)
+        warn(`warning: ${name} has a snapshot in run ${targets.runId} but is not in the inventory`);
+    const { runId, hosts } = targets;
     if (!runId) throw new Error('no run to roll back');
-    const id = runId;
-    const preflight = async (list: RunHost[], runIdToRead: string) => {
-      const connections = new Map<string, Connection>();
-      const snapshots = new Map<string, Snapshot>();
-      const done = await runPool(
-        list,
-        opts.forks,
-        async (h): Promise<RollbackReviewInput> => {
-          try {
-            const conn = await transport.connect(h.connection, run.deadline);
-            connections.set(h.name, conn);
-            if (!opts.fromHosts) return { host: h.name, snapshot: records[h.name]?.snapshot };
-            const snapshot = await readHostSnapshot(conn, runIdToRead, {
-              become: h.connection.become,
-              timeoutMs,
-            });
-            if (snapshot) snapshots.set(h.name, snapshot);
-            return { host: h.name, snapshot };
-          } catch (err) {
-            return { host: h.name, unreachable: err instanceof Error ? err.message : String(err) };
-          }
-        },
-        { signal: run.stop },
-      );
-      const inputs = done.map((d, i) =>
-        d.started ? d.value : { host: list[i]!.name, unreachable: 'not tried (interrupted)' },
-      );
-      return { inputs, connections, snapshots };
-    };
     if (hosts.length === 0) {
       process.stdout.write(
-        `run ${id}: no host to roll back${opts.limit ? ` within --limit ${opts.limit}` : ''}.\n`,
+        `run ${runId}: no host to roll back${opts.limit ? ` within --limit ${opts.limit}` : ''}.\n`,
       );
       return 0;
     }
     // The review: every host connected first (the connections are kept for the rollback), so it
     // can say which hosts are unreachable now, and what each snapshot puts back.
-    const reviewed = opts.yes && !opts.dryRun ? undefined : await preflight(hosts, id);
-    if (reviewed) {
-      const keyFilter = opts.keys.length ? keyMatcher(opts.keys) : undefined;
-      const review = buildRollbackReview(reviewed.inputs, keyFilter);
-      const wording = rollbackWording(id, review);
+    const preflight =
+      opts.yes && !opts.dryRun ? undefined : await preflightRollback(run, runId, hosts, stored);
+    if (preflight) {
+      const review = buildRollbackReview(preflight.hosts, keyFilter(opts.keys));
+      const wording = rollbackWording(runId, review);
       const confirmed = opts.dryRun
         ? (printReview(review, wording), false)
         : await (await loadUi()).renderPlanReview(review, { wording });
       if (!confirmed) {
-        for (const c of reviewed.connections.values()) void c.close().catch(() => undefined);
+        dropPreflight(preflight);
         if (!opts.dryRun) process.stdout.write('not rolled back.\n');
         return 0;
       }
     }
     const sink = eventSink(opts, {
-      callbacks: { onAbort: interrupt.trigger, onQuit: interrupt.trigger },
+      callbacks: { onAbort: ctl.interrupt.trigger, onQuit: ctl.interrupt.trigger },
     });
-    sink.emit({
-      type: 'run-started',
-      at: new Date().toISOString(),
-      runId: id,
-      kind: 'rollback',
-      hosts: hosts.map((h) => h.name),
-      waves: [hosts.map((h) => h.name)],
-    });
-    const deps: RollbackDeps = {
-      // The connection lives until the deadline, not Ctrl-C: it carries a restore under way.
-      // A host the review connected to is rolled back over that connection.
-      connect: (target) => {
-        const open = reviewed?.connections.get(target.name);
-        reviewed?.connections.delete(target.name);
-        return open ? Promise.resolve(open) : transport.connect(target, run.deadline);
-      },
-      rollbackHost: async (conn, host) => {
-        const rec = records[host.name];
-        const snapshot = opts.fromHosts
-          ? (reviewed?.snapshots.get(host.name) ??
-            (await readHostSnapshot(conn, id, { become: host.connection.become, timeoutMs })))
-          : rec?.snapshot;
-        if (!snapshot)
-          return { outcome: 'skipped', keys: [], error: `no snapshot of run ${id} on this host` };
-        const r = await rollbackHost(conn, snapshot, opts.fromHosts ? undefined : rec?.plan, {
-          by,
-          ...(opts.keys.length ? { keyGlobs: opts.keys } : {}),
-          force: opts.force,
-          become: host.connection.become,
-          timeoutMs,
-          // A restore under way finishes after Ctrl-C (only the deadline cuts it): half a restore
-          // would leave the host neither as the run left it nor as it was.
-          signal: run.deadline,
-        });
-        if (!opts.fromHosts) await store.saveRollback(id, host.name, r);
-        return rollbackOutcome(r);
-      },
-    };
-    const results = await runRollback(hosts, deps, {
-      runId: id,
-      forks: opts.forks,
-      signal: run.stop,
-      emit: sink.emit,
-    });
-    const counts: Partial<Record<string, number>> = {};
-    for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
-    const code = rollbackExitCode(results);
-    sink.emit({
-      type: 'run-finished',
-      at: new Date().toISOString(),
-      runId: id,
-      exitCode: code,
-      counts,
-    });
+    const res = await carryOutRollback(run, runId, hosts, stored, preflight, sink.emit);
     await sink.close();
-    printSummary(id, results, opts);
-    return code;
+    printSummary(runId, res.results, opts);
+    return res.exitCode;
   } finally {
-    await run.close();
+    await ctl.close();
   }
 }
 
@@ -281,48 +187,6 @@ function printSummary(
     );
   }
   process.stdout.write(`${out.join('\n')}\n`);
-}
-
-/** --from-hosts: list the snapshots on every host, resolve `latest` fleet-wide, keep the hosts that have it. */
-async function findOnHosts(
-  ref: string,
-  hosts: RunHost[],
-  transport: ReturnType<typeof makeTransport>,
-  opts: RollbackCliOptions,
-  signal: AbortSignal,
-): Promise<{ runId: string | undefined; hosts: RunHost[] }> {
-  const timeoutMs = opts.commandTimeout * 1000;
-  const listed = await runPool(
-    hosts,
-    opts.forks,
-    async (h) => {
-      try {
-        const conn = await transport.connect(h.connection, signal);
-        try {
-          return await listHostSnapshots(conn, { become: h.connection.become, timeoutMs });
-        } finally {
-          await conn.close();
-        }
-      } catch {
-        return undefined; // unreachable now: kept, so the rollback run reports it with a retry command
-      }
-    },
-    { signal },
-  );
-  const ids = new Set<string>();
-  for (const l of listed) if (l.started && l.value) for (const e of l.value) ids.add(e.runId);
-  const runId = ref === 'latest' ? [...ids].sort().at(-1) : ref;
-  if (!runId) return { runId, hosts: [] };
-  const keep = hosts.filter((_, i) => {
-    const l = listed[i];
-    return !l?.started || !l.value || l.value.some((e) => e.runId === runId);
-  });
-  return { runId, hosts: keep };
-}
-
-function keyMatcher(globs: readonly string[]): (key: string) => boolean {
-  const res = globs.map(globToRegExp);
-  return (key) => res.some((re) => re.test(key));
 }
 
 /** --dry-run: the review as plain lines. */

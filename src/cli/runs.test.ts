@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openStore } from '../apply/store.js';
+import { openStore } from '../run/store.js';
 import { registerRuns } from './runs.js';
 
 const RUN = '20261121T060000Z-c0de';

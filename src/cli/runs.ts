@@ -3,11 +3,16 @@
  * `runs collect RUN` asks hosts whose outcome is unknown (connection lost after `go`) what their
  * detached apply did.
  */
-import { readExitCode } from '../run/exit-codes.js';
 import { Command } from 'commander';
-import { collectResult, openStore, type HostRecord, type RunRecord } from '../apply/index.js';
-import { mustKeep, parseDuration, prunable } from '../apply/retention.js';
-import { runPool } from '../run/pool.js';
+import { collectOutcomes, unknownHosts } from '../run/collect.js';
+import { readExitCode } from '../run/exit-codes.js';
+import {
+  openStore,
+  parseDuration,
+  pruneRuns,
+  type HostRecord,
+  type RunRecord,
+} from '../run/store.js';
 import { loadFleet, startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
 
@@ -148,24 +153,19 @@ export function registerRuns(program: Command): void {
         if (opts.keep === undefined && opts.olderThan === undefined) {
           throw new Error('runs prune: give --keep N, --older-than D or both');
         }
-        const store = openStore(opts.stateDir);
-        const list = await store.listRuns();
-        const gone = prunable(
-          list,
+        const { gone, kept, pinned } = await pruneRuns(
+          openStore(opts.stateDir),
           {
             ...(opts.keep !== undefined ? { keep: opts.keep } : {}),
             ...(opts.olderThan !== undefined ? { olderThanMs: opts.olderThan } : {}),
           },
-          Date.now(),
+          { dryRun: opts.dryRun, now: Date.now() },
         );
-        for (const id of gone) {
-          if (!opts.dryRun) await store.removeRun(id);
+        for (const id of gone)
           process.stdout.write(`${opts.dryRun ? 'would delete' : 'deleted'} ${id}\n`);
-        }
-        const kept = list.filter((r) => !gone.includes(r.id) && mustKeep(r, list)).length;
         process.stdout.write(
-          `${gone.length} run(s) ${opts.dryRun ? 'to delete' : 'deleted'}, ${list.length - gone.length} kept` +
-            (kept ? ` (${kept} hold the only snapshot of a change not rolled back)` : '') +
+          `${gone.length} run(s) ${opts.dryRun ? 'to delete' : 'deleted'}, ${kept} kept` +
+            (pinned ? ` (${pinned} hold the only snapshot of a change not rolled back)` : '') +
             '\n',
         );
       },
@@ -184,9 +184,7 @@ export function registerRuns(program: Command): void {
       const store = openStore(opts.stateDir);
       const runId = await store.resolveRunId(ref, 'apply');
       const { run } = await store.loadRun(runId);
-      const unknown = run.hosts.filter(
-        (h) => !run.outcomes[h] || run.outcomes[h]?.state === 'unknown',
-      );
+      const unknown = unknownHosts(run);
       if (unknown.length === 0) {
         process.stdout.write(`run ${runId}: every host's outcome is known\n`);
         return;
@@ -196,41 +194,20 @@ export function registerRuns(program: Command): void {
       const hosts = fleet.hosts.filter((h) => unknown.includes(h.name));
       const ctl = await startRun(opts, fleet.hosts, (l) => process.stderr.write(`${l}\n`));
       try {
-        const work = async (h: (typeof hosts)[number]) => {
-          try {
-            const conn = await ctl.transport.connect(h.connection, ctl.deadline);
-            try {
-              const c = await collectResult(conn, runId, {
-                become: h.connection.become,
-                timeoutMs: opts.commandTimeout * 1000,
-              });
-              // No result: the host never heard `go` (it changes nothing then); its snapshot
-              // stays until its next run, which removes snapshots of runs that never reached go.
-              const result = c.result ?? {
-                host: h.name,
-                runId,
-                state: 'failed' as const,
-                reason: c.snapshot
-                  ? 'the host never received go: nothing was changed'
-                  : 'the host has no result and no snapshot of this run: it never received go, so nothing was changed',
-                keys: [],
-                files: [],
-              };
-              if (result) await store.saveResult(runId, h.name, result);
-              process.stdout.write(
-                `${h.name}: ${result ? `${result.state}${c.result || !result.reason ? '' : ` — ${result.reason}`}` : c.state}\n`,
-              );
-            } finally {
-              await conn.close();
-            }
-          } catch (err) {
-            process.stdout.write(
-              `${h.name}: unreachable — ${err instanceof Error ? err.message : String(err)}\n`,
-            );
-            process.exitCode = readExitCode(true);
-          }
-        };
-        await runPool(hosts, opts.forks, work, { signal: ctl.stop });
+        const done = await collectOutcomes(
+          {
+            runId,
+            transport: ctl.transport,
+            store,
+            forks: opts.forks,
+            commandTimeoutMs: opts.commandTimeout * 1000,
+            stop: ctl.stop,
+            deadline: ctl.deadline,
+          },
+          hosts,
+          (c) => process.stdout.write(`${c.host}: ${c.state}${c.reason ? ` — ${c.reason}` : ''}\n`),
+        );
+        process.exitCode = readExitCode(done.some((c) => c.state === 'unreachable'));
       } finally {
         await ctl.close();
       }

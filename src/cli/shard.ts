@@ -13,7 +13,7 @@ import {
   type FleetMember,
   type ShardSpec,
 } from '../shard/index.js';
-import { newRunId } from '../apply/run-id.js';
+import { newRunId } from '../run/store.js';
 import type { ShardInfo } from '../report/types.js';
 import type { Fleet } from './fleet.js';
 

@@ -5,17 +5,11 @@
  * run kept (on this machine or on the hosts).
  */
 import type { Snapshot } from '../apply/types.js';
+import type { RollbackPreflightHost } from '../run/rollback-run.js';
 import type { ChangeGroup } from './group.js';
 import { plural, shortKey } from './format.js';
 import type { PlanReview } from './review.js';
 import type { ReviewWording } from './PlanReview.js';
-
-export interface RollbackReviewInput {
-  host: string;
-  snapshot?: Snapshot;
-  /** Why the host cannot be reached now (preflight connection). */
-  unreachable?: string;
-}
 
 /** The restore set of one snapshot as words, each item one key or file. */
 export function restoreItems(snapshot: Snapshot, keyFilter?: (key: string) => boolean): string[] {
@@ -33,7 +27,7 @@ export function restoreItems(snapshot: Snapshot, keyFilter?: (key: string) => bo
 }
 
 export function buildRollbackReview(
-  inputs: readonly RollbackReviewInput[],
+  inputs: readonly RollbackPreflightHost[],
   keyFilter?: (key: string) => boolean,
 ): PlanReview {
   const groups = new Map<string, ChangeGroup>();
