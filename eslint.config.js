@@ -73,6 +73,24 @@ export default tseslint.config(
     },
   },
   {
+    // The on-host transactions come before the orchestrator: run/ calls apply/, never back.
+    files: ['src/apply/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: uiLibraries, message: 'The core knows nothing of the terminal.' },
+            {
+              group: ['../run/*', '../../run/*', '../cli/*', '../ui/*'],
+              message: 'apply/ comes before run/, cli/ and ui/: they import it, not the reverse.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Pure stages: planning, inventory/playbook/ssh_config parsing and reporting are functions
     // of data. Only the loaders (load*.ts) and parse/files.ts read files.
     files: [

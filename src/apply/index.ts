@@ -26,7 +26,6 @@ export {
   type CollectState,
   type HostSnapshotEntry,
 } from './result.js';
-export { applyOutcome, rollbackOutcome, type HostDoneFields } from './outcome.js';
 export { formatRunId, isRunId, newRunId, runIdTime } from './run-id.js';
 export {
   HOST_COMMAND,

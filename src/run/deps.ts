@@ -4,7 +4,7 @@
  * (check.ts, apply.ts, rollback.ts) take these as parameters so tests can give their own; every
  * command that talks to hosts wires these ones.
  */
-import { applyHost, applyOutcome, rollbackHost, rollbackOutcome } from '../apply/index.js';
+import { applyHost, rollbackHost } from '../apply/index.js';
 import type { SnapshotStore } from '../apply/store.js';
 import { buildGatherScript, parseGatherOutput } from '../facts/index.js';
 import { planHost } from '../plan/index.js';
@@ -12,6 +12,7 @@ import type { Playbook } from '../playbook/types.js';
 import type { Transport } from '../transport/index.js';
 import type { ApplyDeps } from './apply.js';
 import type { CheckDeps } from './check.js';
+import { applyOutcome, rollbackOutcome } from './outcome.js';
 
 export function checkDeps(transport: Transport, playbook: Playbook | undefined): CheckDeps {
   return {

@@ -5,12 +5,7 @@
  * back), then restore them all (`carryOutRollback`), every host accounted for. Showing the review
  * and asking is the CLI's.
  */
-import {
-  listHostSnapshots,
-  readHostSnapshot,
-  rollbackHost,
-  rollbackOutcome,
-} from '../apply/index.js';
+import { listHostSnapshots, readHostSnapshot, rollbackHost } from '../apply/index.js';
 import { globToRegExp } from '../apply/rollback-plan.js';
 import type { HostRecord, SnapshotStore } from '../apply/store.js';
 import type { Snapshot } from '../apply/types.js';
@@ -21,6 +16,7 @@ import type { RunHost } from './check.js';
 import { now } from './clock.js';
 import type { RunEvent } from './events.js';
 import { rollbackExitCode, type ExitCode } from './exit-codes.js';
+import { rollbackOutcome } from './outcome.js';
 import { runPool } from './pool.js';
 import { runRollback } from './rollback.js';
 

@@ -319,12 +319,4 @@ export function createTransport(options: ConnectOptions = {}): Transport {
   };
 }
 
-/** One-off convenience: a transport for a single connection (no jump sharing across calls). */
-export async function connect(
-  target: HostConnection,
-  options: ConnectOptions & { signal?: AbortSignal } = {},
-): Promise<Connection> {
-  return createTransport(options).connect(target, options.signal);
-}
-
 export { hopKey };

@@ -1,5 +1,5 @@
 /** The transport's public API (see README.md). */
-export { createTransport, connect, type ConnectOptions, type Transport } from './connect.js';
+export { createTransport, type ConnectOptions, type Transport } from './connect.js';
 export type { TransportEvent } from './ssh-client.js';
 export { envSecrets, noSecrets, SECRET_ENV } from './secrets.js';
 export { ttySecretPrompt } from './tty-prompt.js';

@@ -1,8 +1,8 @@
 /**
  * Pure: a host's apply/rollback result as the run events report it (RunEvent 'host-done').
  */
-import type { FileResult, HostOutcome, KeyResult } from '../run/events.js';
-import type { HostApplyResult, HostRollbackResult } from './types.js';
+import type { FileResult, HostOutcome, KeyResult } from './events.js';
+import type { HostApplyResult, HostRollbackResult } from '../apply/types.js';
 
 export interface HostDoneFields {
   outcome: HostOutcome;

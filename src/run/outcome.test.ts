@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applyOutcome, rollbackOutcome } from './outcome.js';
-import { parseApplyOutput, parseRollbackOutput } from './result.js';
+import { parseApplyOutput, parseRollbackOutput } from '../apply/result.js';
 
 const RUN = '20261121T060000Z-c0de';
 const fixture = (name: string): string =>
