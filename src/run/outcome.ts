@@ -35,6 +35,22 @@ function fileResult(f: { path: string; action: string; error?: string }): FileRe
   return { path: f.path, action: f.action, ...(f.error !== undefined ? { error: f.error } : {}) };
 }
 
+function doneFields(
+  outcome: HostOutcome,
+  r: {
+    keys: readonly KeyLike[];
+    files: readonly { path: string; action: string; error?: string }[];
+  },
+  error: string | undefined,
+): HostDoneFields {
+  return {
+    outcome,
+    keys: r.keys.map(keyResult),
+    files: r.files.map(fileResult),
+    ...(error !== undefined ? { error } : {}),
+  };
+}
+
 /** locked and unknown become `failed` with a reason saying what to do. */
 export function applyOutcome(r: HostApplyResult): HostDoneFields {
   const outcome: HostOutcome =
@@ -45,12 +61,7 @@ export function applyOutcome(r: HostApplyResult): HostDoneFields {
       : r.state === 'changed' || r.state === 'unchanged'
         ? undefined
         : r.reason;
-  return {
-    outcome,
-    keys: r.keys.map(keyResult),
-    files: r.files.map(fileResult),
-    ...(error !== undefined ? { error } : {}),
-  };
+  return doneFields(outcome, r, error);
 }
 
 /**
@@ -99,10 +110,5 @@ export function rollbackOutcome(r: HostRollbackResult): HostDoneFields {
       : r.state === 'rolled_back' || r.state === 'unchanged'
         ? undefined
         : r.reason;
-  return {
-    outcome,
-    keys: r.keys.map(keyResult),
-    files: r.files.map(fileResult),
-    ...(error !== undefined ? { error } : {}),
-  };
+  return doneFields(outcome, r, error);
 }
