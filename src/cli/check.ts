@@ -10,6 +10,7 @@ import type { HostResult } from '../report/index.js';
 import { runCheck, type HostCheckResult } from '../run/check.js';
 import { doneEvent, doneRecord } from '../run/host-done.js';
 import type { RunEvent } from '../run/events.js';
+import { formatTimings, summarizeTimings } from '../report/timings.js';
 import { VERSION } from '../version.js';
 import { checkDeps } from '../run/deps.js';
 import { loadFleet, startRun } from './fleet.js';
@@ -31,7 +32,9 @@ import {
 } from './shard.js';
 
 interface CheckOptions
-  extends HostOptions, OutputOptions, ShardOptions, Omit<ReportOutputOptions, 'events'> {}
+  extends HostOptions, OutputOptions, ShardOptions, Omit<ReportOutputOptions, 'events'> {
+  timings: boolean;
+}
 
 export function toReportHost(r: HostCheckResult): HostResult {
   const via = r.transport ? { transport: r.transport } : {};
@@ -69,7 +72,12 @@ export function registerCheck(program: Command): void {
     );
   addReportOutputOptions(addHostOptions(cmd, { deadline: 120 }), 'sysfleet itself failed')
     .option('--plain', 'plain lines instead of the terminal UI', false)
-    .option('--events', 'print one JSON run event per line on stdout', false);
+    .option('--events', 'print one JSON run event per line on stdout', false)
+    .option(
+      '--timings',
+      'print where the time went (start-up, loading, connect/kex/auth, exec, bytes, parse, plan, report, the slowest hosts) on stderr, and add it to --json',
+      false,
+    );
   addRunIdOption(addShardOption(cmd))
     .addHelpText(
       'after',
@@ -81,6 +89,7 @@ export function registerCheck(program: Command): void {
 }
 
 async function check(playbookPath: string, opts: CheckOptions): Promise<number> {
+  const tAction = performance.now();
   const spec = shardSpec(opts);
   const runId = runIdFor(opts, spec);
   const whole = await loadFleet(opts, playbookPath);
@@ -93,8 +102,10 @@ async function check(playbookPath: string, opts: CheckOptions): Promise<number> 
     ...fleet.slice,
     playbookDigest: contentDigest(await readFile(playbookPath)),
   };
+  const tLoaded = performance.now();
   const sink = eventSink(opts, { quiet: opts.nagios, quietWhenPlain: true });
   const run = await startRun(opts, fleet.hosts, sink.warn);
+  const tStarted = performance.now();
   const startedAt = new Date().toISOString();
   sink.emit({
     type: 'run-started',
@@ -106,18 +117,22 @@ async function check(playbookPath: string, opts: CheckOptions): Promise<number> 
     waves: [],
   });
   let results: HostCheckResult[];
+  let tHosts = tStarted;
   try {
     results = await runCheck(fleet.hosts, checkDeps(run.transport, playbook), {
       forks: opts.forks,
       commandTimeoutMs: opts.commandTimeout * 1000,
+      timeOrigin: tStarted,
       signal: run.stop,
       emit: sink.emit,
       onResult: (r) => sink.emit(hostDone(r)),
     });
+    tHosts = performance.now();
   } finally {
     await run.close();
   }
-  const report = buildCheckReport({
+  const tClosed = performance.now();
+  const built = buildCheckReport({
     tool: { name: 'sysfleet', version: VERSION },
     runId,
     playbook: { name: playbook.name, source: playbook.source },
@@ -126,6 +141,23 @@ async function check(playbookPath: string, opts: CheckOptions): Promise<number> 
     hosts: results.map(toReportHost),
     ...(shard ? { shard } : {}),
   });
+  const tReport = performance.now();
+  const timings =
+    opts.timings &&
+    summarizeTimings(
+      {
+        nodeStartMs: performance.nodeTiming.bootstrapComplete,
+        moduleLoadMs: tAction - performance.nodeTiming.bootstrapComplete,
+        loadMs: tLoaded - tAction,
+        startRunMs: tStarted - tLoaded,
+        hostsMs: tHosts - tStarted,
+        closeMs: tClosed - tHosts,
+        reportMs: tReport - tClosed,
+        totalMs: tReport,
+      },
+      results,
+    );
+  const report = timings ? { ...built, timings } : built;
   sink.emit({
     type: 'run-finished',
     at: report.finishedAt,
@@ -134,6 +166,6 @@ async function check(playbookPath: string, opts: CheckOptions): Promise<number> 
     counts: {},
   });
   await sink.close();
-
+  if (timings) process.stderr.write(`${formatTimings(timings).join('\n')}\n`);
   return writeReportOutputs(report, opts);
 }

@@ -4,6 +4,7 @@
  * Bump schemaVersion on any breaking change; adding optional fields is not breaking.
  */
 import type { Finding, KeyStatus } from '../plan/types.js';
+import type { RunTimings } from './timings.js';
 
 export type HostOutcome = 'compliant' | 'drift' | 'warning' | 'critical' | 'unknown';
 
@@ -73,6 +74,8 @@ export interface CheckReport {
   exitCode: 0 | 1 | 2 | 3;
   /** Only in the report of one shard of a sharded run; a merged report has none. */
   shard?: ShardInfo;
+  /** With --timings: where the run's time went (src/report/timings.ts). */
+  timings?: RunTimings;
 }
 
 /** Which slice of which fleet a shard report holds (`sysfleet check --shard K/N`). */

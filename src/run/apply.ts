@@ -93,6 +93,7 @@ export async function planFleet(
       connections.set(target.name, conn);
       return {
         host: conn.host,
+        ...(conn.setup ? { setup: conn.setup } : {}),
         exec: conn.exec.bind(conn),
         spawn: conn.spawn.bind(conn),
         close: async () => undefined,

@@ -15,6 +15,7 @@ import { TransportError } from '../transport/types.js';
 import { AbortedError, now, raceAbort } from './clock.js';
 import type { RunEvent } from './events.js';
 import { runPool } from './pool.js';
+import type { HostTimings } from '../report/timings.js';
 
 /** One host of a run: who it is, how to reach it, and what the playbook wants there. */
 export interface RunHost {
@@ -37,6 +38,8 @@ export interface HostCheckResult {
   error?: HostError;
   /** With an error: whether a connection was made (false: refused, timeout, host key, auth). */
   reachable?: boolean;
+  /** Where the host's time went (a host that failed has none). */
+  timings?: HostTimings;
   durationMs: number;
 }
 
@@ -54,6 +57,8 @@ export interface CheckOptions {
   commandTimeoutMs: number;
   signal: AbortSignal;
   emit: (event: RunEvent) => void;
+  /** performance.now() at the start of the hosts phase: host timings count from it. */
+  timeOrigin?: number;
   /** Called as each host finishes (check reports host-done live; apply plans first). */
   onResult?: (result: HostCheckResult) => void;
 }
@@ -83,16 +88,21 @@ export async function checkHost(
 ): Promise<HostCheckResult> {
   const started = Date.now();
   const base = { host: host.name, address: host.connection.address, ...transportOf(host) };
+  const origin = opts.timeOrigin ?? 0;
+  const t0 = performance.now();
   const phase = (p: 'connecting' | 'gathering' | 'planned') =>
     opts.emit({ type: 'host-phase', at: now(), host: host.name, phase: p });
   let conn: Connection | undefined;
   try {
     phase('connecting');
     conn = await raceAbort(deps.connect(host.connection, opts.signal), opts.signal);
+    const tConnected = performance.now();
     phase('gathering');
+    const script = deps.gatherScript(Object.keys(host.targets));
+    const tExec = performance.now();
     const res = await raceAbort(
       conn.exec(GATHER_COMMAND, {
-        stdin: deps.gatherScript(Object.keys(host.targets)),
+        stdin: script,
         timeoutMs: opts.commandTimeoutMs,
         become: host.connection.become,
         signal: opts.signal,
@@ -103,12 +113,26 @@ export async function checkHost(
       const why = res.stderr.trim().split('\n').slice(-3).join(' / ') || `exit ${String(res.code)}`;
       throw new GatherError(`gather script failed on ${host.name}: ${why}`);
     }
+    const tExecuted = performance.now();
     const facts = deps.parseFacts(host.name, res.stdout);
+    const tParsed = performance.now();
     opts.emit({ type: 'host-facts', at: now(), host: host.name, facts });
     const plan = deps.planHost(host, facts);
+    const tPlanned = performance.now();
     phase('planned');
     opts.emit({ type: 'host-planned', at: now(), host: host.name, plan });
-    return { ...base, facts, plan, durationMs: Date.now() - started };
+    const timings: HostTimings = {
+      startMs: t0 - origin,
+      endMs: performance.now() - origin,
+      connectMs: tConnected - t0,
+      ...(conn.setup ? { setup: conn.setup } : {}),
+      execMs: tExecuted - tExec,
+      bytesSent: Buffer.byteLength(script),
+      bytesReceived: Buffer.byteLength(res.stdout) + Buffer.byteLength(res.stderr),
+      parseMs: tParsed - tExecuted,
+      planMs: tPlanned - tParsed,
+    };
+    return { ...base, facts, plan, timings, durationMs: Date.now() - started };
   } catch (err) {
     return {
       ...base,

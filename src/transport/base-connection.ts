@@ -21,6 +21,7 @@ import {
   type ExecOptions,
   type ExecResult,
   type RemoteProcess,
+  type ConnectSetup,
 } from './types.js';
 
 export interface BecomeSettings {
@@ -37,6 +38,8 @@ export abstract class BaseConnection implements Connection {
   private becomePassword?: Promise<string | undefined>;
   /** Cap on each command's stdout and stderr (createTransport's maxOutputBytes). */
   maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
+  /** The set-up's phases, where the transport can tell them (ssh2). */
+  readonly setup?: ConnectSetup;
 
   protected constructor(
     readonly host: string,

@@ -161,6 +161,7 @@ export function createTransport(options: ConnectOptions = {}): Transport {
     const onAbort = () => void conn.close();
     const conn: Connection = {
       host: inner.host,
+      ...(inner.setup ? { setup: inner.setup } : {}),
       exec: (command, opts) => inner.exec(command, opts),
       spawn: (command, opts) => inner.spawn(command, opts),
       close: () => {

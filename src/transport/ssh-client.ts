@@ -12,7 +12,7 @@ import { fingerprintSha256, preferKnownAlgorithms } from './host-key.js';
 import { decideHostKey } from './host-key-policy.js';
 import type { KnownHostsStore } from './known-hosts-store.js';
 import type { SecretSource } from './secrets.js';
-import { TransportError, type HostKeyPolicy } from './types.js';
+import { TransportError, type ConnectSetup, type HostKeyPolicy } from './types.js';
 
 /** Things a connection reports besides success/failure; `host-key-unverified` must be shown loudly. */
 export type TransportEvent =
@@ -126,6 +126,15 @@ export async function openClient(p: OpenClientParams): Promise<Client> {
   };
 
   return new Promise<Client>((resolve, reject) => {
+    const t0 = performance.now();
+    let tcp = t0;
+    let kex = t0;
+    let kexName = '';
+    client.once('connect', () => (tcp = performance.now()));
+    client.once('handshake', (n: { kex: string }) => {
+      kex = performance.now();
+      kexName = n.kex;
+    });
     let done = false;
     const finish = (err?: Error) => {
       if (done) return;
@@ -139,7 +148,11 @@ export async function openClient(p: OpenClientParams): Promise<Client> {
     };
     const onAbort = () => finish(abortReason(p.signal as AbortSignal, p.host));
     p.signal?.addEventListener('abort', onAbort, { once: true });
-    client.on('ready', () => finish());
+    client.on('ready', () => {
+      const ready = performance.now();
+      setups.set(client, { tcpMs: tcp - t0, kexMs: kex - tcp, authMs: ready - kex, kex: kexName });
+      finish();
+    });
     client.on('error', (e: RawError) => {
       finish(
         hostKeyError ??
@@ -186,6 +199,13 @@ export async function openClient(p: OpenClientParams): Promise<Client> {
       finish(mapConnectError(e as RawError, { host: p.host, endpoint }));
     }
   });
+}
+
+const setups = new WeakMap<Client, ConnectSetup>();
+
+/** How the set-up of a client openClient made went (`--timings`). */
+export function setupOf(client: Client): ConnectSetup | undefined {
+  return setups.get(client);
 }
 
 export function abortReason(signal: AbortSignal, host: string): Error {

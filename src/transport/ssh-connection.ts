@@ -14,7 +14,8 @@ import type { Client, ClientChannel } from 'ssh2';
 import { BaseConnection, type BecomeSettings } from './base-connection.js';
 import type { RawProcess } from './process-io.js';
 import type { SecretSource } from './secrets.js';
-import { TransportError } from './types.js';
+import { TransportError, type ConnectSetup } from './types.js';
+import { setupOf } from './ssh-client.js';
 
 /** Concurrent exec channels per connection: under sshd's default MaxSessions 10. */
 export const MAX_CHANNELS = 8;
@@ -45,6 +46,7 @@ export class SshConnection extends BaseConnection {
   private readonly waiting: Array<{ go: () => void; fail: (e: Error) => void }> = [];
   /** Woken whenever a channel closes (refused opens retry then). */
   private closeWaiters: Array<() => void> = [];
+  override readonly setup: ConnectSetup | undefined;
 
   constructor(
     host: string,
@@ -55,6 +57,7 @@ export class SshConnection extends BaseConnection {
     private readonly onGone: () => void = () => undefined,
   ) {
     super(host, become, secrets);
+    this.setup = setupOf(client);
     client.on('error', (e: Error & { level?: string }) => {
       this.dead ??= new TransportError(
         e.level === 'client-timeout' ? 'timeout' : 'network',

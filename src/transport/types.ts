@@ -38,8 +38,21 @@ export interface RemoteProcess {
   kill(): void;
 }
 
+/**
+ * Where an ssh2 connection's set-up time went (`--timings`): TCP (or the tunnel) until the socket
+ * was up, the key exchange (with the algorithm negotiated), and authentication.
+ */
+export interface ConnectSetup {
+  tcpMs: number;
+  kexMs: number;
+  authMs: number;
+  kex: string;
+}
+
 export interface Connection {
   readonly host: string;
+  /** The set-up's phases, where the transport can tell them apart (ssh2; not OpenSSH or local). */
+  readonly setup?: ConnectSetup;
   /** Run a fixed command (no user data in it) and collect its output. */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** Start a fixed command and stream its stdio (stdin option ignored; timeoutMs still applies). */
