@@ -67,7 +67,10 @@ const execs: string[] = [];
 const cfg: SshConfig = {
   ...loaded,
   exec: (c) => (execs.push(c), c === 'false' ? 1 : 0),
-  resolves: (n) => n === 'db.corp.example.',
+  lookupName: (n) =>
+    n === 'db.corp.example.'
+      ? { kind: 'found', canonName: 'db.corp.example.', addresses: ['127.0.0.1'] }
+      : { kind: 'missing' },
 };
 
 describe('loadSshConfig', () => {
@@ -273,7 +276,11 @@ describe('resolveConnection', () => {
     expect(execs).toEqual(['false']);
   });
   it('canonicalises with CanonicalDomains and re-reads the config for the new name', () => {
-    const c: SshConfig = { ...emptySshConfig('/h', 'me'), resolves: cfg.resolves, user: undefined };
+    const c: SshConfig = {
+      ...emptySshConfig('/h', 'me'),
+      lookupName: cfg.lookupName,
+      user: undefined,
+    };
     const file = join(dir, 'canon');
     writeFileSync(
       file,
