@@ -31,6 +31,15 @@ export interface HostConnectionJson {
     reasons: string[];
   };
   address: string;
+  /** What host name canonicalisation did (ssh -G hostname is `address`), else null. */
+  canonical: {
+    from: string;
+    how: 'address' | 'domain' | 'cname';
+    lookedUp: string | null;
+    cname: string | null;
+  } | null;
+  /** Why the host cannot be reached as configured (e.g. a name ssh cannot resolve), else null. */
+  unreachable: string | null;
   port: number;
   user: string;
   identityFiles: string[];
@@ -81,6 +90,15 @@ export function hostConnectionJson(c: HostConnection, policy: HostKeyPolicy): Ho
       reasons,
     },
     address: c.address,
+    canonical: c.canonical
+      ? {
+          from: c.canonical.from,
+          how: c.canonical.how,
+          lookedUp: c.canonical.lookedUp ?? null,
+          cname: c.canonical.cname ?? null,
+        }
+      : null,
+    unreachable: c.unreachable ?? null,
     port: c.port,
     user: c.user,
     identityFiles: c.identityFiles,
@@ -140,8 +158,14 @@ export function connectionsTable(conns: readonly HostConnection[], policy: HostK
   const lines = all.map((r) =>
     r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '),
   );
-  for (const c of conns)
+  for (const c of conns) {
+    if (c.canonical)
+      lines.push(
+        `${c.name}: ${c.canonical.from} canonicalised to ${c.address}${c.canonical.cname ? ' (CNAME)' : ''}`,
+      );
+    if (c.unreachable) lines.push(`${c.name}: unreachable: ${c.unreachable}`);
     for (const why of c.ssh2Limits ?? []) lines.push(`${c.name}: needs OpenSSH: ${why}`);
+  }
   lines.push(
     `host-key checking: ${policy} (sysfleet); ${conns.length} host${conns.length === 1 ? '' : 's'}`,
   );

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveConnection } from './connection.js';
+import { resolveConnection, resolveConnections } from './connection.js';
+import type { NameLookup } from './ssh-canonical.js';
 import { ModelErrors } from '../parse/errors.js';
 import { parseJumpChain } from './jump.js';
 import { loadSshConfig } from './load-ssh-config.js';
@@ -67,7 +68,10 @@ const execs: string[] = [];
 const cfg: SshConfig = {
   ...loaded,
   exec: (c) => (execs.push(c), c === 'false' ? 1 : 0),
-  resolves: (n) => n === 'db.corp.example.',
+  lookupName: (n) =>
+    n === 'db.corp.example.'
+      ? { kind: 'found', canonName: 'db.corp.example.', addresses: ['127.0.0.1'] }
+      : { kind: 'missing' },
 };
 
 describe('loadSshConfig', () => {
@@ -273,7 +277,11 @@ describe('resolveConnection', () => {
     expect(execs).toEqual(['false']);
   });
   it('canonicalises with CanonicalDomains and re-reads the config for the new name', () => {
-    const c: SshConfig = { ...emptySshConfig('/h', 'me'), resolves: cfg.resolves, user: undefined };
+    const c: SshConfig = {
+      ...emptySshConfig('/h', 'me'),
+      lookupName: cfg.lookupName,
+      user: undefined,
+    };
     const file = join(dir, 'canon');
     writeFileSync(
       file,
@@ -283,6 +291,91 @@ describe('resolveConnection', () => {
     expect(resolveConnection(host('db'), withFile)).toMatchObject({
       address: 'db.corp.example',
       user: 'canon',
+    });
+  });
+  describe('canonicalisation outcomes', () => {
+    const file = join(dir, 'canon2');
+    writeFileSync(
+      file,
+      `Host db nowhere j-*
+  CanonicalizeHostname yes
+  CanonicalDomains corp.example
+Host nowhere
+  CanonicalizeFallbackLocal no
+Host j-yes
+  HostName db
+  ProxyJump db
+Host j-gone
+  HostName db
+  ProxyJump nowhere
+Host cn
+  CanonicalizePermittedCNAMEs *:*.target.example
+  CanonicalizeHostname yes
+  CanonicalDomains corp.example
+Host slow
+  CanonicalizeHostname yes
+  CanonicalDomains corp.example
+`,
+    );
+    const lookups: Record<string, NameLookup> = {
+      'db.corp.example.': { kind: 'found', canonName: 'db.corp.example.', addresses: ['10.0.0.1'] },
+      'cn.corp.example.': {
+        kind: 'found',
+        canonName: 'real.target.example.',
+        addresses: ['10.0.0.2'],
+      },
+      'slow.corp.example.': { kind: 'unknown', reason: 'getent did not answer within 10 s' },
+    };
+    const c: SshConfig = {
+      ...emptySshConfig('/h', 'me'),
+      lookupName: (n) => lookups[n] ?? { kind: 'missing' },
+    };
+    const withFile = { ...c, user: cfg.loadUserConfig!(file)! };
+    it('connects to the name ssh looked up, checks host keys for the canonical one', () => {
+      expect(resolveConnection(host('db'), withFile)).toMatchObject({
+        address: 'db.corp.example',
+        connectName: 'db.corp.example.',
+        canonical: {
+          from: 'db',
+          how: 'domain',
+          lookedUp: 'db.corp.example.',
+          addresses: ['10.0.0.1'],
+        },
+      });
+    });
+    it('a followed CNAME is the name from then on', () => {
+      expect(resolveConnection(host('cn'), withFile)).toMatchObject({
+        address: 'real.target.example',
+        connectName: 'cn.corp.example.',
+        canonical: { how: 'cname', cname: 'real.target.example' },
+      });
+    });
+    it('a proxied name is not canonicalised with yes; its first hop is', () => {
+      const j = resolveConnection(host('j-yes'), withFile);
+      expect(j.address).toBe('db');
+      expect(j.connectName).toBeUndefined();
+      expect(j.jump[0]).toMatchObject({
+        address: 'db.corp.example',
+        connectName: 'db.corp.example.',
+      });
+    });
+    it('CanonicalizeFallbackLocal no and no such name: that host is unreachable, as ssh fails it', () => {
+      const [gone, db] = resolveConnections([host('nowhere'), host('db')], withFile);
+      expect(gone!.unreachable).toBe(
+        'ssh_config: Could not resolve host "nowhere" (CanonicalizeFallbackLocal no)',
+      );
+      expect(db!.unreachable).toBeUndefined();
+      expect(resolveConnection(host('j-gone'), withFile).unreachable).toMatch(
+        /^ssh_config: jump host nowhere: Could not resolve host "nowhere"/,
+      );
+    });
+    it('a lookup that could not be made is an ssh2 limit, not a guess', () => {
+      const s = resolveConnection(host('slow'), withFile);
+      expect(s.address).toBe('slow');
+      expect(s.unreachable).toBeUndefined();
+      expect(s.ssh2Limits).toEqual([
+        'host name canonicalisation (looking up "slow.corp.example.": getent did not answer within 10 s: only ssh\'s own lookup can decide)',
+      ]);
     });
   });
   it('defaults are OpenSSH defaults: identity list and known_hosts files', () => {

@@ -62,6 +62,8 @@ export function ssh2LimitsOf(r: ResolvedSsh): string[] {
   if (r.identityFiles.some((f) => !r.identityFilesDefault && /_sk(\.pub)?$|-sk/.test(f)))
     out.push('FIDO (sk) IdentityFile');
   for (const o of r.newerOptions) out.push(`${o}, newer than the resolver's OpenSSH 9.2`);
+  for (const u of r.lookupUnsure)
+    out.push(`host name canonicalisation (${u}: only ssh's own lookup can decide)`);
   return out;
 }
 
@@ -94,10 +96,16 @@ function connectionFor(
     throw new JumpSpecError(
       `host name ${JSON.stringify(r.tokens.host)} or user ${JSON.stringify(r.user)} has characters a ProxyCommand would pass to the shell`,
     );
+  const lookedUp = r.canonical?.lookedUp;
+  const unresolved = r.nameError ?? jump.find((h) => h.unresolved)?.unresolved;
   const conn: HostConnection = {
     name,
     connection: 'ssh',
     address: r.hostname,
+    ...(lookedUp && lookedUp !== r.hostname && !r.proxyCommand && jump.length === 0
+      ? { connectName: lookedUp }
+      : {}),
+    ...(r.canonical ? { canonical: r.canonical } : {}),
     port: r.port,
     user: r.user,
     identityFiles: [...new Set(r.identityFiles.map(expand))],
@@ -121,9 +129,17 @@ function connectionFor(
       ...jump.flatMap((h, i) =>
         h.certificateFiles?.length ? [`jump hop ${i + 1} CertificateFile`] : [],
       ),
+      ...jump.flatMap((h, i) =>
+        (h.lookupUnsure ?? []).map(
+          (u) =>
+            `jump hop ${i + 1} host name canonicalisation (${u}: only ssh's own lookup can decide)`,
+        ),
+      ),
     ],
     ...extra,
   };
+  // ssh stops at a name canonicalisation cannot resolve: so does sysfleet, for this host only
+  if (unresolved && !conn.unreachable) conn.unreachable = `ssh_config: ${unresolved}`;
   return conn;
 }
 

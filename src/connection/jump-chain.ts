@@ -28,9 +28,15 @@ function hopOf(name: string, r: ResolvedSsh, cfg: SshConfig): JumpHost {
   const expand = (p: string) => expandIdentityPath(r, p, cfg);
   const kex = r.options.get('kexalgorithms')?.args.join(',');
   const hka = r.options.get('hostkeyalgorithms')?.args.join(',');
+  const lookedUp = r.canonical?.lookedUp;
   return {
     name,
     address: r.hostname,
+    ...(lookedUp && lookedUp !== r.hostname && !r.proxyCommand && !r.proxyJump
+      ? { connectName: lookedUp }
+      : {}),
+    ...(r.nameError ? { unresolved: `jump host ${name}: ${r.nameError}` } : {}),
+    ...(r.lookupUnsure.length ? { lookupUnsure: r.lookupUnsure } : {}),
     port: r.port,
     user: r.user,
     identityFiles: [...new Set(r.identityFiles.map(expand))],

@@ -13,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { ModelErrors, type ModelError } from '../parse/errors.js';
 import { readTextSync } from '../parse/files.js';
 import type { SshConfig, SshConfigFile, SshEnv } from './ssh-config-eval.js';
+import type { AddressFamily, NameLookup } from './ssh-canonical.js';
 import { parseSshConfigLines } from './ssh-config-lines.js';
 
 export const SYSTEM_SSH_CONFIG = '/etc/ssh/ssh_config';
@@ -129,13 +130,81 @@ function runInShell(cmd: string, env: NodeJS.ProcessEnv): number | undefined {
   return r.status === null ? undefined : r.status;
 }
 
+/** The getent database that asks getaddrinfo in a family (AI_CANONNAME is always set). */
+const GETENT_DB: Record<AddressFamily, string> = {
+  any: 'ahosts',
+  inet: 'ahostsv4',
+  inet6: 'ahostsv6',
+};
+
+/**
+ * `getent ahosts NAME` output as getaddrinfo's answer: the first line's third column is the
+ * canonical name (AI_CANONNAME: over /etc/hosts the first name of the line, over DNS the CNAME
+ * target), the first column of each line an address (deduplicated, in order). For inet6, ahostsv6
+ * maps IPv4 answers (AI_V4MAPPED), which ssh's AF_INET6 lookup would not: those do not count.
+ */
+export function parseGetentAhosts(stdout: string, family: AddressFamily): NameLookup {
+  const lines = stdout.split('\n').filter((l) => l.trim() !== '');
+  const addresses: string[] = [];
+  for (const l of lines) {
+    const a = l.trim().split(/\s+/)[0]!;
+    if (family === 'inet6' && /^::ffff:\d/i.test(a)) continue;
+    if (!addresses.includes(a)) addresses.push(a);
+  }
+  if (addresses.length === 0) return { kind: 'missing' };
+  const canonName = lines[0]!.trim().split(/\s+/)[2] ?? '';
+  return { kind: 'found', canonName, addresses };
+}
+
+/** What a getent run gave: its exit status (null: killed/timed out), stdout, a spawn error. */
+export interface GetentRun {
+  status: number | null;
+  stdout: string;
+  error?: Error;
+}
+
+/** getent's exit status (0 found, 2 not found) as a NameLookup; anything else is unknown. */
+export function getentLookup(
+  run: (db: string, name: string) => GetentRun,
+): (name: string, family: AddressFamily) => NameLookup {
+  const cache = new Map<string, NameLookup>();
+  return (name, family) => {
+    const key = `${family} ${name}`;
+    let r = cache.get(key);
+    if (!r) {
+      const out = run(GETENT_DB[family], name);
+      if (out.error)
+        r = {
+          kind: 'unknown',
+          reason:
+            (out.error as NodeJS.ErrnoException).code === 'ENOENT'
+              ? 'getent is not installed (libc-bin)'
+              : out.error.message,
+        };
+      else if (out.status === 0) r = parseGetentAhosts(out.stdout, family);
+      else if (out.status === 2) r = { kind: 'missing' };
+      else
+        r = {
+          kind: 'unknown',
+          reason:
+            out.status === null
+              ? `getent did not answer within ${EXEC_TIMEOUT_MS / 1000} s`
+              : `getent exit status ${out.status}`,
+        };
+      cache.set(key, r);
+    }
+    return r;
+  };
+}
+
 /** getaddrinfo through NSS (getent), as ssh's resolver does (the name as ssh passes it). */
-export function nameResolves(name: string): boolean {
-  const r = spawnSync('getent', ['ahosts', name], {
-    stdio: 'ignore',
+export function runGetent(db: string, name: string): GetentRun {
+  const r = spawnSync('getent', [db, '--', name], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
     timeout: EXEC_TIMEOUT_MS,
   });
-  return r.status === 0;
+  return { status: r.status, stdout: r.stdout ?? '', ...(r.error ? { error: r.error } : {}) };
 }
 
 let services: Map<string, number> | undefined;
@@ -178,7 +247,8 @@ export function machineSshEnv(opts: LoadSshConfigOptions = {}): SshEnv {
     localHostName: hostname(),
     env,
     exec: (cmd) => runInShell(cmd, env),
-    resolves: nameResolves,
+    // one cache per loaded config: a run asks each name once
+    lookupName: getentLookup(runGetent),
     servicePort,
   };
   const cache = new Map<string, SshConfigFile | undefined>();

@@ -12,6 +12,7 @@ import type { SshConfigLine } from './ssh-config-lines.js';
 import { didYouMean } from '../parse/suggest.js';
 import { hostLineMatches, matchCondition, MatchError } from './ssh-config-match.js';
 import { KNOWN_KEYWORDS, keywordVerdict } from './ssh-keywords.js';
+import { checkCanonicalLine, type AddressFamily, type NameLookup } from './ssh-canonical.js';
 
 /** A config file as loaded: its lines, each Include with the files its globs matched. */
 export interface SshConfigFile {
@@ -31,8 +32,12 @@ export interface SshEnv {
   exec: (cmd: string) => number | undefined;
   /** getservbyname(name, "tcp") for `Port name`; default: only `ssh` (22). */
   servicePort?: (name: string) => number | undefined;
-  /** True when the name resolves (CanonicalizeHostname). */
-  resolves: (name: string) => boolean;
+  /**
+   * getaddrinfo(name) with AI_CANONNAME in the given family, as ssh's resolve_host asks it
+   * (CanonicalizeHostname, CanonicalizePermittedCNAMEs): found with the canonical name, missing,
+   * or unknown when it cannot be asked here as ssh would.
+   */
+  lookupName: (name: string, family: AddressFamily) => NameLookup;
   /** Loads a user config named by `-F` in ansible ssh args (undefined when unreadable). */
   loadUserConfig?: (path: string) => SshConfigFile | undefined;
 }
@@ -146,6 +151,12 @@ function applyLine(
     return active;
   }
   if (verdict.keyword !== line.keyword) line = { ...line, keyword: verdict.keyword };
+  // readconf.c checks these arguments on every line it reads, active or not
+  const bad = checkCanonicalLine(line.keyword, line.args);
+  if (bad !== undefined) {
+    err(bad);
+    return active;
+  }
   switch (line.keyword) {
     case 'host':
       return neverMatch ? false : hostLineMatches(line.args, ctx.host);

@@ -173,6 +173,225 @@ Host web.lab.example
     hosts: ['db', 'web', 'nowhere', 'proxied', 'always', 'a.b'],
   },
   {
+    name: 'CanonicalizeHostname off/yes/always: several CanonicalDomains in order, MaxDots, anchored names, FallbackLocal, the final pass',
+    // NSS files match `name.` only when the hosts line spells it so (as a DNS answer would).
+    etcHosts: `127.0.1.1 db.corp.example.
+127.0.1.2 web.lab.example.
+127.0.1.3 both.corp.example.
+127.0.1.4 both.lab.example.
+127.0.1.5 a.b.corp.example.
+127.0.1.6 x.y.z.corp.example.
+127.0.1.7 anchored.example.
+`,
+    config: `Host off
+  HostName db
+  CanonicalizeHostname no
+  CanonicalDomains corp.example
+Host db web both nowhere a.b x.y.z anchored.example. gone.example. DB
+  CanonicalizeHostname yes
+  CanonicalDomains nope.example Corp.Example lab.example.
+Host deep
+  HostName x.y.z
+  CanonicalizeHostname yes
+  CanonicalizeMaxDots 2
+  CanonicalDomains corp.example
+Host jumped
+  HostName db
+  CanonicalizeHostname yes
+  CanonicalDomains corp.example
+  ProxyJump bastion
+Host jumped-always
+  HostName db
+  CanonicalizeHostname always
+  CanonicalDomains corp.example
+  ProxyJump bastion
+Host piped-always
+  HostName web
+  CanonicalizeHostname always
+  CanonicalDomains lab.example
+  ProxyCommand nc %h %p
+Host empty-domains
+  HostName db
+  CanonicalizeHostname yes
+Host *.corp.example
+  User corp-user
+Match canonical host *.lab.example
+  Port 8022
+Match final host db.corp.example
+  IdentityFile ~/.ssh/final-db
+Match !canonical
+  IdentityFile ~/.ssh/first-pass
+Match canonical originalhost jumped*
+  StrictHostKeyChecking accept-new
+`,
+    hosts: [
+      'off',
+      'db',
+      'DB',
+      'web',
+      'both',
+      'nowhere',
+      'a.b',
+      'a.b -o CanonicalizeMaxDots=0',
+      'x.y.z',
+      'x.y.z -o CanonicalizeMaxDots=3',
+      'deep',
+      'anchored.example.',
+      'gone.example.',
+      'jumped',
+      'jumped-always',
+      'piped-always',
+      'empty-domains',
+      'db -o CanonicalizeFallbackLocal=no',
+      'nowhere -o CanonicalizeFallbackLocal=no',
+      'gone.example. -o CanonicalizeFallbackLocal=no',
+      'x.y.z -o CanonicalizeFallbackLocal=no',
+      'empty-domains -o CanonicalizeFallbackLocal=no',
+      'jumped -o CanonicalizeFallbackLocal=no',
+      'jumped-always -o CanonicalizeFallbackLocal=no -o HostName=nowhere',
+      'other -o CanonicalizeHostname=yes -o CanonicalDomains=lab.example -o HostName=web',
+    ],
+  },
+  {
+    name: 'CanonicalizePermittedCNAMEs: the canonical name (the hosts line first name) followed when a rule permits',
+    etcHosts: `127.0.2.1 real.target.example. cn.corp.example.
+127.0.2.2 real2.target.example cnbare
+127.0.2.3 Mixed.Target.example. mx.corp.example.
+127.0.2.4 real3.target.example. cn3.corp.example. cn3.lab.example.
+`,
+    config: `Host cn1 cn-wrong mx mx-star cn3 cn-none
+  CanonicalizeHostname yes
+  CanonicalDomains corp.example lab.example
+Host cn1
+  HostName cn
+  CanonicalizePermittedCNAMEs *.corp.example:*.target.example
+Host cn-wrong
+  HostName cn
+  CanonicalizePermittedCNAMEs *.corp.example:*.other.example,*.lab.example:*
+Host mx
+  HostName mx
+  CanonicalizePermittedCNAMEs *.corp.example:*.target.example
+Host mx-star
+  HostName mx
+  CanonicalizePermittedCNAMEs *:*
+Host cn3
+  CanonicalizePermittedCNAMEs *.lab.example:* *.corp.example:real3.*
+Host cn-none
+  HostName cn
+  CanonicalizePermittedCNAMEs none
+Host bare
+  HostName cnbare
+  CanonicalizeHostname yes
+  CanonicalDomains corp.example
+  CanonicalizePermittedCNAMEs cnbare:*.target.example
+Host bare-off
+  HostName cnbare
+  CanonicalizeHostname no
+  CanonicalizePermittedCNAMEs *:*
+Host missing-off
+  HostName nowhere
+  CanonicalizePermittedCNAMEs *:*
+Host missing-yes
+  HostName nowhere
+  CanonicalizeHostname yes
+  CanonicalDomains corp.example
+  CanonicalizePermittedCNAMEs *:*
+Host missing-jumped
+  HostName nowhere
+  CanonicalizeHostname yes
+  CanonicalizePermittedCNAMEs *:*
+  ProxyJump bastion
+Host missing-jumped-always
+  HostName nowhere
+  CanonicalizeHostname always
+  CanonicalizePermittedCNAMEs *:*
+  ProxyJump bastion
+Host cn-jumped-always
+  CanonicalizeHostname always
+Host cn-jumped cn-jumped-always
+  HostName cnbare
+  CanonicalizeHostname yes
+  CanonicalizePermittedCNAMEs *:*
+  ProxyJump bastion
+Host *.target.example
+  User target-user
+Match canonical host real.target.example
+  Port 2222
+`,
+    hosts: [
+      'cn1',
+      'cn-wrong',
+      'mx',
+      'mx-star',
+      'cn3',
+      'cn-none',
+      'bare',
+      'bare-off',
+      'missing-off',
+      'missing-yes',
+      'missing-jumped',
+      'missing-jumped-always',
+      'cn-jumped',
+      'cn-jumped-always',
+    ],
+  },
+  {
+    name: 'numeric addresses are rewritten to their canonical form, canonicalisation on or off',
+    config: `Host *
+  User numeric
+`,
+    hosts: [
+      '127.000.000.001',
+      '010.1',
+      '0x7f.1',
+      '0X7F.0.0.0X1',
+      '4294967295',
+      '4294967296',
+      '42',
+      '1.2.3.256',
+      '1.2.65535',
+      '1.2.65536',
+      '09.1.1.1',
+      '127.0.0.1.',
+      '::FFFF:1',
+      '0:0::1',
+      '::2',
+      '::',
+      '1:0:0:2:0:0:0:3',
+      '1:0:0:0:2:0:0:3',
+      '::ffff:0:1',
+      '::ffff:1.2.3.4',
+      '1::2:3:4:5:6:7',
+      '2001:DB8::0001',
+      '1:2:3:4:5:6:7:8:9',
+      '::1.2.3',
+      '::1 -o AddressFamily=inet',
+      '127.1 -o AddressFamily=inet6',
+      '0x7f.1 -o CanonicalizeHostname=yes -o CanonicalDomains=corp.example',
+    ],
+  },
+  {
+    name: 'the canonicalisation keywords are checked as readconf.c checks them',
+    config: `Host *
+  User checked
+`,
+    hosts: [
+      'x -o CanonicalizeHostname=maybe',
+      'x -o CanonicalizeHostname=TRUE',
+      'x -o CanonicalizeFallbackLocal=maybe',
+      'x -o CanonicalizeMaxDots=abc',
+      'x -o CanonicalizeMaxDots=-1',
+      'x -o CanonicalizeMaxDots=99999999999',
+      'x -o CanonicalizeMaxDots=010',
+      'x -o CanonicalDomains=-bad.example',
+      'x -o CanonicalDomains=a..example',
+      'x -o CanonicalDomains=bad!.example',
+      'x -o CanonicalizePermittedCNAMEs=nocolon',
+      'x -o CanonicalizePermittedCNAMEs=none:',
+      'x -o CanonicalizePermittedCNAMEs=*:*',
+    ],
+  },
+  {
     name: 'real-world: GitHub, bastion wildcards, ControlMaster',
     config: `Host github.com
   HostName ssh.github.com

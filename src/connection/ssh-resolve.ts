@@ -19,6 +19,14 @@ import {
   type SshConfigFile,
 } from './ssh-config-eval.js';
 import {
+  canonicalDomains,
+  canonicalizeHost,
+  canonicalizeMode,
+  permittedCnames,
+  type AddressFamily,
+  type CanonResult,
+} from './ssh-canonical.js';
+import {
   clientTokens,
   dollarExpand,
   expandClientPath,
@@ -77,6 +85,28 @@ export interface ResolvedSsh {
   execs: string[];
   /** Options of a later OpenSSH than the resolver's 9.2 that apply to this host. */
   newerOptions: string[];
+  /** How canonicalisation changed the name (CanonicalizeHostname, a numeric address). */
+  canonical?: CanonicalName;
+  /**
+   * ssh would stop before connecting: a name canonicalisation could not resolve
+   * (CanonicalizeFallbackLocal no, or CanonicalizePermittedCNAMEs and no such name). ssh -G fails
+   * there too; the options are those of the first pass.
+   */
+  nameError?: string;
+  /** Name lookups that could not be done as ssh does them (only OpenSSH can then decide). */
+  lookupUnsure: string[];
+}
+
+/** A host name canonicalisation changed. */
+export interface CanonicalName {
+  /** The name before (HostName expanded, lower-cased). */
+  from: string;
+  how: NonNullable<CanonResult['how']>;
+  /** The name as getaddrinfo was asked (`db.corp.example.`); ssh connects to its addresses. */
+  lookedUp?: string;
+  addresses?: string[];
+  /** The CNAME target followed (CanonicalizePermittedCNAMEs). */
+  cname?: string;
 }
 
 export class SshResolveError extends Error {
@@ -122,26 +152,6 @@ function tokensOf(cfg: SshConfig, hostArg: string, host: string, o: RawOptions):
   };
 }
 
-/** resolve_canonicalize(): the canonical name, or undefined to keep the name as it is. */
-function canonicalize(cfg: SshConfig, o: RawOptions, host: string): string | undefined {
-  const mode = (opt(o, 'canonicalizehostname') ?? 'no').toLowerCase();
-  if (mode === 'no' || mode === 'false' || isAddr(host)) return undefined;
-  const proxied = ['proxycommand', 'proxyjump'].some(
-    (k) => (opt(o, k) ?? 'none').toLowerCase() !== 'none',
-  );
-  if (proxied && mode !== 'always') return undefined;
-  if (host.endsWith('.')) return cfg.resolves(host) ? host.slice(0, -1) : undefined;
-  const maxDots = Number(opt(o, 'canonicalizemaxdots') ?? '1');
-  if ((host.match(/\./g) ?? []).length > maxDots) return undefined;
-  for (const d of o.first.get('canonicaldomains')?.args ?? []) {
-    if (d.toLowerCase() === 'none') break;
-    if (cfg.resolves(`${host}.${d}.`)) return `${host}.${d}`;
-  }
-  if ((opt(o, 'canonicalizefallbacklocal') ?? 'yes').toLowerCase() === 'no')
-    throw new TokenError(`could not resolve host "${host}" (CanonicalizeFallbackLocal no)`);
-  return undefined;
-}
-
 /** Resolves one invocation as ssh would; throws SshResolveError with file:line:col. */
 export function resolveSsh(cfg: SshConfig, inv: SshInvocation): ResolvedSsh {
   const o = emptyOptions();
@@ -185,10 +195,36 @@ export function resolveSsh(cfg: SshConfig, inv: SshInvocation): ResolvedSsh {
     // ssh lower-cases the name (not an address; the observed 9.2 behaviour keeps `%`/`:` names).
     let hostname = host;
     if (!isAddr(host) && !host.includes('%')) hostname = host = host.toLowerCase();
-    const canonical = canonicalize(cfg, o, host);
-    if (canonical !== undefined) hostname = host = canonical;
-    const mode = (opt(o, 'canonicalizehostname') ?? 'no').toLowerCase();
-    if (mode !== 'no' && mode !== 'false') o.wantFinal = true;
+    const proxied = ['proxycommand', 'proxyjump'].some(
+      (k) => (opt(o, k) ?? 'none').toLowerCase() !== 'none',
+    );
+    const mode = canonicalizeMode(opt(o, 'canonicalizehostname'));
+    const fam = (opt(o, 'addressfamily') ?? 'any').toLowerCase();
+    const canon = canonicalizeHost({
+      host,
+      mode,
+      direct: !proxied,
+      maxDots: Number(opt(o, 'canonicalizemaxdots') ?? '1'),
+      domains: canonicalDomains(o.first.get('canonicaldomains')?.args),
+      fallbackLocal: !/^(no|false)$/i.test(opt(o, 'canonicalizefallbacklocal') ?? 'yes'),
+      permittedCnames: permittedCnames(o.first.get('canonicalizepermittedcnames')?.args),
+      family: (fam === 'inet' || fam === 'inet6' ? fam : 'any') as AddressFamily,
+      lookup: cfg.lookupName,
+    });
+    const from = host;
+    hostname = host = canon.host;
+    const canonical: CanonicalName | undefined = canon.how
+      ? {
+          from,
+          how: canon.how,
+          ...(canon.lookedUp ? { lookedUp: canon.lookedUp } : {}),
+          ...(canon.addresses ? { addresses: canon.addresses } : {}),
+          ...(canon.cname ? { cname: canon.cname } : {}),
+        }
+      : undefined;
+    // ssh stops at a name it cannot resolve, before the final pass
+    if (canon.fatal) o.wantFinal = false;
+    else if (mode !== 'no') o.wantFinal = true;
     if (o.wantFinal) {
       hostname = host;
       const finalHost = host;
@@ -247,6 +283,9 @@ export function resolveSsh(cfg: SshConfig, inv: SshInvocation): ResolvedSsh {
       tokens: { ...tokens, port },
       execs: o.execs,
       newerOptions: o.newer,
+      ...(canonical ? { canonical } : {}),
+      ...(canon.fatal ? { nameError: canon.fatal } : {}),
+      lookupUnsure: canon.unsure,
     };
   } catch (e) {
     if (e instanceof TokenError)

@@ -6,6 +6,10 @@
  * replaced, defaults filled in. Optional fields are absent when not configured.
  */
 
+import type { CanonicalName } from './ssh-resolve.js';
+
+export type { CanonicalName };
+
 export type BecomeMethod = 'sudo' | 'su' | 'doas';
 
 /** Host-key checking as configured (`StrictHostKeyChecking`, lower-case; `off` = `no`). */
@@ -19,6 +23,12 @@ export interface JumpHost {
   /** The hop as written in ProxyJump / -J (the alias looked up in ssh_config). */
   name?: string;
   address: string;
+  /** As HostConnection.connectName: the name ssh's getaddrinfo found for this hop. */
+  connectName?: string;
+  /** ssh could not resolve this hop's name (see HostConnection.unreachable). */
+  unresolved?: string;
+  /** Lookups of this hop's canonicalisation that could not be done as ssh does them. */
+  lookupUnsure?: string[];
   port: number;
   /** The hop's own user (`user@` in the spec, inventory, its ssh_config User; else the local user). */
   user?: string;
@@ -45,7 +55,16 @@ export interface JumpHost {
 export interface HostConnection {
   name: string;
   connection: 'ssh' | 'local';
+  /** The host name ssh uses (ssh -G hostname): after HostName, lower-casing, canonicalisation. */
   address: string;
+  /**
+   * The name ssh's getaddrinfo found while canonicalising (`db.corp.example.`, with the dot it
+   * asked), when it differs from `address`: ssh connects to the addresses of that lookup, so a
+   * direct ssh2 connection asks for this name (known_hosts still uses `address`).
+   */
+  connectName?: string;
+  /** What canonicalisation did (CanonicalizeHostname, CNAMEs, a numeric address rewritten). */
+  canonical?: CanonicalName;
   port: number;
   user: string;
   /** IdentityFile list; OpenSSH's default list when none is configured (missing files skipped). */

@@ -133,6 +133,7 @@ export function createTransport(options: ConnectOptions = {}): Transport {
           ...base,
           host: label,
           address: hop.address,
+          ...(hop.connectName && !s ? { connectHost: hop.connectName } : {}),
           port: hop.port,
           user: hop.user ?? 'root',
           keyFiles: options.keyFiles?.length ? options.keyFiles : hop.identityFiles,
@@ -225,6 +226,9 @@ export function createTransport(options: ConnectOptions = {}): Transport {
       ...base,
       host: target.name,
       address: target.address,
+      ...(target.connectName && !target.proxyCommand && target.jump.length === 0
+        ? { connectHost: target.connectName }
+        : {}),
       port: target.port,
       user: target.user,
       // OpenSSH's default list is tried as defaults (missing files unmentioned), not as --key.

@@ -148,6 +148,18 @@ describe('chooseTransport', () => {
     ).toBe('ssh2');
   });
 
+  it('a canonicalisation lookup that could not be made as ssh makes it: openssh decides, ssh2 refuses', async () => {
+    const path = join(dir, `config${n++}`);
+    writeFileSync(path, 'CanonicalizeHostname yes\nCanonicalDomains corp.example\n');
+    const ssh = await loadSshConfig(path, { home: '/home/me', localUser: 'me', system: false });
+    // no real resolver in a unit test: the lookup is stubbed as one that timed out
+    const cfg = { ...ssh, lookupName: () => ({ kind: 'unknown' as const, reason: 'timed out' }) };
+    const t = resolveConnection({ name: 'db', groups: ['all'], vars: {} }, cfg);
+    const why =
+      'host name canonicalisation (looking up "db.corp.example.": timed out: only ssh\'s own lookup can decide): not in ssh2';
+    expect(chooseTransport('auto', t, ctx())).toEqual({ transport: 'openssh', reason: why });
+    expect(chooseTransport('ssh2', t, ctx()).transport).toBe('refused');
+  });
   it('--transport ssh2 refuses what it cannot do, never connecting differently', async () => {
     const c = chooseTransport('ssh2', await target(['-o', 'CertificateFile=/c']), ctx());
     expect(c.transport).toBe('refused');

@@ -40,6 +40,11 @@ export interface OpenClientParams {
   /** Inventory name, for messages. */
   host: string;
   address: string;
+  /**
+   * The name to open the TCP connection to when it is not `address` (HostConnection.connectName:
+   * the name ssh's canonicalisation looked up); host keys are still checked for `address`.
+   */
+  connectHost?: string;
   port: number;
   user: string;
   keyFiles: string[];
@@ -182,7 +187,7 @@ export async function openClient(p: OpenClientParams): Promise<Client> {
     }
     try {
       client.connect({
-        host: p.address,
+        host: p.connectHost ?? p.address,
         port: p.port,
         username: p.user,
         ...(p.sock ? { sock: p.sock } : {}),

@@ -26,6 +26,24 @@ export function inSandbox(hostsFile: string, script: string): string {
   return r.stdout;
 }
 
+/**
+ * getaddrinfo as sysfleet asks it (load-ssh-config.ts runGetent: `getent DB -- NAME`), but in
+ * the sandbox, so it sees the same /etc/hosts as the sandboxed ssh and nothing leaves. Bounded.
+ */
+export function getentInSandbox(
+  hostsFile: string,
+  db: string,
+  name: string,
+): { status: number | null; stdout: string } {
+  const full = `mount --bind ${shq(hostsFile)} /etc/hosts || exit 97\nexec getent ${shq(db)} -- ${shq(name)}`;
+  const r = spawnSync('unshare', ['--net', '--mount', 'sh', '-c', full], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  if (r.status === 97) throw new Error(`sandbox: cannot bind-mount ${hostsFile}: ${r.stderr}`);
+  return { status: r.status, stdout: r.stdout };
+}
+
 /** `ssh -G` output as keyword → values (repeated keywords keep every value, in order). */
 export function parseSshG(out: string): Record<string, string[]> {
   const v: Record<string, string[]> = {};
