@@ -12,6 +12,7 @@ import {
 } from './script.js';
 import type { ApplyRequest } from './types.js';
 import { ScriptDataError } from './validate.js';
+import { stripShellComments } from '../parse/shell-strip.js';
 
 const RUN = '20261121T060000Z-c0de';
 const base: ApplyRequest = {
@@ -227,7 +228,8 @@ describe('host program sources', () => {
     for (const f of files) {
       const text = readFileSync(new URL(f, dir), 'utf8');
       expect(text.split(HEADER_END), f).toHaveLength(2);
-      expect(hostFile(f)).toBe(hostCode(text));
+      // what goes to hosts: the code after the header, without its comment lines
+      expect(hostFile(f)).toBe(stripShellComments(hostCode(text)));
     }
     expect(() => hostCode('echo no header\n', 'x.sh')).toThrow('x.sh: no header end line');
   });

@@ -8,8 +8,11 @@
  * Prints "ok N failed M" and exits 1 if any host failed, so the bench can tell a fast failure
  * from a fast success.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Client } from 'ssh2';
+import type { CommandPhases, HostTimings } from '../report/timings.js';
+
+const tLoaded = performance.now();
 
 export interface FloorConfig {
   ports: number[];
@@ -20,6 +23,14 @@ export interface FloorConfig {
   /** Sent on the command's stdin, then EOF. */
   stdin?: string;
   timeoutMs: number;
+  /** Write the floor's own timings here (`npm run bench -- timings`), in report/timings.ts's terms. */
+  timingsPath?: string;
+}
+
+/** What the floor measured, for the side-by-side account. */
+export interface FloorTimings {
+  command: CommandPhases;
+  hosts: { host: string; timings: HostTimings }[];
 }
 
 /** `[127.0.0.1]:PORT type base64` lines → port → base64 key blob. */
@@ -37,9 +48,21 @@ function runOne(
   key: Buffer,
   known: string | undefined,
   port: number,
-): Promise<void> {
+  origin: number,
+): Promise<HostTimings> {
   return new Promise((resolve, reject) => {
     const client = new Client();
+    const t0 = performance.now();
+    let tcp = t0;
+    let kex = t0;
+    let kexName = '';
+    let ready = t0;
+    let received = 0;
+    client.once('connect', () => (tcp = performance.now()));
+    client.once('handshake', (n: { kex: string }) => {
+      kex = performance.now();
+      kexName = n.kex;
+    });
     const timer = setTimeout(() => {
       client.end();
       reject(new Error(`127.0.0.1:${port}: timeout`));
@@ -51,14 +74,27 @@ function runOne(
     };
     client.on('error', fail);
     client.on('ready', () => {
+      ready = performance.now();
       client.exec(cfg.command, (err, stream) => {
         if (err) return fail(err);
-        stream.on('data', () => undefined);
-        stream.stderr.on('data', () => undefined);
+        stream.on('data', (d: Buffer) => (received += d.length));
+        stream.stderr.on('data', (d: Buffer) => (received += d.length));
         stream.on('close', (code: number | null) => {
           clearTimeout(timer);
           client.end();
-          if (code === 0) resolve();
+          const end = performance.now();
+          if (code === 0)
+            resolve({
+              startMs: t0 - origin,
+              endMs: end - origin,
+              connectMs: ready - t0,
+              setup: { tcpMs: tcp - t0, kexMs: kex - tcp, authMs: ready - kex, kex: kexName },
+              execMs: end - ready,
+              bytesSent: Buffer.byteLength(cfg.command) + Buffer.byteLength(cfg.stdin ?? ''),
+              bytesReceived: received,
+              parseMs: 0,
+              planMs: 0,
+            });
           else reject(new Error(`127.0.0.1:${port}: exit ${String(code)}`));
         });
         stream.end(cfg.stdin ?? '');
@@ -81,7 +117,30 @@ async function main(): Promise<void> {
   const cfg = JSON.parse(readFileSync(path, 'utf8')) as FloorConfig;
   const key = readFileSync(cfg.keyPath);
   const known = knownKeys(readFileSync(cfg.knownHostsPath, 'utf8'));
-  const results = await Promise.allSettled(cfg.ports.map((p) => runOne(cfg, key, known.get(p), p)));
+  const tStart = performance.now();
+  const results = await Promise.allSettled(
+    cfg.ports.map((p) => runOne(cfg, key, known.get(p), p, tStart)),
+  );
+  const tEnd = performance.now();
+  if (cfg.timingsPath) {
+    const boot = performance.nodeTiming.bootstrapComplete;
+    const out: FloorTimings = {
+      command: {
+        nodeStartMs: boot,
+        moduleLoadMs: tLoaded - boot,
+        loadMs: tStart - tLoaded,
+        startRunMs: 0,
+        hostsMs: tEnd - tStart,
+        closeMs: 0,
+        reportMs: 0,
+        totalMs: tEnd,
+      },
+      hosts: results.flatMap((r, i) =>
+        r.status === 'fulfilled' ? [{ host: String(cfg.ports[i]), timings: r.value }] : [],
+      ),
+    };
+    writeFileSync(cfg.timingsPath, JSON.stringify(out));
+  }
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   process.stdout.write(`ok ${results.length - failed.length} failed ${failed.length}\n`);
   for (const f of failed.slice(0, 5)) process.stderr.write(`${String(f.reason)}\n`);

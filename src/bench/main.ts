@@ -18,6 +18,7 @@ import {
   type Sample,
 } from './table.js';
 import { ansiblePlaybook, sysfleetPlaybook } from './workload.js';
+import { breakdownBench, parseBreakdownArgs } from './breakdown.js';
 import { floodBench } from './flood.js';
 import { gatherBench } from './gather.js';
 import { mergeBench } from './merge.js';
@@ -113,6 +114,8 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'flood') return floodBench(process.argv.slice(3));
   // `npm run bench -- gather ...`: the gather script alone, per shell and key count (gather.ts).
   if (process.argv[2] === 'gather') return gatherBench(process.argv.slice(3));
+  // `npm run bench -- timings ...`: where a check's time goes, sysfleet beside the floor.
+  if (process.argv[2] === 'timings') return timingsBench(process.argv.slice(3));
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -158,6 +161,20 @@ async function main(): Promise<void> {
     else rmSync(dir, { recursive: true, force: true });
   }
   process.stdout.write(`${report(samples, connections, lost)}\n`);
+}
+
+async function timingsBench(argv: readonly string[]): Promise<void> {
+  const args = parseBreakdownArgs(argv);
+  const dir = mkdtempSync(join(tmpdir(), 'sysfleet-bench-'));
+  try {
+    const playbook = join(dir, 'bench.yaml');
+    writeFileSync(playbook, sysfleetPlaybook());
+    const table = await withLab(args.hosts, (lab) => breakdownBench(lab, dir, playbook, args, log));
+    if (table === undefined) throw new Error(`lab of ${args.hosts} hosts did not come up`);
+    process.stdout.write(`${table}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().catch(async (err: unknown) => {

@@ -19,7 +19,6 @@ export function summarize(values: readonly number[]): Summary | undefined {
   return { median, min: sorted[0]!, max: sorted[n - 1]!, n };
 }
 
-/** numerator / denominator of the medians; undefined when either side is missing or zero. */
 /** `median (min–max)`, or the median alone for one sample; values divided by `scale`. */
 export function formatSummary(s: Summary | undefined, digits: number, scale = 1): string {
   if (!s) return '—';
@@ -27,6 +26,7 @@ export function formatSummary(s: Summary | undefined, digits: number, scale = 1)
   return s.n === 1 ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
 }
 
+/** numerator / denominator of the medians; undefined when either side is missing or zero. */
 export function ratio(num: Summary | undefined, den: Summary | undefined): number | undefined {
   if (!num || !den || den.median === 0) return undefined;
   return num.median / den.median;

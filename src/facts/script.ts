@@ -4,6 +4,7 @@
  * argv: the host runs a fixed command (`sh -s` or `sudo -n sh -s`) and reads this on stdin.
  */
 import { readAssetSync } from '../parse/files.js';
+import { stripShellComments } from '../parse/shell-strip.js';
 import { isSysctlKey, KEY_GRAMMAR, normalizeKey } from '../sysctl/key.js';
 
 /** The fixed remote command; the script arrives on stdin (become wraps it, transport/become.ts). */
@@ -39,12 +40,14 @@ let cachedBody: string | undefined;
  */
 export function gatherScriptBody(): string {
   if (cachedBody !== undefined) return cachedBody;
-  cachedBody = readAssetSync(
-    [
-      new URL('./gather.sh', import.meta.url),
-      new URL('../../src/facts/gather.sh', import.meta.url),
-    ],
-    'gather.sh',
+  cachedBody = stripShellComments(
+    readAssetSync(
+      [
+        new URL('./gather.sh', import.meta.url),
+        new URL('../../src/facts/gather.sh', import.meta.url),
+      ],
+      'gather.sh',
+    ),
   );
   return cachedBody;
 }

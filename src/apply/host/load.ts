@@ -6,6 +6,7 @@
  * source tree's copies are read. Nothing is read at import time.
  */
 import { readAssetSync } from '../../parse/files.js';
+import { stripShellComments } from '../../parse/shell-strip.js';
 
 export type HostFile =
   | 'lib.sh'
@@ -39,7 +40,8 @@ export function hostFile(name: HostFile): string {
     ],
     name,
   );
-  const code = hostCode(text, name);
+  // Comment lines are for the reader of the file, not bytes for every host of every run.
+  const code = stripShellComments(hostCode(text, name));
   cache.set(name, code);
   return code;
 }
