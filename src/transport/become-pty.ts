@@ -65,7 +65,11 @@ export function ptyBecomeCommands(input: PtyBecomeInput): PtyBecomeCommands {
     `printf '%s\\n' "${marker}:rc:$?"`;
   const inner =
     input.method === 'doas'
-      ? `exec 3<${dir}/in 4>${dir}/out 5>${dir}/err || exit 125; rm -rf ${dir}; ${run}`
+      ? // No open may block (doas's child ignores the terminal's hangup): `in` is opened
+        // read-write first, so opening it to read cannot wait for a writer that has come and gone
+        // (its data stay in the pipe, which the wrapper holds open), and only the read-only end is
+        // kept, so the command sees EOF when the data channel closes it; `out`/`err` read-write.
+        `exec 6<>${dir}/in 3<${dir}/in 6>&- 4<>${dir}/out 5<>${dir}/err || exit 125; rm -rf ${dir}; ${run}`
       : // LC_ALL=C was for su's own words (the prompt and its failures), not for the command
         `unset LC_ALL; ${run}`;
   const become =
@@ -140,7 +144,7 @@ export class PtyScanner {
         if (ev.type === 'ok') this.state = 'running';
         events.push(ev);
       } else if (line.trim() !== '') {
-        this.lines.push(line);
+        this.lines.push(line.trim());
         if (this.lines.length > 20) this.lines.shift();
       }
     }
