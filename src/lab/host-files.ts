@@ -48,8 +48,8 @@ export function renderSudoersDropIn(user: string, mode: SudoMode): string {
 
 /**
  * /etc/doas.conf of a lab host (opendoas; root-owned, mode 0400): the lab user may become root
- * without a password where its sudo needs none, and only with one (which sysfleet never types:
- * doas reads it from a terminal only) where sudo asks too.
+ * without a password where its sudo needs none, and only with its own password (which doas reads
+ * from a terminal only: sysfleet types it on a PTY, src/transport/become-pty.ts) where sudo asks too.
  */
 export function renderDoasConf(user: string, mode: SudoMode): string {
   const rule = mode === 'nopasswd' ? `permit nopass ${user} as root` : `permit ${user} as root`;
