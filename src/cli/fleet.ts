@@ -76,7 +76,10 @@ export async function loadFleet(
  * stdin), so a prompt never eats a host's connect timeout. Without a TTY this refuses, so a
  * scheduled run never blocks on a question. Secrets stay in memory only.
  */
-export async function askSecrets(opts: HostOptions): Promise<Record<string, string | undefined>> {
+export async function askSecrets(
+  opts: HostOptions,
+  hosts: readonly RunHost[] = [],
+): Promise<Record<string, string | undefined>> {
   const env: Record<string, string | undefined> = { ...process.env };
   const wanted = [
     ...(opts.askPass ? (['ssh-password'] as const) : []),
@@ -89,7 +92,19 @@ export async function askSecrets(opts: HostOptions): Promise<Record<string, stri
       '--ask-pass/--ask-become-pass need a terminal; set SYSFLEET_SSH_PASSWORD / SYSFLEET_BECOME_PASSWORD instead',
     );
   }
-  for (const kind of wanted) env[SECRET_ENV[kind]] = await prompt({ kind, host: 'all hosts' });
+  // the prompt names whose password it wants: sudo and doas the login user's, su the target's
+  const methods = [
+    ...new Set(
+      hosts.filter((h) => h.connection.become).map((h) => h.connection.becomeMethod ?? 'sudo'),
+    ),
+  ].sort();
+  for (const kind of wanted) {
+    env[SECRET_ENV[kind]] = await prompt({
+      kind,
+      host: 'all hosts',
+      ...(kind === 'become-password' && methods.length > 0 ? { method: methods.join(', ') } : {}),
+    });
+  }
   return env;
 }
 
@@ -170,7 +185,7 @@ export async function startRun(
   hosts: readonly RunHost[],
   warn: (line: string) => void,
 ): Promise<RunControl> {
-  const secretEnv = await askSecrets(opts);
+  const secretEnv = await askSecrets(opts, hosts);
   const interrupt = interruptController();
   const deadline = runSignal(opts.deadline * 1000);
   const stop = runSignal(opts.deadline * 1000, interrupt.signal);

@@ -5,6 +5,7 @@ import {
   renderSshdConfig,
   renderDoasConf,
   renderSudoersDropIn,
+  rootPasswordFlags,
   sudoModes,
   sysctlSeed,
 } from './host-files.js';
@@ -28,6 +29,17 @@ describe('lab accounts', () => {
     expect(out.passwd).toContain('sflab:x:2002:2002:sysfleet lab user:/home/sflab:/bin/sh\n');
     expect(out.shadow).toContain('sflab:$6$salt$hash:');
     expect(out.group).toContain('sflab:x:2002:\n');
+  });
+
+  it("gives root the lab's root hash only where asked (su with a password), else keeps it blank", () => {
+    const user = { name: 'sflab', uid: 2002, passwordHash: '$6$salt$hash' };
+    const withRoot = renderAccounts(machine, user, '$6$r$roothash');
+    expect(withRoot.shadow).toContain('root:$6$r$roothash:20228:0:99999:7:::\n');
+    expect(withRoot.shadow).toContain('sshd:!:20228::::::\n');
+    expect(renderAccounts(machine, user).shadow).toContain('root:*:20228:0:99999:7:::\n');
+    expect(rootPasswordFlags(3, 1)).toEqual([false, false, true]);
+    expect(rootPasswordFlags(2, 0)).toEqual([false, false]);
+    expect(rootPasswordFlags(2, 5)).toEqual([true, true]);
   });
 
   it('never copies a machine password hash into the lab', () => {

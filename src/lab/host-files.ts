@@ -48,8 +48,8 @@ export function renderSudoersDropIn(user: string, mode: SudoMode): string {
 
 /**
  * /etc/doas.conf of a lab host (opendoas; root-owned, mode 0400): the lab user may become root
- * without a password where its sudo needs none, and only with one (which sysfleet never types:
- * doas reads it from a terminal only) where sudo asks too.
+ * without a password where its sudo needs none, and only with its own password (which doas reads
+ * from a terminal only: sysfleet types it on a PTY, src/transport/become-pty.ts) where sudo asks too.
  */
 export function renderDoasConf(user: string, mode: SudoMode): string {
   const rule = mode === 'nopasswd' ? `permit nopass ${user} as root` : `permit ${user} as root`;
@@ -86,7 +86,15 @@ export function blankShadow(shadow: string): string {
     .join('\n');
 }
 
-export function renderAccounts(machine: AccountFiles, user: LabUser): AccountFiles {
+/**
+ * `rootHash`: root's crypt(3) hash on this host (su with a password needs one); without it root's
+ * password stays blanked like every machine account's.
+ */
+export function renderAccounts(
+  machine: AccountFiles,
+  user: LabUser,
+  rootHash?: string,
+): AccountFiles {
   const add = (text: string, line: string): string =>
     (text.endsWith('\n') || text === '' ? text : text + '\n') + line + '\n';
   const drop = (text: string): string =>
@@ -100,11 +108,30 @@ export function renderAccounts(machine: AccountFiles, user: LabUser): AccountFil
       `${user.name}:x:${user.uid}:${user.uid}:sysfleet lab user:/home/${user.name}:/bin/sh`,
     ),
     shadow: add(
-      drop(blankShadow(machine.shadow)),
+      withRootHash(drop(blankShadow(machine.shadow)), rootHash),
       `${user.name}:${user.passwordHash}:20000:0:99999:7:::`,
     ),
     group: add(drop(machine.group), `${user.name}:x:${user.uid}:`),
   };
+}
+
+function withRootHash(shadow: string, hash: string | undefined): string {
+  if (hash === undefined) return shadow;
+  return shadow
+    .split('\n')
+    .map((line) => {
+      const f = line.split(':');
+      if (f[0] !== 'root' || f.length < 2) return line;
+      f[1] = hash;
+      return f.join(':');
+    })
+    .join('\n');
+}
+
+/** Which hosts give root a password: the last `n` of the list. */
+export function rootPasswordFlags(count: number, n: number): boolean[] {
+  const k = Math.max(0, Math.min(count, n));
+  return Array.from({ length: count }, (_, i) => i >= count - k);
 }
 
 /** The first uid >= 2000 that no account in `passwd` uses (the lab user's uid and gid). */

@@ -19,6 +19,7 @@ export type LabPaths = Pick<
   | 'becomeInventoryPath'
   | 'sudoPasswordPath'
   | 'sudoPasswordEnv'
+  | 'rootPasswordPath'
 >;
 
 export class LabFiles<S extends LabPaths> {
@@ -51,5 +52,10 @@ export class LabFiles<S extends LabPaths> {
   /** The non-root user's sudo password (read from the 0600 file; never logged). */
   sudoPassword(): string {
     return readFileSync(this.state.sudoPasswordPath, 'utf8').trim();
+  }
+  /** root's password on the hosts made with `rootPasswordHosts` (0600 file; never logged). */
+  rootPassword(): string {
+    if (!this.state.rootPasswordPath) throw new Error(`lab ${this.name} has no root password`);
+    return readFileSync(this.state.rootPasswordPath, 'utf8').trim();
   }
 }

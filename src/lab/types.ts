@@ -41,6 +41,8 @@ export interface LabHost {
   dir: string;
   backing: LabHostBacking;
   sudo: SudoMode;
+  /** root has a password (the lab's root password, for su with a password); else root's is `*`. */
+  rootPassword?: boolean;
   /** Reached only through the bastion's namespace (lab up --bastion). */
   behindBastion: boolean;
   /** Behind the bastion: by ProxyJump (default) or by a ProxyCommand (`ssh -W` through it). */
@@ -78,6 +80,8 @@ export interface LabState {
   sudoPasswordPath: string;
   /** Name of the environment variable the become inventory expects the password in. */
   sudoPasswordEnv: string;
+  /** File (mode 0600) holding root's password on the hosts with `rootPassword` (su). */
+  rootPasswordPath?: string;
   /** `lab up --ssh-ca` / `--pq-only` (see variants.ts); absent for a plain lab. */
   variant?: LabVariant;
 }

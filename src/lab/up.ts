@@ -25,6 +25,7 @@ import {
   renderSshdConfig,
   renderDoasConf,
   renderSudoersDropIn,
+  rootPasswordFlags,
   sudoModes,
   sysctlSeed,
 } from './host-files.js';
@@ -53,6 +54,11 @@ export interface LabUpOptions {
   pqOnly?: boolean;
   /** How many hosts (the last ones) get password sudo; default half, rounded down. */
   sudoPasswordHosts?: number;
+  /**
+   * How many hosts (the last ones) give root a password of its own (`<lab>/root-password`), so
+   * the lab user can `su` to root with it; default 0 (root's password is `*`).
+   */
+  rootPasswordHosts?: number;
   /**
    * Recorded in the lab dir; test teardown removes only labs with its own owner. Default:
    * $SYSFLEET_LAB_OWNER, else `cli`.
@@ -127,6 +133,7 @@ function prepareHostFiles(
   passwordHash: string,
   clientPub: string,
   variant: LabVariant,
+  rootHash: string,
 ): void {
   const b = host.backing;
   const etc = join(host.dir, 'etc');
@@ -160,7 +167,11 @@ function prepareHostFiles(
     const path = join(b.etcSsh, 'authorized_keys', user);
     writeFileSync(path, clientPub + '\n', { mode: 0o644 });
   }
-  const accounts = renderAccounts(machine, { name: LAB_USER, uid: machine.uid, passwordHash });
+  const accounts = renderAccounts(
+    machine,
+    { name: LAB_USER, uid: machine.uid, passwordHash },
+    host.rootPassword ? rootHash : undefined,
+  );
   writeLike(join(etc, 'passwd'), accounts.passwd, '/etc/passwd', 0o644);
   writeLike(join(etc, 'group'), accounts.group, '/etc/group', 0o644);
   writeLike(join(etc, 'shadow'), accounts.shadow, '/etc/shadow', 0o640);
@@ -257,6 +268,7 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
   const machine = readMachine();
   const names = hostNames(opts.hosts);
   const modes = sudoModes(names.length, opts.sudoPasswordHosts ?? Math.floor(names.length / 2));
+  const rootFlags = rootPasswordFlags(names.length, opts.rootPasswordHosts ?? 0);
   const hosts = names.map((h, i) => ({
     ...hostLayout(dir, name, h, {
       sudo: modes[i]!,
@@ -264,6 +276,7 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
       libIsSymlink: machine.libIsSymlink,
     }),
     ...(opts.bastion ? { route: bastionRoute(i, names.length) } : {}),
+    ...(rootFlags[i] ? { rootPassword: true } : {}),
   }));
   const bastion = opts.bastion
     ? hostLayout(dir, name, 'bastion', {
@@ -285,6 +298,11 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
   const passwordPath = join(dir, 'sudo-password');
   writeFileSync(passwordPath, password + '\n', { mode: 0o600 });
   const passwordHash = await sha512Crypt(password);
+  // root's own password (su asks for the target's), different from the lab user's
+  const rootPassword = randomBytes(18).toString('base64url');
+  const rootPasswordPath = join(dir, 'root-password');
+  writeFileSync(rootPasswordPath, rootPassword + '\n', { mode: 0o600 });
+  const rootHash = await sha512Crypt(rootPassword);
 
   const keyPath = join(dir, 'id_ed25519');
   const clientPub = await keygen(keyPath, `sysfleet-lab-${name}`);
@@ -293,7 +311,7 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
     ...(opts.pqOnly ? { kex: await installedPqKex() } : {}),
     ...(opts.sshCa ? { sshCa: { caPubPath: join(dir, 'lab_ca.pub') } } : {}),
   };
-  for (const h of all) prepareHostFiles(h, machine, passwordHash, clientPub, variant);
+  for (const h of all) prepareHostFiles(h, machine, passwordHash, clientPub, variant, rootHash);
   const hostPubs = await mapLimit(all, parallelism, (h) =>
     keygen(join(h.backing.etcSsh, 'ssh_host_ed25519_key'), `${name}-${h.name}`),
   );
@@ -346,6 +364,7 @@ async function build(name: string, dir: string, opts: LabUpOptions): Promise<Lab
     becomeInventoryPath: join(dir, 'inventory-become.yaml'),
     sudoPasswordPath: passwordPath,
     sudoPasswordEnv: SUDO_PASSWORD_ENV,
+    rootPasswordPath,
     ...(variant.kex || variant.sshCa ? { variant } : {}),
   };
   writeState(state);

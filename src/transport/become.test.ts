@@ -3,6 +3,7 @@ import {
   becomeProbe,
   classifySudoFailure,
   otherBecomeError,
+  otherNeedsPassword,
   planBecome,
   shellQuote,
   sudoError,
@@ -89,17 +90,42 @@ describe('su and doas', () => {
       command: `su -c 'sh -c '\\''echo '\\''\\'\\'''\\''x'\\''\\'\\'''\\'''\\''' postgres`,
     });
   });
-  it('never sends a password to su or doas, which read one from a terminal only', () => {
-    expect(() => planBecome('true', { ...base, method: 'su', password: 'pw' })).toThrow(
-      /su on h needs a password, which su reads from a terminal only/,
-    );
+  it('with a password, su/doas go through a terminal: the password is in the plan, never the command', () => {
+    for (const method of ['su', 'doas'] as const) {
+      const plan = planBecome("echo 'x'", { ...base, method, password: 's3cr3t pw' });
+      expect(plan).toEqual({
+        command: "echo 'x'",
+        pty: { method, becomeUser: 'root', password: 's3cr3t pw' },
+      });
+      expect(plan.stdinPrefix).toBeUndefined();
+    }
+    expect(
+      planBecome('id', { ...base, becomeUser: 'postgres', method: 'su', password: 'p' }).pty,
+    ).toEqual({ method: 'su', becomeUser: 'postgres', password: 'p' });
+  });
+  it('refuses passwords a terminal would mangle, and doas with a password to a non-root user', () => {
+    for (const pw of ['a\nb', 'a\rb', 'a\u0003b', 'a\u007fb', 'x'.repeat(1001)]) {
+      expect(() => planBecome('true', { ...base, method: 'su', password: pw })).toThrow(
+        /become password for h (has a|is longer)/,
+      );
+    }
+    expect(() =>
+      planBecome('true', { ...base, becomeUser: 'postgres', method: 'doas', password: 'p' }),
+    ).toThrow(/doas with a password on h can become root only, not postgres/);
+  });
+  it('tells a probe that wants a password from other failures', () => {
+    expect(otherNeedsPassword('su: Authentication failure', 1)).toBe(true);
+    expect(otherNeedsPassword('doas: Authentication required', 1)).toBe(true);
+    expect(otherNeedsPassword('doas: Operation not permitted', 1)).toBe(false);
+    expect(otherNeedsPassword('sh: 1: su: not found', 127)).toBe(false);
+    expect(otherNeedsPassword('', 0)).toBe(false);
   });
   it('names why su/doas failed on the probe', () => {
     expect(otherBecomeError('h', 'doas', 'root', 'sh: 1: doas: not found', 127)?.message).toBe(
       'doas is not installed on h (become needs it)',
     );
     expect(otherBecomeError('h', 'su', 'root', 'su: Authentication failure', 1)?.message).toMatch(
-      /su on h needs a password/,
+      /su on h needs a password \(the become user's\): set SYSFLEET_BECOME_PASSWORD or use --ask-become-pass/,
     );
     expect(otherBecomeError('h', 'doas', 'root', 'doas: Operation not permitted', 1)?.message).toBe(
       'h: doas to root failed (exit 1): doas: Operation not permitted',

@@ -13,13 +13,18 @@ import { TransportError } from './types.js';
 export const BECOME_USER_PATTERN = /^[a-z_][a-z0-9_-]*$/;
 
 export interface BecomePlan {
-  /** The command to run (possibly wrapped in sudo). */
+  /** The command to run (possibly wrapped in sudo). With `pty`: the command to run as the become user. */
   command: string;
   /** Bytes to send before the caller's stdin (the password line), if any. */
   stdinPrefix?: Buffer;
+  /**
+   * su / doas with a password: run `command` through a PTY channel that only authenticates and
+   * a data channel that carries stdin/stdout/stderr (become-pty.ts).
+   */
+  pty?: { method: Exclude<BecomeMethod, 'sudo'>; becomeUser: string; password: string };
 }
 
-/** How become runs: sudo (default), or su / doas without a password prompt. */
+/** How become runs: sudo (default), su or doas. */
 export type BecomeMethod = 'sudo' | 'su' | 'doas';
 
 export interface BecomeInput {
@@ -29,7 +34,7 @@ export interface BecomeInput {
   /** Login user on the host (or the local uid's name); root skips sudo when becoming root. */
   loginUser: string;
   becomeUser: string;
-  /** The sudo password, if one is known. */
+  /** The become password, if one is needed (the probe said so) and known. */
   password?: string;
 }
 
@@ -55,9 +60,30 @@ export function planBecome(command: string, input: BecomeInput): BecomePlan {
   const inner = `sh -c ${shellQuote(command)}`;
   const method = input.method ?? 'sudo';
   if (method !== 'sudo') {
-    // su and doas read a password from a terminal only, never from a pipe: they are used
-    // where they need none (su from root or a pam trust rule; doas with `permit nopass`).
-    if (input.password !== undefined) throw passwordOverPipe(input.host, method);
+    // su and doas read a password from a terminal only, never from a pipe: without one they
+    // run as plain commands (su from root or a pam trust rule; doas with `permit nopass`), with
+    // one through a terminal that carries nothing but the password (become-pty.ts).
+    if (input.password !== undefined) {
+      const problem = ptyPasswordProblem(input.password);
+      if (problem) {
+        throw new TransportError(
+          'become',
+          input.host,
+          `become password for ${input.host} ${problem}`,
+        );
+      }
+      if (method === 'doas' && input.becomeUser !== 'root') {
+        throw new TransportError(
+          'become',
+          input.host,
+          `doas with a password on ${input.host} can become root only, not ${input.becomeUser}: doas closes inherited descriptors, so the command must open its stdin/stdout FIFOs in a directory only ${input.loginUser} and root can enter (use sudo, or permit nopass)`,
+        );
+      }
+      return {
+        command,
+        pty: { method, becomeUser: input.becomeUser, password: input.password },
+      };
+    }
     return {
       command:
         method === 'doas'
@@ -81,16 +107,33 @@ export function planBecome(command: string, input: BecomeInput): BecomePlan {
   };
 }
 
-function passwordOverPipe(host: string, method: BecomeMethod): TransportError {
-  const fix =
-    method === 'doas'
-      ? 'allow it without one (`permit nopass USER as root` in /etc/doas.conf) or use sudo'
-      : 'log in as root, allow it without one (pam_wheel trust), or use sudo';
+/** What a password must not contain to survive a terminal's line discipline unchanged. */
+export function ptyPasswordProblem(password: string): string | undefined {
+  if (/[\r\n]/.test(password)) return 'has a newline';
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(password))
+    return 'has a control character, which a terminal would interpret';
+  if (Buffer.byteLength(password, 'utf8') > 1000) return 'is longer than 1000 bytes';
+  return undefined;
+}
+
+/** su/doas asks for a password that is not known. */
+export function otherPasswordRequired(host: string, method: BecomeMethod): TransportError {
+  const whose = method === 'su' ? "the become user's" : "the login user's";
   return new TransportError(
     'become',
     host,
-    `${method} on ${host} needs a password, which ${method} reads from a terminal only: ${fix}`,
+    `${method} on ${host} needs a password (${whose}): set SYSFLEET_BECOME_PASSWORD or use --ask-become-pass`,
   );
+}
+
+/** The words of su/doas on a pipe when they would ask for a password (C locale). */
+const OTHER_WANTS_PASSWORD =
+  /Authentication (failure|failed|required)|must be run from a terminal|password/i;
+
+/** Whether the no-password probe of su/doas failed because a password is needed. */
+export function otherNeedsPassword(stderr: string, code: number | null): boolean {
+  return code !== 0 && code !== 127 && OTHER_WANTS_PASSWORD.test(stderr);
 }
 
 /** Why `su`/`doas` failed on the probe (C locale), as a TransportError; undefined if it did not. */
@@ -108,8 +151,7 @@ export function otherBecomeError(
       host,
       `${method} is not installed on ${host} (become needs it)`,
     );
-  if (/Authentication (failure|failed|required)|must be run from a terminal|password/i.test(stderr))
-    return passwordOverPipe(host, method);
+  if (OTHER_WANTS_PASSWORD.test(stderr)) return otherPasswordRequired(host, method);
   const said = stderr.trim().split('\n')[0] ?? '';
   return new TransportError(
     'become',

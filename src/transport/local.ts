@@ -35,9 +35,30 @@ export class LocalConnection extends BaseConnection {
   }
 
   protected start(command: string): Promise<RawProcess> {
+    return this.run('sh', ['-c', command]);
+  }
+
+  /**
+   * A terminal for su/doas with a password: node has none without native modules, so util-linux
+   * script(1) makes one (`-E never`: nothing typed is echoed; `-e`: the command's exit status).
+   * Without script the host is refused with the reason.
+   */
+  protected override startPty(command: string): Promise<RawProcess> {
+    return this.run('script', ['-q', '-e', '-E', 'never', '-c', command, '/dev/null']).catch(
+      (e: unknown) => {
+        throw new TransportError(
+          'unsupported',
+          this.host,
+          `${this.host}: su/doas with a password need a terminal, which the local connection makes with script(1) from util-linux: ${(e as Error).message}`,
+        );
+      },
+    );
+  }
+
+  private run(program: string, args: string[]): Promise<RawProcess> {
     return new Promise((resolve, reject) => {
       // Own process group, so a kill reaches everything the command started.
-      const child = spawn('sh', ['-c', command], {
+      const child = spawn(program, args, {
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true,
       });
@@ -61,7 +82,11 @@ export class LocalConnection extends BaseConnection {
       };
       child.once('error', (e) =>
         reject(
-          new TransportError('protocol', this.host, `${this.host}: cannot run sh: ${e.message}`),
+          new TransportError(
+            'protocol',
+            this.host,
+            `${this.host}: cannot run ${program}: ${e.message}`,
+          ),
         ),
       );
       child.once('spawn', () => {

@@ -12,6 +12,8 @@ export interface SecretRequest {
   host: string;
   /** For key-passphrase: the key file. */
   keyFile?: string;
+  /** For become-password: the become method(s) it is for (the prompt names them). */
+  method?: string;
 }
 
 export interface SecretSource {

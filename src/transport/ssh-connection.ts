@@ -10,7 +10,7 @@
  * refusal while channels are open lowers this connection's cap to what the server holds
  * (hardened hosts set MaxSessions 1-4).
  */
-import type { Client, ClientChannel } from 'ssh2';
+import type { Client, ClientChannel, ExecOptions } from 'ssh2';
 import { BaseConnection, type BecomeSettings } from './base-connection.js';
 import type { RawProcess } from './process-io.js';
 import type { SecretSource } from './secrets.js';
@@ -124,7 +124,16 @@ export class SshConnection extends BaseConnection {
     );
   }
 
-  protected async start(command: string): Promise<RawProcess> {
+  protected start(command: string): Promise<RawProcess> {
+    return this.startChannel(command, false);
+  }
+
+  /** A channel on a pseudo-terminal ("dumb", no echo from the first byte: become-pty.ts). */
+  protected override startPty(command: string): Promise<RawProcess> {
+    return this.startChannel(command, true);
+  }
+
+  private async startChannel(command: string, pty: boolean): Promise<RawProcess> {
     for (let attempt = 1; ; attempt++) {
       const before = this.gone();
       if (before) throw before;
@@ -136,7 +145,7 @@ export class SshConnection extends BaseConnection {
         throw after;
       }
       try {
-        return await this.open(command);
+        return await this.open(command, pty);
       } catch (e) {
         if (!(e instanceof OpenRefused)) throw e;
         if (this.dead) throw this.dead;
@@ -150,9 +159,12 @@ export class SshConnection extends BaseConnection {
   }
 
   /** Open one exec channel; the slot taken by takeSlot becomes the channel's. */
-  private open(command: string): Promise<RawProcess> {
+  private open(command: string, pty: boolean): Promise<RawProcess> {
     return new Promise((resolve, reject) => {
-      this.client.exec(command, (err, channel) => {
+      const options: ExecOptions = pty
+        ? { pty: { term: 'dumb', rows: 24, cols: 200, modes: { ECHO: 0 } } }
+        : {};
+      this.client.exec(command, options, (err, channel) => {
         this.opening--;
         if (err) {
           this.freeSlot();
@@ -198,7 +210,9 @@ export class SshConnection extends BaseConnection {
           kill: () => {
             if (killed) return;
             killed = true;
-            killRemote(channel);
+            // a terminal is hung up by closing it, which lets what runs there clean up (SIGHUP
+            // traps); a SIGKILL would not
+            if (!pty) killRemote(channel);
             channel.close();
           },
         });

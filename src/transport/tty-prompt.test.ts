@@ -24,11 +24,32 @@ describe('ttySecretPrompt', () => {
   it('reads a line without echoing it, honouring backspace, and restores the terminal', async () => {
     const t = fakeTty();
     const prompt = ttySecretPrompt(t.input, t.output);
-    const answer = prompt?.({ kind: 'become-password', host: 'web1' });
+    const answer = prompt?.({ kind: 'become-password', host: 'web1', method: 'sudo' });
     t.input.write('s3cx\u007fret\r');
     await expect(answer).resolves.toBe('s3cret');
     expect(t.shown()).toBe('BECOME password (sudo): \n');
     expect(t.input.raw).toEqual([true, false]);
+  });
+
+  it('names the become method(s) the password is for, and none when unknown', async () => {
+    for (const [method, label] of [
+      ['su', 'BECOME password (su): '],
+      ['doas, sudo', 'BECOME password (doas, sudo): '],
+      [undefined, 'BECOME password: '],
+    ] as const) {
+      const t = fakeTty();
+      const answer = ttySecretPrompt(
+        t.input,
+        t.output,
+      )?.({
+        kind: 'become-password',
+        host: 'all hosts',
+        ...(method ? { method } : {}),
+      });
+      t.input.write('pw\r');
+      await expect(answer).resolves.toBe('pw');
+      expect(t.shown()).toBe(`${label}\n`);
+    }
   });
 
   it('Ctrl-C rejects instead of answering', async () => {

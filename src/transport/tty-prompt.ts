@@ -13,7 +13,7 @@ interface TtyIn extends NodeJS.ReadableStream {
 const LABEL: Record<SecretRequest['kind'], (r: SecretRequest) => string> = {
   'ssh-password': () => 'SSH password: ',
   'key-passphrase': (r) => `Passphrase for ${r.keyFile ?? 'key'}: `,
-  'become-password': () => 'BECOME password (sudo): ',
+  'become-password': (r) => `BECOME password${r.method ? ` (${r.method})` : ''}: `,
 };
 
 /** A SecretPrompt reading from `input` (default stdin), or undefined when it is not a TTY. */

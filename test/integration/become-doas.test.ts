@@ -1,16 +1,23 @@
 /**
  * ansible_become_method: doas (opendoas) against real lab hosts (OpenSSH sshd, loopback only).
  * Each lab host has its own /etc/doas.conf: `permit nopass <lab user> as root` on h01, plain
- * `permit` (a password, which doas reads from a terminal only) on h02. Over doas the fixed
- * command and the data on stdin reach root intact, a whole check/apply/rollback works, and where
- * doas would ask the host fails with the reason and never hangs.
+ * `permit` (the lab user's own password, which doas reads from a terminal only) on h02. Over doas
+ * the fixed command and the data on stdin reach root intact, a whole check/apply/rollback works,
+ * where doas would ask and no password is known the host fails with the reason and never hangs,
+ * and with the password (over ssh2 and the system ssh) it goes to a terminal only while the
+ * command's data keep their own channel; a wrong one fails fast; no FIFO directory is left.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostConnection } from '../../src/connection/types.js';
-import { createTransport, noSecrets } from '../../src/transport/index.js';
+import {
+  createTransport,
+  envSecrets,
+  noSecrets,
+  type TransportError,
+} from '../../src/transport/index.js';
 import {
   PERSIST_FILE,
   PLAYBOOK,
@@ -76,13 +83,13 @@ describe.skipIf(!labAvailable || !haveDoas)('become with doas', () => {
     }
   });
 
-  it('where doas would ask for a password, the host fails with the reason', async () => {
+  it('where doas would ask for a password and none is known, the host fails with the reason', async () => {
     expect(lab.hosts[1]!.sudo).toBe('password');
     const t = transport();
     try {
       const conn = await t.connect(target(1));
       await expect(conn.exec('id -u', { become: true, timeoutMs: 20_000 })).rejects.toThrow(
-        /doas on .* needs a password, which doas reads from a terminal only/,
+        /doas on .* needs a password \(the login user's\): set SYSFLEET_BECOME_PASSWORD or use --ask-become-pass/,
       );
     } finally {
       await t.close();
@@ -126,3 +133,96 @@ describe.skipIf(!labAvailable || !haveDoas)('become with doas', () => {
     }
   }, 120_000);
 });
+
+describe.skipIf(!labAvailable || !haveDoas).each(['ssh2', 'openssh'] as const)(
+  'doas with a password over %s',
+  (via) => {
+    const withPassword = (p: string) =>
+      createTransport({
+        hostKeyPolicy: 'strict',
+        secrets: envSecrets({ SYSFLEET_BECOME_PASSWORD: p }),
+        connectTimeoutMs: 10_000,
+        transport: via,
+        agentSocket: '',
+        retries: 0,
+      });
+    const viaTarget = (): HostConnection => {
+      const t = target(1);
+      return via === 'openssh'
+        ? {
+            ...t,
+            openssh: {
+              destination: '127.0.0.1',
+              port: t.port,
+              user: t.user,
+              identityFile: lab.keyPath,
+              args: [
+                '-o',
+                `UserKnownHostsFile=${lab.knownHostsPath}`,
+                '-o',
+                'GlobalKnownHostsFile=/dev/null',
+              ],
+            },
+          }
+        : t;
+    };
+    const leftovers = async () =>
+      (
+        await lab.exec(lab.hosts[1]!.name, [
+          'sh',
+          '-c',
+          'ls -d /tmp/sysfleet-become.* 2>/dev/null; true',
+        ])
+      ).stdout.trim();
+
+    it("the lab user becomes root with its own password; the command's data arrive intact", async () => {
+      const t = withPassword(lab.sudoPassword());
+      try {
+        const conn = await t.connect(viaTarget());
+        const r = await conn.exec(`id -u; printf '%s|' "it's"; cat; echo err >&2; exit 5`, {
+          become: true,
+          stdin: 'line 1\r\nline "2"\n\u0004 end',
+          timeoutMs: 30_000,
+        });
+        expect(r).toEqual({
+          stdout: `0\nit's|line 1\r\nline "2"\n\u0004 end`,
+          stderr: 'err\n',
+          code: 5,
+        });
+        const p = await conn.spawn('echo snapshot; read w; echo "got $w"', {
+          become: true,
+          timeoutMs: 30_000,
+        });
+        let out = '';
+        p.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out === 'snapshot\n') p.stdin.end('go\n');
+        });
+        await expect(p.done).resolves.toMatchObject({ code: 0 });
+        expect(out).toBe('snapshot\ngot go\n');
+        expect(await leftovers()).toBe('');
+      } finally {
+        await t.close();
+      }
+    }, 60_000);
+
+    it("a wrong password fails fast with doas's words and leaves nothing behind", async () => {
+      const t = withPassword('not-the-password');
+      try {
+        const conn = await t.connect(viaTarget());
+        const started = Date.now();
+        const err = (await conn
+          .exec('id -u', { become: true, timeoutMs: 30_000 })
+          .catch((e: unknown) => e)) as TransportError;
+        expect(err.kind).toBe('become');
+        expect(err.message).toMatch(
+          /doas on h02 rejected the become password \(the login password\): doas: Authentication failed/,
+        );
+        expect(Date.now() - started).toBeLessThan(15_000);
+        expect(await leftovers()).toBe('');
+      } finally {
+        await t.close();
+      }
+    }, 60_000);
+  },
+);

@@ -90,6 +90,8 @@ export function execArgv(
   t: OpenSshTarget,
   controlPath: string,
   command: string,
+  /** Force a remote pseudo-terminal (`-tt`: our stdin is a pipe) for su/doas with a password. */
+  pty = false,
 ): string[] {
   return [
     '-o',
@@ -98,7 +100,7 @@ export function execArgv(
     `ControlPath=${controlPath}`,
     '-o',
     'LogLevel=ERROR',
-    '-T',
+    pty ? '-tt' : '-T',
     ...commonOptions(s, t),
     '--',
     t.destination,

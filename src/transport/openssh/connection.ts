@@ -51,12 +51,21 @@ export class OpenSshConnection extends BaseConnection {
     this.waiting.shift()?.();
   }
 
-  protected async start(command: string): Promise<RawProcess> {
+  protected start(command: string): Promise<RawProcess> {
+    return this.startSsh(command, false);
+  }
+
+  /** `ssh -tt` through the master: a remote terminal; killing the client hangs it up. */
+  protected override startPty(command: string): Promise<RawProcess> {
+    return this.startSsh(command, true);
+  }
+
+  private async startSsh(command: string, pty: boolean): Promise<RawProcess> {
     if (this.closed)
       throw new TransportError('network', this.host, `${this.host}: connection closed`);
     await this.slot();
     const child = spawnSsh(
-      execArgv(this.settings, this.target, this.master.controlPath, command),
+      execArgv(this.settings, this.target, this.master.controlPath, command, pty),
       this.settings.agentSocket,
     );
     let tail = '';
