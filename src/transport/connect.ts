@@ -24,8 +24,6 @@ import { SshConnection } from './ssh-connection.js';
 import { spawnProxyCommand } from './proxy-command.js';
 import { OpenSshOpener } from './openssh/transport.js';
 
-/** Idle seconds a ControlMaster outlives its last command (bounds one left by a crash). */
-const OPENSSH_PERSIST_S = 120;
 import { TransportError, type Connection, type HostKeyPolicy } from './types.js';
 
 export interface ConnectOptions {
@@ -185,7 +183,6 @@ export function createTransport(options: ConnectOptions = {}): Transport {
       keepaliveIntervalMs: base.keepaliveIntervalMs,
       keepaliveCountMax: base.keepaliveCountMax,
       ...(options.agentSocket !== undefined ? { agentSocket: options.agentSocket } : {}),
-      persistS: OPENSSH_PERSIST_S,
     },
     secrets,
     options.onEvent,

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  commonOptions,
-  controlArgv,
-  execArgv,
-  masterArgv,
-  parseMasterPid,
-  type SshSettings,
-} from './argv.js';
+import { commonOptions, execArgv, masterArgv, type SshSettings } from './argv.js';
 
 const s: SshSettings = {
   policy: 'strict',
   connectTimeoutMs: 1500,
   keepaliveIntervalMs: 15_000,
   keepaliveCountMax: 3,
-  persistS: 120,
 };
 const t = {
   destination: 'web1',
@@ -59,7 +51,7 @@ describe('ssh argv', () => {
     );
   });
 
-  it('master, command and control lines end with -- destination (a name starting with - is no option)', () => {
+  it('master and command lines end with -- destination (a name starting with - is no option)', () => {
     const m = masterArgv(s, t, '/tmp/sfssh-x/0');
     expect(m.slice(0, 6)).toEqual([
       '-o',
@@ -67,27 +59,13 @@ describe('ssh argv', () => {
       '-o',
       'ControlPath=/tmp/sfssh-x/0',
       '-o',
-      'ControlPersist=120',
+      // foreground: a `ControlPersist yes` in the user's ssh_config must not background it
+      'ControlPersist=no',
     ]);
     expect(m).toContain('-N');
     expect(m.slice(-2)).toEqual(['--', 'web1']);
     const e = execArgv(s, t, '/tmp/sfssh-x/0', 'sh -s');
     expect(e.slice(0, 2)).toEqual(['-o', 'ControlMaster=no']);
     expect(e.slice(-3)).toEqual(['--', 'web1', 'sh -s']);
-    expect(controlArgv(s, t, '/p', 'exit')).toEqual([
-      '-o',
-      'ControlPath=/p',
-      '-O',
-      'exit',
-      '--',
-      'web1',
-    ]);
-  });
-
-  it('reads the master pid from ssh -O check', () => {
-    expect(parseMasterPid('Master running (pid=4242)\r\n')).toBe(4242);
-    expect(
-      parseMasterPid('Control socket connect(/p): No such file or directory\n'),
-    ).toBeUndefined();
   });
 });

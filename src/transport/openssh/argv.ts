@@ -21,8 +21,6 @@ export interface SshSettings {
   keepaliveCountMax: number;
   /** '' disables the agent (IdentityAgent none). */
   agentSocket?: string;
-  /** Seconds an idle master stays up (bounds a master left behind by a crashed run). */
-  persistS: number;
 }
 
 /** StrictHostKeyChecking for each policy; `off` also records nothing. */
@@ -64,7 +62,10 @@ export function commonOptions(s: SshSettings, t: OpenSshTarget): string[] {
   return [...o, ...t.args];
 }
 
-/** The master: authenticates, then backgrounds itself (ControlPersist) holding the socket. */
+/**
+ * The master: authenticates, binds the control socket and stays in the foreground, our child
+ * (ControlPersist=no: a user's `ControlPersist yes` would send it to the background).
+ */
 export function masterArgv(s: SshSettings, t: OpenSshTarget, controlPath: string): string[] {
   return [
     '-o',
@@ -72,7 +73,7 @@ export function masterArgv(s: SshSettings, t: OpenSshTarget, controlPath: string
     '-o',
     `ControlPath=${controlPath}`,
     '-o',
-    `ControlPersist=${s.persistS}`,
+    'ControlPersist=no',
     '-N',
     '-T',
     ...commonOptions(s, t),
@@ -106,28 +107,4 @@ export function execArgv(
     t.destination,
     command,
   ];
-}
-
-/** `ssh -O check|exit`: ask the master (its pid, or to end). */
-export function controlArgv(
-  s: SshSettings,
-  t: OpenSshTarget,
-  controlPath: string,
-  op: 'check' | 'exit',
-): string[] {
-  return [
-    '-o',
-    `ControlPath=${controlPath}`,
-    '-O',
-    op,
-    ...(s.sshConfigFile ? ['-F', s.sshConfigFile] : []),
-    '--',
-    t.destination,
-  ];
-}
-
-/** The pid in `ssh -O check`'s answer ("Master running (pid=1234)"). */
-export function parseMasterPid(stderr: string): number | undefined {
-  const m = /Master running \(pid=(\d+)\)/.exec(stderr);
-  return m ? Number(m[1]) : undefined;
 }

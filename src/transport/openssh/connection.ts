@@ -122,7 +122,7 @@ export class OpenSshConnection extends BaseConnection {
     this.closed ??= (async () => {
       for (const c of this.children) c.kill();
       await Promise.all([...this.children].map((c) => c.exit.catch(() => undefined)));
-      await stopMaster(this.settings, this.target, this.master);
+      await stopMaster(this.master);
       this.onGone();
     })();
     return this.closed;

@@ -1,29 +1,40 @@
 /**
- * One ControlMaster per host, as Ansible's ssh plugin keeps one: `ssh -N` with ControlMaster=yes
- * and ControlPersist authenticates, puts its socket in the run's private directory and goes to
- * the background; its exit status and stderr up to then say whether (and why not) the host was
- * reached. `ssh -O check` names its pid, so the end of the run can end it by `-O exit` and, if it
- * lingers, by that pid (after checking /proc/PID/cmdline is still that master).
+ * One ControlMaster per host, as Ansible's ssh plugin keeps one — but in the foreground: `ssh -N`
+ * with ControlMaster=yes and ControlPersist=no authenticates and binds its socket in the run's
+ * private directory, and stays our child. The socket appearing is the sign it is ready; its exit
+ * status and stderr before that say why a host was not reached. Being our child, its pid is
+ * known and one signal to its process group ends it (and any ProxyCommand it started): no
+ * `ssh -O check` to learn the pid of a master that forked away, no `ssh -O exit` to end it — two
+ * process starts (each an OpenSSL initialisation) fewer per host. Where util-linux `setpriv` is
+ * installed the master also gets a parent-death signal, so a sysfleet killed with SIGKILL leaves
+ * no connection behind (a backgrounded master would have lived on for its ControlPersist).
  */
-import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { watch, existsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { OpenSshTarget } from '../../connection/types.js';
-import { killGroup } from '../process-io.js';
 import { TransportError } from '../types.js';
-import { controlArgv, masterArgv, parseMasterPid, type SshSettings } from './argv.js';
+import { masterArgv, type SshSettings } from './argv.js';
 import { classifySshFailure } from './classify.js';
-import { runSsh, spawnSsh } from './run-ssh.js';
+import { spawnSsh } from './run-ssh.js';
 
 export interface Master {
   controlPath: string;
   pid?: number;
   /** What ssh said while connecting (warnings such as "Permanently added ..."). */
   stderr: string;
+  /** Settles when the master process has exited. */
+  exited: Promise<void>;
+  /** True once it has. */
+  gone(): boolean;
 }
 
 /** Grace for ssh beyond its own ConnectTimeout (process start, auth round trips). */
 const MASTER_GRACE_MS = 5_000;
-const CONTROL_TIMEOUT_MS = 5_000;
+/** How long a master has to end on SIGTERM before its group gets SIGKILL. */
+const STOP_GRACE_MS = 2_000;
+/** What is kept of a master's stderr (warnings before it was ready; nothing after). */
+const STDERR_CAP = 64 * 1024;
 
 export async function startMaster(
   host: string,
@@ -33,80 +44,126 @@ export async function startMaster(
   signal?: AbortSignal,
 ): Promise<Master> {
   const endpoint = `${t.destination}${t.port !== undefined ? `:${t.port}` : ''}`;
-  const child = spawnSsh(masterArgv(s, t, controlPath), s.agentSocket);
+  const child = spawnSsh(masterArgv(s, t, controlPath), s.agentSocket, { pdeathsig: true });
   child.stdin.on('error', () => undefined);
   child.stdin.end();
   const err: Buffer[] = [];
-  child.stderr.on('data', (c: Buffer) => err.push(c));
+  let errBytes = 0;
+  let ready = false;
+  child.stderr.on('data', (c: Buffer) => {
+    if (ready || errBytes >= STDERR_CAP) return;
+    err.push(c);
+    errBytes += c.length;
+  });
   child.stdout.resume();
+  let exitedFlag = false;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      exitedFlag = true;
+      resolve();
+    });
+    child.once('error', () => {
+      exitedFlag = true;
+      resolve();
+    });
+  });
   const limitMs = s.connectTimeoutMs + MASTER_GRACE_MS;
-  const result = await new Promise<{ code: number | null; why?: 'timeout' | 'abort' | string }>(
+  const result = await new Promise<{ ok: true } | { code: number | null; why?: string }>(
     (resolve) => {
+      let watcher: ReturnType<typeof watch> | undefined;
+      const done = (r: { ok: true } | { code: number | null; why?: string }) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        watcher?.close();
+        resolve(r);
+      };
       const stop = (why: 'timeout' | 'abort') => {
-        killGroup(child); // ssh and what it started (a ProxyCommand)
-        resolve({ code: null, why });
+        killGroup(child, 'SIGKILL'); // ssh and what it started (a ProxyCommand)
+        done({ code: null, why });
       };
       const timer = setTimeout(() => stop('timeout'), limitMs);
       const onAbort = () => stop('abort');
       signal?.addEventListener('abort', onAbort, { once: true });
-      child.once('error', (e) => {
-        clearTimeout(timer);
-        resolve({ code: null, why: `cannot run ssh: ${e.message}` });
-      });
-      // 'exit', not 'close': the backgrounded master may hold inherited pipes a little longer.
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        resolve({ code });
-      });
+      child.once('error', (e) => done({ code: null, why: `cannot run ssh: ${e.message}` }));
+      child.once('exit', (code) => done({ code }));
+      // ssh binds `<path>.<random>` and renames it to the path once authenticated.
+      const name = basename(controlPath);
+      try {
+        watcher = watch(dirname(controlPath), (_event, file) => {
+          if ((file === null || file === name) && existsSync(controlPath)) done({ ok: true });
+        });
+      } catch (e) {
+        killGroup(child, 'SIGKILL');
+        done({ code: null, why: `cannot watch ${dirname(controlPath)}: ${(e as Error).message}` });
+        return;
+      }
+      if (existsSync(controlPath)) done({ ok: true });
     },
   );
   const stderr = Buffer.concat(err).toString('utf8');
+  ready = true;
+  const master: Master = {
+    controlPath,
+    stderr,
+    exited,
+    gone: () => exitedFlag,
+    ...(child.pid !== undefined ? { pid: child.pid } : {}),
+  };
+  if ('ok' in result) return master;
   if (result.why === 'abort') {
     const r: unknown = signal?.reason;
     throw r instanceof Error ? r : new TransportError('timeout', host, `${host}: aborted`);
   }
-  if (result.why === 'timeout') {
-    await stopMaster(s, t, { controlPath, stderr });
+  if (result.why === 'timeout')
     throw new TransportError(
       'timeout',
       host,
       `${host}: ssh to ${endpoint} did not connect within ${limitMs} ms (killed)`,
     );
-  }
   if (result.why) throw new TransportError('protocol', host, `${host}: ${result.why}`);
-  if (result.code !== 0) throw classifySshFailure(host, endpoint, result.code, stderr);
-  const check = await runSsh(
-    controlArgv(s, t, controlPath, 'check'),
-    s.agentSocket,
-    CONTROL_TIMEOUT_MS,
-  );
-  const pid = parseMasterPid(check.stderr);
-  return { controlPath, stderr, ...(pid !== undefined ? { pid } : {}) };
+  if (result.code === 0)
+    throw new TransportError(
+      'protocol',
+      host,
+      `${host}: ssh to ${endpoint} ended before its control socket was ready${stderr.trim() ? `: ${stderr.trim()}` : ''}`,
+    );
+  throw classifySshFailure(host, endpoint, result.code, stderr);
 }
 
-function isMaster(pid: number, controlPath: string): boolean {
+function killGroup(child: ChildProcessWithoutNullStreams, sig: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`ControlPath=${controlPath}`);
+    process.kill(-child.pid, sig);
   } catch {
-    return false;
+    child.kill(sig);
   }
 }
 
-/** `-O exit`, then wait (bounded) for the pid to go; SIGKILL it if it is still that master. */
-export async function stopMaster(s: SshSettings, t: OpenSshTarget, m: Master): Promise<void> {
-  await runSsh(controlArgv(s, t, m.controlPath, 'exit'), s.agentSocket, CONTROL_TIMEOUT_MS);
-  if (m.pid === undefined) return;
-  for (let i = 0; i < 40 && isMaster(m.pid, m.controlPath); i++) await sleep(25);
-  killMasterSync(m);
-}
-
-/** For process exit: end a master still running, by pid, only if it is that master. */
-export function killMasterSync(m: Master): void {
-  if (m.pid === undefined || !isMaster(m.pid, m.controlPath)) return;
+function signalGroup(m: Master, sig: NodeJS.Signals): void {
+  if (m.pid === undefined || m.gone()) return;
   try {
-    process.kill(m.pid, 'SIGKILL');
+    process.kill(-m.pid, sig);
   } catch {
     // gone meanwhile
   }
+}
+
+/** SIGTERM (ssh closes the connection and removes its socket), SIGKILL if it is still there. */
+export async function stopMaster(m: Master): Promise<void> {
+  if (m.gone()) return;
+  signalGroup(m, 'SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    m.exited,
+    new Promise<void>((r) => {
+      timer = setTimeout(r, STOP_GRACE_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  signalGroup(m, 'SIGKILL');
+}
+
+/** For process exit: end a master still running (our child: its group, by pid). */
+export function killMasterSync(m: Master): void {
+  signalGroup(m, 'SIGKILL');
 }

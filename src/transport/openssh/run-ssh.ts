@@ -3,6 +3,7 @@
  * ssh can never prompt on the operator's tty), stdin a pipe, a scrubbed askpass environment.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** The ssh client program; SYSFLEET_SSH overrides (tests, a newer OpenSSH in /usr/local). */
 export function sshProgram(env: NodeJS.ProcessEnv = process.env): string {
@@ -17,15 +18,27 @@ export function sshEnv(agentSocket: string | undefined): NodeJS.ProcessEnv {
   return env;
 }
 
+/** util-linux setpriv, which can give ssh a parent-death signal before it execs it. */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'];
+let setpriv: string | null | undefined;
+
 export function spawnSsh(
   argv: string[],
   agentSocket: string | undefined,
+  opts: { pdeathsig?: boolean } = {},
 ): ChildProcessWithoutNullStreams {
-  return spawn(sshProgram(), argv, {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: true,
-    env: sshEnv(agentSocket),
-  });
+  const env = sshEnv(agentSocket);
+  if (opts.pdeathsig) {
+    setpriv ??= SETPRIV.find((p) => existsSync(p)) ?? null;
+    // setpriv execs ssh in the same process: same pid, same group, one exec more
+    if (setpriv)
+      return spawn(setpriv, ['--pdeathsig', 'KILL', '--', sshProgram(), ...argv], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+        env,
+      });
+  }
+  return spawn(sshProgram(), argv, { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env });
 }
 
 /** Run ssh to completion (bounded by timeoutMs: killed after it), collecting stderr. */
