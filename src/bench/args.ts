@@ -31,7 +31,9 @@ One lab host prints 1 GB before every command while the others work: controller 
 time past the timeout, the other hosts unaffected (src/bench/flood.ts).
        npm run bench -- merge [--hosts 50000] ...   report merge of shard reports (merge.ts).
        npm run bench -- gather [--keys 50,200,800] [--runs 3]   the gather script alone, per
-shell and key count, on this machine (gather.ts).`;
+shell and key count, on this machine (gather.ts).
+       npm run bench -- timings [--hosts 50] [--runs 3]   where a check's time goes, phase by
+phase (check --timings), beside the floor measured the same way (breakdown.ts).`;
 
 const MAX_HOSTS = 2000;
 
