@@ -65,7 +65,8 @@ export function sysfleet(
       ? ['check', ...common, playbook, '--plain']
       : op === 'apply'
         ? ['apply', ...common, playbook, '--yes', '--plain']
-        : ['rollback', 'latest', ...common];
+        : // --yes: a rollback off a terminal needs it (it reviews and asks otherwise)
+          ['rollback', 'latest', ...common, '--yes'];
   return {
     argv: [process.execPath, CLI, ...args],
     env: { ...process.env, SYSFLEET_STATE_DIR: stateDir },
