@@ -1,31 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeTimings, type HostTimings } from '../report/timings.js';
+import { COMMAND_PHASES, timedHost } from '../report/fixtures.js';
+import { summarizeTimings } from '../report/timings.js';
 import { breakdownTable, parseBreakdownArgs } from './breakdown.js';
 
-const phases = {
-  nodeStartMs: 20,
-  moduleLoadMs: 40,
-  loadMs: 10,
-  startRunMs: 1,
-  hostsMs: 300,
-  closeMs: 2,
-  reportMs: 3,
-  totalMs: 376,
-};
-const host = (connectMs: number, kex?: string): { host: string; timings: HostTimings } => ({
-  host: 'h',
-  timings: {
-    startMs: 0,
+const phases = COMMAND_PHASES;
+/** One ssh2 host connected in CONNECTMS (kex all of it but TCP and auth), 15 kB sent. */
+const host = (connectMs: number, kex?: string) => {
+  const { setup: _, ...t } = timedHost(0, {
     endMs: connectMs + 50,
     connectMs,
-    ...(kex ? { setup: { tcpMs: 1, kexMs: connectMs - 11, authMs: 10, kex } } : {}),
-    execMs: 50,
     bytesSent: 15_000,
     bytesReceived: 6_000,
-    parseMs: 1,
-    planMs: 1,
-  },
-});
+  }).timings;
+  return {
+    host: 'h',
+    timings: kex ? { ...t, setup: { tcpMs: 1, kexMs: connectMs - 11, authMs: 10, kex } } : t,
+  };
+};
 
 describe('timings bench', () => {
   it('reads --hosts and --runs, and refuses anything else', () => {

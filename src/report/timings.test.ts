@@ -1,37 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatTimings, phaseStats, summarizeTimings, type HostTimings } from './timings.js';
+import { formatTimings, phaseStats, summarizeTimings } from './timings.js';
+import { COMMAND_PHASES, timedHost } from './fixtures.js';
 import { report as validateReport } from '../parse/schema-validators.gen.js';
 import { buildCheckReport } from './build.js';
 
-const host = (
-  i: number,
-  over: Partial<HostTimings> = {},
-): { host: string; timings: HostTimings } => ({
-  host: `h${i}`,
-  timings: {
-    startMs: 0,
-    endMs: 100 + i,
-    connectMs: 40 + i,
-    setup: { tcpMs: 1, kexMs: 20 + i, authMs: 10, kex: 'curve25519-sha256' },
-    execMs: 50,
-    bytesSent: 1000,
-    bytesReceived: 2000 + i,
-    parseMs: 2,
-    planMs: 1,
-    ...over,
-  },
-});
-
-const command = {
-  nodeStartMs: 20,
-  moduleLoadMs: 40,
-  loadMs: 10,
-  startRunMs: 1,
-  hostsMs: 300,
-  closeMs: 2,
-  reportMs: 3,
-  totalMs: 376,
-};
+const host = timedHost;
+const command = COMMAND_PHASES;
 
 describe('timings', () => {
   it('phase stats: sum, median, p95 and max (nearest rank)', () => {

@@ -7,7 +7,7 @@
  * and with the password (over ssh2 and the system ssh) it goes to a terminal only while the
  * command's data keep their own channel; a wrong one fails fast; no FIFO directory is left.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,7 @@ import {
   controlNode,
   hostState,
 } from './support/fleet-state.js';
+import { labOpenSsh, writeBecomeInventory } from './support/become.js';
 import { labAvailable, labUp, type Lab } from './support/lab.js';
 
 const haveDoas = existsSync('/usr/bin/doas');
@@ -99,21 +100,7 @@ describe.skipIf(!labAvailable || !haveDoas)('become with doas', () => {
   it('check, apply and rollback as the lab user with ansible_become_method=doas', async () => {
     const h = lab.hosts[0]!;
     const inv = join(work, 'doas.yaml');
-    writeFileSync(
-      inv,
-      [
-        'all:',
-        '  hosts:',
-        `    ${h.name}:`,
-        '      ansible_host: 127.0.0.1',
-        `      ansible_port: ${h.port}`,
-        `      ansible_user: ${lab.users.nonRoot}`,
-        `      ansible_ssh_private_key_file: ${lab.keyPath}`,
-        '      ansible_become: true',
-        '      ansible_become_method: doas',
-        '',
-      ].join('\n'),
-    );
+    writeBecomeInventory(inv, lab, h, 'doas');
     const ctl = await controlNode(lab);
     try {
       const common = ['-i', inv, '--known-hosts', lab.knownHostsPath];
@@ -151,18 +138,7 @@ describe.skipIf(!labAvailable || !haveDoas).each(['ssh2', 'openssh'] as const)(
       return via === 'openssh'
         ? {
             ...t,
-            openssh: {
-              destination: '127.0.0.1',
-              port: t.port,
-              user: t.user,
-              identityFile: lab.keyPath,
-              args: [
-                '-o',
-                `UserKnownHostsFile=${lab.knownHostsPath}`,
-                '-o',
-                'GlobalKnownHostsFile=/dev/null',
-              ],
-            },
+            openssh: labOpenSsh(lab, t.port, t.user),
           }
         : t;
     };

@@ -9,7 +9,7 @@
  * /tmp, whatever the outcome. Then a real `sysfleet apply` and `rollback` through it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,7 @@ import {
   controlNode,
   hostState,
 } from './support/fleet-state.js';
+import { labOpenSsh, writeBecomeInventory } from './support/become.js';
 import { labAvailable, labUp, type Lab } from './support/lab.js';
 
 let lab: Lab;
@@ -63,18 +64,7 @@ function target(user: string, becomeUser: string, i = 0, via: Via = 'ssh2'): Hos
     knownHostsFiles: [lab.knownHostsPath],
     ...(via === 'openssh'
       ? {
-          openssh: {
-            destination: '127.0.0.1',
-            port: h.port,
-            user,
-            identityFile: lab.keyPath,
-            args: [
-              '-o',
-              `UserKnownHostsFile=${lab.knownHostsPath}`,
-              '-o',
-              'GlobalKnownHostsFile=/dev/null',
-            ],
-          },
+          openssh: labOpenSsh(lab, h.port, user),
         }
       : {}),
   };
@@ -278,21 +268,7 @@ describe.skipIf(!labAvailable).each(['ssh2', 'openssh'] as const)(
     it('check, apply and rollback as the lab user with ansible_become_method=su and a password', async () => {
       const h = lab.hosts[1]!;
       const inv = join(work, `su-${via}.yaml`);
-      writeFileSync(
-        inv,
-        [
-          'all:',
-          '  hosts:',
-          `    ${h.name}:`,
-          '      ansible_host: 127.0.0.1',
-          `      ansible_port: ${h.port}`,
-          `      ansible_user: ${lab.users.nonRoot}`,
-          `      ansible_ssh_private_key_file: ${lab.keyPath}`,
-          '      ansible_become: true',
-          '      ansible_become_method: su',
-          '',
-        ].join('\n'),
-      );
+      writeBecomeInventory(inv, lab, h, 'su');
       const ctl = await controlNode(lab);
       ctl.env['SYSFLEET_BECOME_PASSWORD'] = lab.rootPassword();
       try {
