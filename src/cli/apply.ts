@@ -12,20 +12,13 @@ import { applyDefaultRetention, openStore } from '../run/store.js';
 import { parseCountSpec } from '../run/waves.js';
 import { buildPlanReview, type PlanReview } from '../ui/review.js';
 import { formatGroup } from '../ui/group.js';
-import { loadFleet, operator, startRun } from './fleet.js';
+import { operator, startRun } from './fleet.js';
 import { loadUi } from './load-ui.js';
 import { addHostOptions } from './options.js';
 import { eventSink, outputMode } from './output.js';
 import type { HostOptions } from './options.js';
 import type { OutputOptions } from './output.js';
-import {
-  addRunIdOption,
-  addShardOption,
-  runIdFor,
-  shardFleet,
-  shardSpec,
-  type ShardOptions,
-} from './shard.js';
+import { addRunIdOption, addShardOption, loadPlaybookRun, type ShardOptions } from './shard.js';
 
 interface ApplyCliOptions extends HostOptions, OutputOptions, ShardOptions {
   yes: boolean;
@@ -85,14 +78,7 @@ async function apply(playbookPath: string, opts: ApplyCliOptions): Promise<numbe
     throw new Error('not on a terminal: review the plan with --dry-run, then apply with --yes');
   }
 
-  const spec = shardSpec(opts);
-  const runId = runIdFor(opts, spec);
-  const whole = await loadFleet(opts, playbookPath);
-  const playbook = whole.playbook!;
-  if (whole.hosts.length === 0)
-    throw new Error(`no hosts match${opts.limit ? ` --limit ${opts.limit}` : ''}`);
-  // --canary, --batch and --max-fail apply within this shard's slice (docs/fleet-scale.md).
-  const fleet = shardFleet(whole, spec);
+  const { runId, fleet, playbook } = await loadPlaybookRun(opts, playbookPath);
   const store = openStore(opts.stateDir);
   const warn = (l: string) => process.stderr.write(`${l}\n`);
   await applyDefaultRetention(store, warn);

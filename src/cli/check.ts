@@ -13,7 +13,7 @@ import type { RunEvent } from '../run/events.js';
 import { formatTimings, summarizeTimings } from '../report/timings.js';
 import { VERSION } from '../version.js';
 import { checkDeps } from '../run/deps.js';
-import { loadFleet, startRun } from './fleet.js';
+import { startRun } from './fleet.js';
 import { addHostOptions, type HostOptions } from './options.js';
 import { eventSink, type OutputOptions } from './output.js';
 import {
@@ -22,14 +22,7 @@ import {
   type ReportOutputOptions,
 } from './report-outputs.js';
 import { contentDigest } from '../shard/index.js';
-import {
-  addRunIdOption,
-  addShardOption,
-  runIdFor,
-  shardFleet,
-  shardSpec,
-  type ShardOptions,
-} from './shard.js';
+import { addRunIdOption, addShardOption, loadPlaybookRun, type ShardOptions } from './shard.js';
 
 interface CheckOptions
   extends HostOptions, OutputOptions, ShardOptions, Omit<ReportOutputOptions, 'events'> {
@@ -90,14 +83,7 @@ export function registerCheck(program: Command): void {
 
 async function check(playbookPath: string, opts: CheckOptions): Promise<number> {
   const tAction = performance.now();
-  const spec = shardSpec(opts);
-  const runId = runIdFor(opts, spec);
-  const whole = await loadFleet(opts, playbookPath);
-  const playbook = whole.playbook!;
-  if (whole.hosts.length === 0)
-    throw new Error(`no hosts match${opts.limit ? ` --limit ${opts.limit}` : ''}`);
-  // A shard may own no host at all (small fleet, many shards): it still reports, so merge is whole.
-  const fleet = shardFleet(whole, spec);
+  const { runId, fleet, playbook } = await loadPlaybookRun(opts, playbookPath);
   const shard = fleet.slice && {
     ...fleet.slice,
     playbookDigest: contentDigest(await readFile(playbookPath)),

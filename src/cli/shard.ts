@@ -15,7 +15,8 @@ import {
 } from '../shard/index.js';
 import { newRunId } from '../run/store.js';
 import type { ShardInfo } from '../report/types.js';
-import type { Fleet } from './fleet.js';
+import { loadFleet, type Fleet } from './fleet.js';
+import type { HostOptions } from './options.js';
 
 export interface ShardOptions {
   shard?: string;
@@ -93,4 +94,22 @@ export function shardFleet(fleet: Fleet, spec: ShardSpec | undefined): ShardedFl
       positions,
     },
   };
+}
+
+/**
+ * What check and apply start from: the run id, the whole fleet with its playbook (every input
+ * error before any host is touched; no host selected is an error), and this shard's slice of it.
+ */
+export async function loadPlaybookRun(
+  opts: HostOptions & ShardOptions,
+  playbookPath: string,
+): Promise<{ runId: string; fleet: ShardedFleet; playbook: NonNullable<Fleet['playbook']> }> {
+  const spec = shardSpec(opts);
+  const runId = runIdFor(opts, spec);
+  const whole = await loadFleet(opts, playbookPath);
+  if (whole.hosts.length === 0)
+    throw new Error(`no hosts match${opts.limit ? ` --limit ${opts.limit}` : ''}`);
+  // A shard may own no host at all (small fleet, many shards): it still runs and reports, so
+  // a merge is whole; --canary, --batch and --max-fail apply within the slice (docs/fleet-scale.md).
+  return { runId, fleet: shardFleet(whole, spec), playbook: whole.playbook! };
 }
