@@ -47,6 +47,16 @@ const ROWS: [string, (t: RunTimings) => number | undefined][] = [
   ['run set-up (secrets, transport)', (t) => t.command.startRunMs],
   ['hosts phase (first connect → last host)', (t) => t.command.hostsMs],
   ['  connect, median host', (t) => t.perHost.connect.medianMs],
+  [
+    '    before TCP (keys, known_hosts, ssh2 loaded)',
+    (t) =>
+      t.perHost.tcp && t.perHost.kex && t.perHost.auth
+        ? t.perHost.connect.medianMs -
+          t.perHost.tcp.medianMs -
+          t.perHost.kex.medianMs -
+          t.perHost.auth.medianMs
+        : undefined,
+  ],
   ['    tcp', (t) => t.perHost.tcp?.medianMs],
   ['    key exchange', (t) => t.perHost.kex?.medianMs],
   ['    auth', (t) => t.perHost.auth?.medianMs],
