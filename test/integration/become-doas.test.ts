@@ -18,15 +18,8 @@ import {
   noSecrets,
   type TransportError,
 } from '../../src/transport/index.js';
-import {
-  PERSIST_FILE,
-  PLAYBOOK,
-  PLAYBOOK_VALUES,
-  cli,
-  controlNode,
-  hostState,
-} from './support/fleet-state.js';
-import { labOpenSsh, writeBecomeInventory } from './support/become.js';
+import { controlNode } from './support/fleet-state.js';
+import { becomeRoundTrip, labOpenSsh, writeBecomeInventory } from './support/become.js';
 import { labAvailable, labUp, type Lab } from './support/lab.js';
 
 const haveDoas = existsSync('/usr/bin/doas');
@@ -104,17 +97,7 @@ describe.skipIf(!labAvailable || !haveDoas)('become with doas', () => {
     const ctl = await controlNode(lab);
     try {
       const common = ['-i', inv, '--known-hosts', lab.knownHostsPath];
-      const before = await hostState(lab, h.name);
-      const drift = await cli(ctl, ['check', ...common, PLAYBOOK]);
-      expect(drift.code, drift.stdout + drift.stderr).toBe(2);
-      const apply = await cli(ctl, ['apply', ...common, PLAYBOOK, '--yes', '--plain']);
-      expect(apply.code, apply.stdout + apply.stderr).toBe(0);
-      const during = await hostState(lab, h.name);
-      expect(during.runtime).toEqual(PLAYBOOK_VALUES);
-      expect(during.files[PERSIST_FILE]).toMatch(/^file 644 0:0 sha256:/);
-      const rb = await cli(ctl, ['rollback', '--yes', 'latest', ...common]);
-      expect(rb.code, rb.stdout + rb.stderr).toBe(0);
-      expect(await hostState(lab, h.name)).toEqual(before);
+      await becomeRoundTrip(ctl, lab, h.name, common);
     } finally {
       await ctl.cleanup();
     }

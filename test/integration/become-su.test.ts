@@ -21,15 +21,8 @@ import {
   type SecretSource,
   type TransportError,
 } from '../../src/transport/index.js';
-import {
-  PERSIST_FILE,
-  PLAYBOOK,
-  PLAYBOOK_VALUES,
-  cli,
-  controlNode,
-  hostState,
-} from './support/fleet-state.js';
-import { labOpenSsh, writeBecomeInventory } from './support/become.js';
+import { controlNode } from './support/fleet-state.js';
+import { becomeRoundTrip, labOpenSsh, writeBecomeInventory } from './support/become.js';
 import { labAvailable, labUp, type Lab } from './support/lab.js';
 
 let lab: Lab;
@@ -273,20 +266,9 @@ describe.skipIf(!labAvailable).each(['ssh2', 'openssh'] as const)(
       ctl.env['SYSFLEET_BECOME_PASSWORD'] = lab.rootPassword();
       try {
         const common = ['-i', inv, '--known-hosts', lab.knownHostsPath, '--transport', via];
-        const before = await hostState(lab, h.name);
-        const drift = await cli(ctl, ['check', ...common, PLAYBOOK]);
-        expect(drift.code, drift.stdout + drift.stderr).toBe(2);
-        const apply = await cli(ctl, ['apply', ...common, PLAYBOOK, '--yes', '--plain']);
-        expect(apply.code, apply.stdout + apply.stderr).toBe(0);
-        const during = await hostState(lab, h.name);
-        expect(during.runtime).toEqual(PLAYBOOK_VALUES);
-        expect(during.files[PERSIST_FILE]).toMatch(/^file 644 0:0 sha256:/);
-        const rb = await cli(ctl, ['rollback', '--yes', 'latest', ...common]);
-        expect(rb.code, rb.stdout + rb.stderr).toBe(0);
-        expect(await hostState(lab, h.name)).toEqual(before);
+        const runs = await becomeRoundTrip(ctl, lab, h.name, common);
         expect(await leftovers(h.name)).toBe('');
-        for (const r of [drift, apply, rb])
-          expect(r.stdout + r.stderr).not.toContain(lab.rootPassword());
+        for (const r of runs) expect(r.stdout + r.stderr).not.toContain(lab.rootPassword());
       } finally {
         await ctl.cleanup();
       }

@@ -1,9 +1,19 @@
 /**
- * What the become tests (su, doas) build alike: a one-host inventory logging in as the lab user
- * with a become method, and the OpenSSH transport's view of a lab host.
+ * What the become tests (su, doas) share: a one-host inventory logging in as the lab user with a
+ * become method, the OpenSSH transport's view of a lab host, and the CLI round trip through it.
  */
 import { writeFileSync } from 'node:fs';
 import type { OpenSshTarget } from '../../../src/connection/types.js';
+import { expect } from 'vitest';
+import {
+  PERSIST_FILE,
+  PLAYBOOK,
+  PLAYBOOK_VALUES,
+  cli,
+  hostState,
+  type CliResult,
+  type ControlNode,
+} from './fleet-state.js';
 import type { Lab } from './lab.js';
 
 /** Writes PATH: HOST reached as the lab user, becoming root with METHOD. */
@@ -45,4 +55,29 @@ export function labOpenSsh(lab: Lab, port: number, user: string): OpenSshTarget 
       'GlobalKnownHostsFile=/dev/null',
     ],
   };
+}
+
+/**
+ * The CLI round trip every become method must survive on HOST: check finds drift (2), apply
+ * changes it (0; the playbook's values live and its file written), rollback restores the host
+ * exactly (0). Returns the three runs, for what a test checks beyond that.
+ */
+export async function becomeRoundTrip(
+  ctl: ControlNode,
+  lab: Lab,
+  host: string,
+  common: string[],
+): Promise<CliResult[]> {
+  const before = await hostState(lab, host);
+  const drift = await cli(ctl, ['check', ...common, PLAYBOOK]);
+  expect(drift.code, drift.stdout + drift.stderr).toBe(2);
+  const apply = await cli(ctl, ['apply', ...common, PLAYBOOK, '--yes', '--plain']);
+  expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+  const during = await hostState(lab, host);
+  expect(during.runtime).toEqual(PLAYBOOK_VALUES);
+  expect(during.files[PERSIST_FILE]).toMatch(/^file 644 0:0 sha256:/);
+  const rb = await cli(ctl, ['rollback', '--yes', 'latest', ...common]);
+  expect(rb.code, rb.stdout + rb.stderr).toBe(0);
+  expect(await hostState(lab, host)).toEqual(before);
+  return [drift, apply, rb];
 }
