@@ -180,11 +180,11 @@ export async function carryOutApply(
       .map((r) => r.host);
     return { ...res, counts, exitCode, leftChanged };
   } finally {
-    for (const c of connections.values()) void c.close().catch(() => undefined);
+    dropPlan(planned);
   }
 }
 
-/** Close the connections of a plan that will not be carried out (dry run, declined, nothing to do). */
+/** Close a plan's connections: after its apply, or when it is not carried out (dry run, declined). */
 export function dropPlan(planned: PlannedApply): void {
   for (const c of planned.connections.values()) void c.close().catch(() => undefined);
 }

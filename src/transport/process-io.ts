@@ -41,18 +41,19 @@ function overflowError(host: string, name: string, max: number): TransportError 
 }
 
 /**
- * SIGKILL a child started with `detached: true` and everything in its process group (what a
- * shell or ssh started: a ProxyCommand, a command's children); the child alone if that fails.
+ * Signal (SIGKILL unless told) a child started with `detached: true` and everything in its
+ * process group (what a shell or ssh started: a ProxyCommand, a command's children); the child
+ * alone if that fails.
  */
-export function killGroup(child: {
-  pid?: number | undefined;
-  kill(signal: NodeJS.Signals): boolean;
-}): void {
+export function killGroup(
+  child: { pid?: number | undefined; kill(signal: NodeJS.Signals): boolean },
+  signal: NodeJS.Signals = 'SIGKILL',
+): void {
   if (child.pid === undefined) return;
   try {
-    process.kill(-child.pid, 'SIGKILL');
+    process.kill(-child.pid, signal);
   } catch {
-    child.kill('SIGKILL');
+    child.kill(signal);
   }
 }
 

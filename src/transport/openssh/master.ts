@@ -11,8 +11,8 @@
  */
 import { watch, existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { OpenSshTarget } from '../../connection/types.js';
+import { killGroup } from '../process-io.js';
 import { TransportError } from '../types.js';
 import { masterArgv, type SshSettings } from './argv.js';
 import { classifySshFailure } from './classify.js';
@@ -20,13 +20,12 @@ import { spawnSsh } from './run-ssh.js';
 
 export interface Master {
   controlPath: string;
-  pid?: number;
   /** What ssh said while connecting (warnings such as "Permanently added ..."). */
   stderr: string;
   /** Settles when the master process has exited. */
   exited: Promise<void>;
-  /** True once it has. */
-  gone(): boolean;
+  /** Signal its process group (ssh and a ProxyCommand it started), unless it has exited. */
+  signal(sig: NodeJS.Signals): void;
 }
 
 /** Grace for ssh beyond its own ConnectTimeout (process start, auth round trips). */
@@ -106,8 +105,9 @@ export async function startMaster(
     controlPath,
     stderr,
     exited,
-    gone: () => exitedFlag,
-    ...(child.pid !== undefined ? { pid: child.pid } : {}),
+    signal: (sig) => {
+      if (!exitedFlag) killGroup(child, sig);
+    },
   };
   if ('ok' in result) return master;
   if (result.why === 'abort') {
@@ -130,28 +130,9 @@ export async function startMaster(
   throw classifySshFailure(host, endpoint, result.code, stderr);
 }
 
-function killGroup(child: ChildProcessWithoutNullStreams, sig: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, sig);
-  } catch {
-    child.kill(sig);
-  }
-}
-
-function signalGroup(m: Master, sig: NodeJS.Signals): void {
-  if (m.pid === undefined || m.gone()) return;
-  try {
-    process.kill(-m.pid, sig);
-  } catch {
-    // gone meanwhile
-  }
-}
-
 /** SIGTERM (ssh closes the connection and removes its socket), SIGKILL if it is still there. */
 export async function stopMaster(m: Master): Promise<void> {
-  if (m.gone()) return;
-  signalGroup(m, 'SIGTERM');
+  m.signal('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     m.exited,
@@ -160,10 +141,10 @@ export async function stopMaster(m: Master): Promise<void> {
     }),
   ]);
   clearTimeout(timer);
-  signalGroup(m, 'SIGKILL');
+  m.signal('SIGKILL');
 }
 
 /** For process exit: end a master still running (our child: its group, by pid). */
 export function killMasterSync(m: Master): void {
-  signalGroup(m, 'SIGKILL');
+  m.signal('SIGKILL');
 }
