@@ -12,14 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostConnection } from '../../src/connection/types.js';
-import {
-  createTransport,
-  envSecrets,
-  noSecrets,
-  type TransportError,
-} from '../../src/transport/index.js';
+import { createTransport, noSecrets, type TransportError } from '../../src/transport/index.js';
 import { controlNode } from './support/fleet-state.js';
-import { becomeRoundTrip, labOpenSsh, writeBecomeInventory } from './support/become.js';
+import {
+  becomeLeftovers,
+  becomeRoundTrip,
+  becomeTransport,
+  labOpenSsh,
+  writeBecomeInventory,
+} from './support/become.js';
 import { labAvailable, labUp, type Lab } from './support/lab.js';
 
 const haveDoas = existsSync('/usr/bin/doas');
@@ -107,15 +108,7 @@ describe.skipIf(!labAvailable || !haveDoas)('become with doas', () => {
 describe.skipIf(!labAvailable || !haveDoas).each(['ssh2', 'openssh'] as const)(
   'doas with a password over %s',
   (via) => {
-    const withPassword = (p: string) =>
-      createTransport({
-        hostKeyPolicy: 'strict',
-        secrets: envSecrets({ SYSFLEET_BECOME_PASSWORD: p }),
-        connectTimeoutMs: 10_000,
-        transport: via,
-        agentSocket: '',
-        retries: 0,
-      });
+    const withPassword = (p: string) => becomeTransport(p, via);
     const viaTarget = (): HostConnection => {
       const t = target(1);
       return via === 'openssh'
@@ -125,14 +118,7 @@ describe.skipIf(!labAvailable || !haveDoas).each(['ssh2', 'openssh'] as const)(
           }
         : t;
     };
-    const leftovers = async () =>
-      (
-        await lab.exec(lab.hosts[1]!.name, [
-          'sh',
-          '-c',
-          'ls -d /tmp/sysfleet-become.* 2>/dev/null; true',
-        ])
-      ).stdout.trim();
+    const leftovers = () => becomeLeftovers(lab, lab.hosts[1]!.name);
 
     it("the lab user becomes root with its own password; the command's data arrive intact", async () => {
       const t = withPassword(lab.sudoPassword());

@@ -14,15 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostConnection } from '../../src/connection/types.js';
-import {
-  createTransport,
-  envSecrets,
-  noSecrets,
-  type SecretSource,
-  type TransportError,
-} from '../../src/transport/index.js';
+import type { TransportError } from '../../src/transport/index.js';
 import { controlNode } from './support/fleet-state.js';
-import { becomeRoundTrip, labOpenSsh, writeBecomeInventory } from './support/become.js';
+import {
+  becomeLeftovers,
+  becomeRoundTrip,
+  becomeTransport,
+  labOpenSsh,
+  writeBecomeInventory,
+} from './support/become.js';
 import { labAvailable, labUp, type Lab } from './support/lab.js';
 
 let lab: Lab;
@@ -63,24 +63,8 @@ function target(user: string, becomeUser: string, i = 0, via: Via = 'ssh2'): Hos
   };
 }
 
-function transport(secrets: SecretSource = noSecrets, via: Via = 'ssh2') {
-  return createTransport({
-    hostKeyPolicy: 'strict',
-    secrets,
-    connectTimeoutMs: 10_000,
-    transport: via,
-    agentSocket: '',
-    retries: 0,
-  });
-}
-
-const password = (p: string) => envSecrets({ SYSFLEET_BECOME_PASSWORD: p });
-
-/** The FIFO directories left in the host's /tmp (its own tmpfs), read without SSH. */
-async function leftovers(host: string): Promise<string> {
-  const r = await lab.exec(host, ['sh', '-c', 'ls -d /tmp/sysfleet-become.* 2>/dev/null; true']);
-  return r.stdout.trim();
-}
+const transport = (password?: string, via: Via = 'ssh2') => becomeTransport(password, via);
+const leftovers = (host: string) => becomeLeftovers(lab, host);
 
 /** Bounded wait (5 s) for the host to have removed every FIFO directory. */
 async function noLeftovers(host: string): Promise<void> {
@@ -130,7 +114,7 @@ describe.skipIf(!labAvailable).each(['ssh2', 'openssh'] as const)(
 
     it("the lab user becomes root with root's password: stdin, stdout, stderr, exit code intact", async () => {
       expect(lab.hosts[1]!.rootPassword).toBe(true);
-      const t = transport(password(lab.rootPassword()), via);
+      const t = transport(lab.rootPassword(), via);
       try {
         const conn = await t.connect(target(lab.users.nonRoot, 'root', 1, via));
         const r = await conn.exec(`id -u; printf '%s|' "it's"; cat; echo 'to stderr' >&2; exit 3`, {
@@ -153,7 +137,7 @@ describe.skipIf(!labAvailable).each(['ssh2', 'openssh'] as const)(
     }, 60_000);
 
     it('binary data both ways, byte for byte (every byte value, 1 MiB)', async () => {
-      const t = transport(password(lab.rootPassword()), via);
+      const t = transport(lab.rootPassword(), via);
       try {
         const conn = await t.connect(target(lab.users.nonRoot, 'root', 1, via));
         const block = Buffer.alloc(256);
@@ -182,7 +166,7 @@ describe.skipIf(!labAvailable).each(['ssh2', 'openssh'] as const)(
     }, 90_000);
 
     it("a live back-and-forth like apply's: the host speaks first, then waits for the answer", async () => {
-      const t = transport(password(lab.rootPassword()), via);
+      const t = transport(lab.rootPassword(), via);
       try {
         const conn = await t.connect(target(lab.users.nonRoot, 'root', 1, via));
         const p = await conn.spawn(
@@ -205,7 +189,7 @@ describe.skipIf(!labAvailable).each(['ssh2', 'openssh'] as const)(
 
     it('a wrong password fails fast with su’s words; the lab user’s own password is wrong too', async () => {
       for (const wrong of ['not-the-password', lab.sudoPassword()]) {
-        const t = transport(password(wrong), via);
+        const t = transport(wrong, via);
         try {
           const conn = await t.connect(target(lab.users.nonRoot, 'root', 1, via));
           const started = Date.now();
@@ -227,7 +211,7 @@ describe.skipIf(!labAvailable).each(['ssh2', 'openssh'] as const)(
     }, 60_000);
 
     it('a command past its timeout is killed, and leaves no directory behind', async () => {
-      const t = transport(password(lab.rootPassword()), via);
+      const t = transport(lab.rootPassword(), via);
       try {
         const conn = await t.connect(target(lab.users.nonRoot, 'root', 1, via));
         // settle become first, so the timeout below is the command's own

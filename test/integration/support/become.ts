@@ -6,6 +6,12 @@ import { writeFileSync } from 'node:fs';
 import type { OpenSshTarget } from '../../../src/connection/types.js';
 import { expect } from 'vitest';
 import {
+  createTransport,
+  envSecrets,
+  noSecrets,
+  type Transport,
+} from '../../../src/transport/index.js';
+import {
   PERSIST_FILE,
   PLAYBOOK,
   PLAYBOOK_VALUES,
@@ -80,4 +86,23 @@ export async function becomeRoundTrip(
   expect(rb.code, rb.stdout + rb.stderr).toBe(0);
   expect(await hostState(lab, host)).toEqual(before);
   return [drift, apply, rb];
+}
+
+/** A transport for the become tests: strict host keys, no agent, no retries, PASSWORD if given. */
+export function becomeTransport(password?: string, via: 'ssh2' | 'openssh' = 'ssh2'): Transport {
+  return createTransport({
+    hostKeyPolicy: 'strict',
+    secrets:
+      password === undefined ? noSecrets : envSecrets({ SYSFLEET_BECOME_PASSWORD: password }),
+    connectTimeoutMs: 10_000,
+    transport: via,
+    agentSocket: '',
+    retries: 0,
+  });
+}
+
+/** The FIFO directories su/doas with a password left in HOST's /tmp, read without SSH. */
+export async function becomeLeftovers(lab: Lab, host: string): Promise<string> {
+  const r = await lab.exec(host, ['sh', '-c', 'ls -d /tmp/sysfleet-become.* 2>/dev/null; true']);
+  return r.stdout.trim();
 }
