@@ -21,6 +21,18 @@ SYSFLEET_TAB='	'
 # A carriage return. buildGatherScript() defines it as a literal in front of this file (a $(...)
 # would fork); run alone, this file makes it itself.
 SYSFLEET_CR=${SYSFLEET_CR-$(printf '\r')}
+# The optional sections, each named between spaces: `net` (the /proc/net counter files, one awk)
+# and `tcpstates` (CLOSE_WAIT and SYN_RECV, one ss: the costliest program here, ~4 ms, as the
+# kernel walks its whole established hash once per address family). buildGatherScript() sets it
+# to what the playbook's findings read (plan/findings.ts); run alone, this file gathers both.
+SYSFLEET_WANT=${SYSFLEET_WANT-' net tcpstates '}
+
+sysfleet_wants() {
+  case $SYSFLEET_WANT in
+    *" $1 "*) return 0 ;;
+  esac
+  return 1
+}
 
 # Cost: this runs on every host of every check, so it starts a fixed handful of programs (awk,
 # ss, uname before Linux 6.1), never one per key or per file: on a 2-core
@@ -222,9 +234,11 @@ sysfleet_sysctls() {
     done
     [ $# -eq 0 ] || grep -H '' -- "$@" 2>/dev/null </dev/null
     set --
-    for x in $SYSFLEET_NET_FILES; do
-      [ -e "$x" ] && set -- "$@" "$x"
-    done
+    if sysfleet_wants net; then
+      for x in $SYSFLEET_NET_FILES; do
+        [ -e "$x" ] && set -- "$@" "$x"
+      done
+    fi
     # exec: the awk replaces this subshell instead of being forked from it
     [ $# -eq 0 ] || exec awk "$SYSFLEET_READ_AWK" "$@" 2>/dev/null </dev/null
   )
@@ -340,6 +354,7 @@ sysfleet_files() {
 # sysfleet_sysctls (the shell's `read` would take one read(2) per byte); unreadable ones get an
 # empty section.
 sysfleet_raws() {
+  sysfleet_wants net || return 0
   for f in $SYSFLEET_NET_FILES; do
     case $SYSFLEET_NET in
       *"$SYSFLEET_NL@@${f##*/}$SYSFLEET_NL"*) ;;
@@ -406,7 +421,7 @@ sysfleet_main() {
     sysfleet_loader
     sysfleet_files
     sysfleet_raws
-    sysfleet_tcpstates
+    if sysfleet_wants tcpstates; then sysfleet_tcpstates; fi
     sysfleet_small
   } </dev/null
   echo '@@end'

@@ -93,8 +93,15 @@ describe('buildGatherScript', () => {
   it('defines a literal CR, then appends the keys as a quoted heredoc, canonical and de-duplicated', () => {
     const s = renderGatherScript('body\n', ['net.core.somaxconn', 'net/core/somaxconn']);
     expect(s).toBe(
-      "SYSFLEET_CR='\r'\nbody\nsysfleet_main <<'SYSFLEET_KEYS'\nnet.core.somaxconn\nSYSFLEET_KEYS\n",
+      "SYSFLEET_CR='\r'\nSYSFLEET_WANT=' net tcpstates '\nbody\nsysfleet_main <<'SYSFLEET_KEYS'\nnet.core.somaxconn\nSYSFLEET_KEYS\n",
     );
+  });
+  it.each([
+    [{ net: false, tcpStates: false }, "SYSFLEET_WANT=' '"],
+    [{ net: true, tcpStates: false }, "SYSFLEET_WANT=' net '"],
+    [{ net: true, tcpStates: true }, "SYSFLEET_WANT=' net tcpstates '"],
+  ])('names the optional sections wanted: %j', (wants, line) => {
+    expect(renderGatherScript('body\n', ['net.core.somaxconn'], wants).split('\n')[1]).toBe(line);
   });
   it.each([
     'net.ipv4.tcp_keepalive_time; rm -rf /',
@@ -109,8 +116,70 @@ describe('buildGatherScript', () => {
   });
 });
 
+/**
+ * Runs the gather with `ss` and `awk` on PATH as shims that log their start and then run the
+ * real program, so a test sees which programs a gather started.
+ */
+function runLogged(argv: string[], input: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'sysfleet-gather-path-'));
+  try {
+    const log = join(dir, 'started');
+    for (const prog of ['ss', 'awk']) {
+      const real = spawnSync('sh', ['-c', `command -v ${prog}`], {
+        encoding: 'utf8',
+      }).stdout.trim();
+      writeFileSync(join(dir, prog), `#!/bin/sh\necho ${prog} >>'${log}'\nexec '${real}' "$@"\n`, {
+        mode: 0o755,
+      });
+    }
+    const [cmd, ...args] = argv as [string, ...string[]];
+    const r = spawnSync(cmd, args, {
+      input,
+      encoding: 'utf8',
+      timeout: 20_000,
+      cwd: '/',
+      env: { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}` },
+    });
+    const started = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').sort() : [];
+    return { ...r, started };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe.each(shells)('gather.sh on %s', (name, argv) => {
   const available = has(name);
+  it.skipIf(!available || !has('ss'))(
+    'starts ss and the /proc/net awk only when they are wanted, and their facts follow',
+    () => {
+      const all = runLogged(argv, buildGatherScript(KEYS));
+      expect(all.stderr).toBe('');
+      expect(all.started).toEqual(['awk', 'ss']);
+      const full = parseGatherOutput('local', all.stdout, '2025-01-01T00:00:00Z');
+      expect(full.tcpStates?.source).toBe('ss');
+      expect(full.counters.TcpExt?.ListenOverflows).toBeTypeOf('number');
+
+      const none = runLogged(argv, buildGatherScript(KEYS, { net: false, tcpStates: false }));
+      expect(none.stderr).toBe('');
+      expect(none.status).toBe(0);
+      expect(none.started).toEqual([]);
+      const lean = parseGatherOutput('local', none.stdout, '2025-01-01T00:00:00Z');
+      expect(lean.tcpStates).toBeUndefined();
+      expect(lean.counters).toEqual({});
+      expect(lean.sockstat).toEqual({});
+      // Everything the plan always reads is still there, the same as in the full gather.
+      expect(lean.sysctls).toEqual(full.sysctls);
+      expect(lean.sysctlFiles).toEqual(full.sysctlFiles);
+      expect(lean.localPortRange).toEqual(full.localPortRange);
+      expect(lean.kernel).toEqual(full.kernel);
+
+      const net = runLogged(argv, buildGatherScript(KEYS, { net: true, tcpStates: false }));
+      expect(net.started).toEqual(['awk']);
+      const counted = parseGatherOutput('local', net.stdout, '2025-01-01T00:00:00Z');
+      expect(counted.tcpStates).toBeUndefined();
+      expect(counted.counters.TcpExt?.ListenOverflows).toBeTypeOf('number');
+    },
+  );
   it.skipIf(!available)('runs, prints nothing on stderr and parses', () => {
     const r = run(argv, buildGatherScript(KEYS));
     expect(r.stderr).toBe('');

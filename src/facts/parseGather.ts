@@ -97,11 +97,13 @@ export function parseGatherOutput(
     sysctlFiles: parseSysctlFiles(get('files')),
     sockstat,
     counters,
-    tcpStates: parseTcpStates(get('tcpstates'), counters, sockstat),
     conntrack,
     // A kernel without NUMA support has no /sys/devices/system/node: one node.
     numaNodes: Math.max(1, toInt(tabRecord(get('numa')).nodes) ?? 1),
   };
+  // Absent when the gather was not asked to count (GatherWants.tcpStates): no section at all.
+  const states = sections.get('tcpstates');
+  if (states) facts.tcpStates = parseTcpStates(states, counters, sockstat);
   const tool = parseSysctlTool(get('loader'));
   if (tool) facts.sysctlTool = tool;
   const range = parsePortRange(get('portrange'));

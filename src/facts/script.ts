@@ -6,6 +6,7 @@
 import { readAssetSync } from '../parse/files.js';
 import { stripShellComments } from '../parse/shell-strip.js';
 import { isSysctlKey, KEY_GRAMMAR, normalizeKey } from '../sysctl/key.js';
+import type { GatherWants } from './types.js';
 
 /** The fixed remote command; the script arrives on stdin (become wraps it, transport/become.ts). */
 export const GATHER_COMMAND = 'sh -s';
@@ -19,8 +20,23 @@ export class InvalidKeyError extends Error {
   }
 }
 
-/** Pure: append the keys heredoc to the script body. Throws InvalidKeyError on a bad key. */
-export function renderGatherScript(body: string, keys: readonly string[]): string {
+/** Everything: what a gather without a playbook's say (a fact dump, a test) reads. */
+export const GATHER_ALL: GatherWants = { net: true, tcpStates: true };
+
+/** gather.sh's SYSFLEET_WANT: the optional sections, each between spaces. */
+export function wantList(wants: GatherWants): string {
+  return ` ${wants.net ? 'net ' : ''}${wants.tcpStates ? 'tcpstates ' : ''}`;
+}
+
+/**
+ * Pure: append the keys heredoc to the script body, after the optional sections wanted.
+ * Throws InvalidKeyError on a bad key.
+ */
+export function renderGatherScript(
+  body: string,
+  keys: readonly string[],
+  wants: GatherWants = GATHER_ALL,
+): string {
   const canonical: string[] = [];
   for (const key of keys) {
     const k = normalizeKey(key);
@@ -29,7 +45,7 @@ export function renderGatherScript(body: string, keys: readonly string[]): strin
   }
   const end = body.endsWith('\n') ? '' : '\n';
   // SYSFLEET_CR as a literal: the script then needs no $(printf '\r') fork to make one.
-  return `SYSFLEET_CR='\r'\n${body}${end}sysfleet_main <<'SYSFLEET_KEYS'\n${canonical.map((k) => k + '\n').join('')}SYSFLEET_KEYS\n`;
+  return `SYSFLEET_CR='\r'\nSYSFLEET_WANT='${wantList(wants)}'\n${body}${end}sysfleet_main <<'SYSFLEET_KEYS'\n${canonical.map((k) => k + '\n').join('')}SYSFLEET_KEYS\n`;
 }
 
 let cachedBody: string | undefined;
@@ -52,6 +68,9 @@ export function gatherScriptBody(): string {
   return cachedBody;
 }
 
-export function buildGatherScript(keys: readonly string[]): string {
-  return renderGatherScript(gatherScriptBody(), keys);
+export function buildGatherScript(
+  keys: readonly string[],
+  wants: GatherWants = GATHER_ALL,
+): string {
+  return renderGatherScript(gatherScriptBody(), keys, wants);
 }

@@ -52,6 +52,17 @@ export interface SysctlFile {
   truncated?: boolean;
 }
 
+/**
+ * The optional parts of a gather, each a program start on every host: what the playbook's
+ * findings read (plan/findings.ts gatherWantsOf), or everything (GATHER_ALL).
+ */
+export interface GatherWants {
+  /** /proc/net/sockstat{,6}, snmp, netstat: sockstat and counters (one awk). */
+  net: boolean;
+  /** tcpStates: CLOSE_WAIT and SYN_RECV counted by ss (or /proc/net/tcp); needs `net` too. */
+  tcpStates: boolean;
+}
+
 export interface HostFacts {
   host: string;
   /** ISO time the facts were gathered (control node clock). */
@@ -73,8 +84,11 @@ export interface HostFacts {
   sockstat: Record<string, Record<string, number>>;
   /** /proc/net/snmp and /proc/net/netstat, e.g. { Tcp: { ActiveOpens: 3 }, TcpExt: { ListenOverflows: 0 } } */
   counters: Record<string, Record<string, number>>;
-  /** TCP state counts, gathered without listing sockets where possible. */
-  tcpStates: {
+  /**
+   * TCP state counts, gathered without listing sockets where possible; only when a finding
+   * reads them (GatherWants.tcpStates), as counting costs the host a walk of its socket table.
+   */
+  tcpStates?: {
     established: number;
     timeWait: number;
     closeWait: number;

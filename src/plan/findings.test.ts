@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HostFacts } from '../facts/types.js';
-import { computeFindings, severityOf } from './findings.js';
+import { computeFindings, gatherWantsOf, severityOf } from './findings.js';
 
 function loadFacts(fixture: string): HostFacts {
   const url = new URL(`../../test/fixtures/facts/${fixture}/expected.json`, import.meta.url);
@@ -74,5 +74,30 @@ describe('computeFindings', () => {
   it('no conntrack module: no conntrack finding', () => {
     const alpine = loadFacts('alpine-container-no-conntrack');
     expect(computeFindings(alpine, evidence).map((x) => x.id)).not.toContain('conntrack_fill');
+  });
+});
+
+describe('gatherWantsOf', () => {
+  it.each([
+    [{}, { net: false, tcpStates: false }],
+    [{ conntrack_fill: { warn: 0.8 } }, { net: false, tcpStates: false }],
+    [{ listen_overflows_delta: { warn: 1 } }, { net: true, tcpStates: false }],
+    [{ close_wait: { warn: 10 } }, { net: true, tcpStates: true }],
+    [{ time_wait_port_ratio: { crit: 0.8 } }, { net: true, tcpStates: true }],
+  ])('%j gathers %j', (evidence, wants) => {
+    expect(gatherWantsOf(evidence)).toEqual(wants);
+  });
+
+  it('every finding the wanted facts leave out would not have fired anyway', () => {
+    // What a gather without the socket counts and /proc/net gives (conntrack, ports stay).
+    const { tcpStates: _states, ...rest } = calm;
+    const lean: HostFacts = { ...rest, counters: {}, sockstat: {} };
+    const evidence = { conntrack_fill: { warn: 0.8, crit: 0.95 } };
+    expect(gatherWantsOf(evidence)).toEqual({ net: false, tcpStates: false });
+    expect(computeFindings(lean, evidence)).toEqual(computeFindings(calm, evidence));
+    // And with thresholds that need the counts but none gathered: no finding is made up.
+    expect(
+      computeFindings(lean, { close_wait: { warn: 1 }, time_wait_port_ratio: { warn: 0.1 } }),
+    ).toEqual([]);
   });
 });

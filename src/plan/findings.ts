@@ -3,7 +3,7 @@
  * configured and the evidence exists (severity `ok` included, so reports can graph them);
  * informational ones only when the problem is present. Incident numbers refer to docs/incidents.md.
  */
-import type { HostFacts } from '../facts/types.js';
+import type { GatherWants, HostFacts } from '../facts/types.js';
 import type { EvidenceThreshold, EvidenceThresholds } from '../playbook/types.js';
 import type { Finding, Severity } from './types.js';
 
@@ -29,34 +29,49 @@ function thresholded(
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 const pct = (n: number): string => `${Math.round(n * 1000) / 10}%`;
 
+/**
+ * What the gather must read on each host for these thresholds: the socket counts (one ss, the
+ * host's costliest step) only for the CLOSE_WAIT and TIME_WAIT findings, the /proc/net counter
+ * files for those and the accept-queue overflows. conntrack, the port range and NUMA nodes cost
+ * no program start and are always read.
+ */
+export function gatherWantsOf(evidence: EvidenceThresholds): GatherWants {
+  const tcpStates =
+    evidence.close_wait !== undefined || evidence.time_wait_port_ratio !== undefined;
+  return { tcpStates, net: tcpStates || evidence.listen_overflows_delta !== undefined };
+}
+
 export function computeFindings(
   facts: HostFacts,
   evidence: EvidenceThresholds,
   previous?: HostFacts,
 ): Finding[] {
   const out: Finding[] = [];
-  const atLeast = facts.tcpStates.capped ? 'at least ' : '';
+  const states = facts.tcpStates;
+  const atLeast = states?.capped ? 'at least ' : '';
 
   const range = facts.localPortRange;
-  if (evidence.time_wait_port_ratio && range) {
+  if (evidence.time_wait_port_ratio && range && states) {
     const size = range[1] - range[0] + 1;
-    const ratio = size > 0 ? facts.tcpStates.timeWait / size : 0;
+    const ratio = size > 0 ? states.timeWait / size : 0;
     out.push(
       thresholded(
         'time_wait_port_ratio',
         2,
         round(ratio),
         evidence.time_wait_port_ratio,
-        `${atLeast}${facts.tcpStates.timeWait} sockets in TIME_WAIT for ${size} local ports (${pct(ratio)}): connect() may fail with EADDRNOTAVAIL`,
+        `${atLeast}${states.timeWait} sockets in TIME_WAIT for ${size} local ports (${pct(ratio)}): connect() may fail with EADDRNOTAVAIL`,
       ),
     );
   }
 
-  if (evidence.close_wait) {
-    const n = facts.tcpStates.closeWait;
-    const growth = previous
-      ? ` (${n - previous.tcpStates.closeWait >= 0 ? '+' : ''}${n - previous.tcpStates.closeWait} since ${previous.gatheredAt})`
-      : '';
+  if (evidence.close_wait && states) {
+    const n = states.closeWait;
+    const was = previous?.tcpStates?.closeWait;
+    const growth =
+      previous && was !== undefined
+        ? ` (${n - was >= 0 ? '+' : ''}${n - was} since ${previous.gatheredAt})`
+        : '';
     out.push(
       thresholded(
         'close_wait',

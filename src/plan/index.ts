@@ -1,6 +1,6 @@
 /** Plan: pure verdicts, changes and findings from HostFacts x targets. */
 export { planHost, verdictFor, type PlanOptions } from './plan.js';
-export { computeFindings, severityOf } from './findings.js';
+export { computeFindings, gatherWantsOf, severityOf } from './findings.js';
 export {
   loadOrder,
   resolveBoot,

@@ -7,7 +7,7 @@
 import { applyHost, rollbackHost } from '../apply/index.js';
 import type { SnapshotStore } from '../apply/store.js';
 import { buildGatherScript, parseGatherOutput } from '../facts/index.js';
-import { planHost } from '../plan/index.js';
+import { gatherWantsOf, planHost } from '../plan/index.js';
 import type { Playbook } from '../playbook/types.js';
 import type { Transport } from '../transport/index.js';
 import type { ApplyDeps } from './apply.js';
@@ -15,9 +15,11 @@ import type { CheckDeps } from './check.js';
 import { applyOutcome, rollbackOutcome } from './outcome.js';
 
 export function checkDeps(transport: Transport, playbook: Playbook | undefined): CheckDeps {
+  // Only what the playbook's findings read (no playbook: everything).
+  const wants = playbook ? gatherWantsOf(playbook.evidence) : undefined;
   return {
     connect: (target, signal) => transport.connect(target, signal),
-    gatherScript: (keys) => buildGatherScript(keys),
+    gatherScript: (keys) => buildGatherScript(keys, wants),
     parseFacts: (host, stdout) => parseGatherOutput(host, stdout),
     planHost: (host, facts) =>
       planHost(facts, host.targets, {

@@ -101,6 +101,9 @@ describe('detailLines', () => {
       facts: { ...quiet, tcpStates: { ...quiet.tcpStates, timeWait: 7 } },
     });
     expect(texts(busy)).toContain('  sockets: TIME_WAIT 7');
+    // Not counted (no finding of the playbook reads them): no line, not a line of zeros.
+    const { tcpStates: _counted, ...uncounted } = busy.facts ?? quiet;
+    expect(texts(base({ ...h, facts: uncounted })).some((l) => l.includes('sockets:'))).toBe(false);
   });
 
   it('keys as check reports them (no action) read before → after', () => {

@@ -52,6 +52,8 @@ const SOCKET_COUNTS = [
 function socketLine(before: HostFacts, after?: HostFacts): DetailLine | undefined {
   const b = before.tcpStates;
   const a = after?.tcpStates;
+  // Not counted: the playbook has no finding that reads them (plan/findings.ts gatherWantsOf).
+  if (!b) return undefined;
   const parts = SOCKET_COUNTS.filter(([, k]) => b[k] !== 0 || (a !== undefined && a[k] !== 0)).map(
     ([label, k]) => `${label} ${b[k]}${a ? ` → ${a[k]}` : ''}`,
   );

@@ -168,22 +168,18 @@ function expectHostMatch(host: string, f: HostFacts, d1: Direct, d2: Direct): nu
         within(host, `sockstat ${proto} ${name}`, got, a, b, 3);
     }
   }
+  // buildGatherScript gathers everything by default: the counts must be there.
+  const states = f.tcpStates;
+  if (!states) throw new Error(`${host}: the gather counted no TCP states`);
   if (d1.ss && d2.ss) {
-    expect(f.tcpStates.source, host).toBe('ss');
+    expect(states.source, host).toBe('ss');
     const st = (d: Direct, s: string): number => d.ss?.[s] ?? 0;
-    within(
-      host,
-      'CLOSE-WAIT',
-      f.tcpStates.closeWait,
-      st(d1, 'CLOSE-WAIT'),
-      st(d2, 'CLOSE-WAIT'),
-      1,
-    );
-    within(host, 'SYN-RECV', f.tcpStates.synRecv, st(d1, 'SYN-RECV'), st(d2, 'SYN-RECV'), 1);
-    within(host, 'ESTAB', f.tcpStates.established, st(d1, 'ESTAB'), st(d2, 'ESTAB'), 2);
-    within(host, 'TIME-WAIT', f.tcpStates.timeWait, st(d1, 'TIME-WAIT'), st(d2, 'TIME-WAIT'), 2);
+    within(host, 'CLOSE-WAIT', states.closeWait, st(d1, 'CLOSE-WAIT'), st(d2, 'CLOSE-WAIT'), 1);
+    within(host, 'SYN-RECV', states.synRecv, st(d1, 'SYN-RECV'), st(d2, 'SYN-RECV'), 1);
+    within(host, 'ESTAB', states.established, st(d1, 'ESTAB'), st(d2, 'ESTAB'), 2);
+    within(host, 'TIME-WAIT', states.timeWait, st(d1, 'TIME-WAIT'), st(d2, 'TIME-WAIT'), 2);
   } else {
-    expect(f.tcpStates.source, host).toBe('proc');
+    expect(states.source, host).toBe('proc');
   }
   return 0;
 }
