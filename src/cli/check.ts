@@ -90,7 +90,8 @@ async function check(playbookPath: string, opts: CheckOptions): Promise<number> 
   };
   const tLoaded = performance.now();
   const sink = eventSink(opts, { quiet: opts.nagios, quietWhenPlain: true });
-  const run = await startRun(opts, fleet.hosts, sink.warn);
+  // one command per host (the gather): over OpenSSH, no master
+  const run = await startRun(opts, fleet.hosts, sink.warn, { oneCommandPerConnection: true });
   const tStarted = performance.now();
   const startedAt = new Date().toISOString();
   sink.emit({

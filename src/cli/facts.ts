@@ -38,9 +38,13 @@ export function registerFacts(program: Command): void {
     const hosts = fleet.hosts.map((h) =>
       opts.playbook ? h : { ...h, targets: Object.fromEntries(keys.map((k) => [k, anyValue])) },
     );
-    const run = await startRun(opts, fleet.hosts, (l) => process.stderr.write(`${l}\n`));
+    const run = await startRun(opts, fleet.hosts, (l) => process.stderr.write(`${l}\n`), {
+      oneCommandPerConnection: true,
+    });
     try {
-      const results = await runCheck(hosts, checkDeps(run.transport, fleet.playbook), {
+      // a fact dump: every section, whatever the playbook's findings read
+      const deps = checkDeps(run.transport, fleet.playbook, { gatherAll: true });
+      const results = await runCheck(hosts, deps, {
         forks: opts.forks,
         commandTimeoutMs: opts.commandTimeout * 1000,
         signal: run.stop,

@@ -114,6 +114,7 @@ export function makeTransport(
   warn: (line: string) => void,
   secretEnv: Record<string, string | undefined> = process.env,
   hosts: readonly RunHost[] = [],
+  oneCommandPerConnection = false,
 ): Transport {
   if (opts.hostKeyChecking === 'off') {
     warn('WARNING: host key checking is OFF: sysfleet cannot tell these hosts from impostors.');
@@ -129,6 +130,7 @@ export function makeTransport(
     connectTimeoutMs: opts.timeout * 1000,
     ...(opts.sshConfig ? { sshConfigFile: opts.sshConfig } : {}),
     ...(opts.maxOutput !== undefined ? { maxOutputBytes: opts.maxOutput } : {}),
+    ...(oneCommandPerConnection ? { oneCommandPerConnection } : {}),
     secrets: hostSecrets(envSecrets(secretEnv), secretEnv, hosts),
     signal,
     onEvent: (e) => {
@@ -184,12 +186,21 @@ export async function startRun(
   opts: HostOptions,
   hosts: readonly RunHost[],
   warn: (line: string) => void,
+  /** check and facts: one command per connection (see ConnectOptions). */
+  use: { oneCommandPerConnection?: boolean } = {},
 ): Promise<RunControl> {
   const secretEnv = await askSecrets(opts, hosts);
   const interrupt = interruptController();
   const deadline = runSignal(opts.deadline * 1000);
   const stop = runSignal(opts.deadline * 1000, interrupt.signal);
-  const transport = makeTransport(opts, deadline, warn, secretEnv, hosts);
+  const transport = makeTransport(
+    opts,
+    deadline,
+    warn,
+    secretEnv,
+    hosts,
+    use.oneCommandPerConnection === true,
+  );
   return {
     interrupt,
     stop,

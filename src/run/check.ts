@@ -137,7 +137,8 @@ export async function checkHost(
     return {
       ...base,
       error: errorOf(err),
-      reachable: conn !== undefined,
+      // a direct OpenSSH command fails to connect after connect() (TransportError.duringSetup)
+      reachable: conn !== undefined && !(err instanceof TransportError && err.duringSetup),
       durationMs: Date.now() - started,
     };
   } finally {

@@ -14,9 +14,13 @@ import type { ApplyDeps } from './apply.js';
 import type { CheckDeps } from './check.js';
 import { applyOutcome, rollbackOutcome } from './outcome.js';
 
-export function checkDeps(transport: Transport, playbook: Playbook | undefined): CheckDeps {
-  // Only what the playbook's findings read (no playbook: everything).
-  const wants = playbook ? gatherWantsOf(playbook.evidence) : undefined;
+export function checkDeps(
+  transport: Transport,
+  playbook: Playbook | undefined,
+  opts: { gatherAll?: boolean } = {},
+): CheckDeps {
+  // Only what the playbook's findings read (no playbook, or a fact dump: everything).
+  const wants = playbook && !opts.gatherAll ? gatherWantsOf(playbook.evidence) : undefined;
   return {
     connect: (target, signal) => transport.connect(target, signal),
     gatherScript: (keys) => buildGatherScript(keys, wants),

@@ -56,6 +56,13 @@ export interface ConnectOptions {
   sshConfigFile?: string;
   /** Cap on each command's stdout and stderr, counted as they arrive. Default 1 MiB. */
   maxOutputBytes?: number;
+  /**
+   * The caller runs one command per connection (check: the gather). Over OpenSSH a host then
+   * gets one `ssh` that connects and runs it, not a master and a client, unless the command
+   * needs more: become (its probe is a command of its own) or accept-new (the master's stderr
+   * says which keys it recorded).
+   */
+  oneCommandPerConnection?: boolean;
 }
 
 export interface Transport {
@@ -212,7 +219,11 @@ export function createTransport(options: ConnectOptions = {}): Transport {
         `${target.name}: not connected: ${target.transport?.reason ?? 'no transport can'}`,
       );
     }
-    if (via === 'openssh') return openssh.open(target, become, signal);
+    if (via === 'openssh') {
+      const direct =
+        options.oneCommandPerConnection === true && !target.become && policy !== 'accept-new';
+      return openssh.open(target, become, signal, direct);
+    }
     // ssh reads UserKnownHostsFile then GlobalKnownHostsFile; accept-new appends to the first.
     const files = options.knownHostsFiles?.length
       ? options.knownHostsFiles

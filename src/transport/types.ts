@@ -79,6 +79,12 @@ export class TransportError extends Error {
     readonly kind: TransportErrorKind,
     readonly host: string,
     message: string,
+    /**
+     * The connection was never made, though the command was already under way: OpenSSH's direct
+     * mode (one `ssh` that connects and runs the command) fails this way where others fail in
+     * connect(). Reports count such a host as not reached.
+     */
+    readonly duringSetup = false,
   ) {
     super(message);
     this.name = 'TransportError';

@@ -354,3 +354,153 @@ describe.skipIf(!labAvailable)('openssh: become and jumps', () => {
     }
   });
 });
+
+/**
+ * Direct mode (oneCommandPerConnection, what check asks for): one `ssh` per command, no master.
+ * It must keep the Connection contract and classify a failure to connect as the master does,
+ * only later (at the command), marked duringSetup so that check counts the host as not reached.
+ */
+describe.skipIf(!labAvailable)('openssh direct: one ssh per command, no master', () => {
+  const direct: ConnectOptions = { ...base, oneCommandPerConnection: true };
+
+  /** The ssh processes that are children of this test process. */
+  const sshChildren = () =>
+    readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+          const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+          return ppid === process.pid && readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'ssh';
+        } catch {
+          return false;
+        }
+      });
+
+  it('runs the command with no master and no control directory, the contract intact', async () => {
+    const before = new Set(sfsshDirs());
+    const t = createTransport(direct);
+    const conn = await t.connect(host('h01'));
+    expect(sfsshDirs().filter((d) => !before.has(d))).toEqual([]);
+    expect(sshChildren()).toEqual([]); // nothing started before the command
+    const data = randomBytes(1024 * 1024);
+    const r = await conn.exec('sha256sum', { stdin: data, timeoutMs: 30_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split(' ')[0]).toBe(
+      execFileSync('sha256sum', { input: data, encoding: 'utf8' }).split(' ')[0],
+    );
+    // The command's own status, 255 included, is not taken for ssh's failure.
+    expect(await conn.exec('echo nope >&2; exit 255')).toEqual({
+      stdout: '',
+      stderr: 'nope\n',
+      code: 255,
+    });
+    // A second command still works: it connects on its own.
+    expect((await conn.exec('echo again')).stdout).toBe('again\n');
+    await conn.close();
+    await t.close();
+    expect(sshChildren()).toEqual([]);
+    expect(sfsshDirs().filter((d) => !before.has(d))).toEqual([]);
+  });
+
+  it('kills a command at its timeout, streams a conversation, and leaves no ssh behind', async () => {
+    const t = createTransport(direct);
+    const conn = await t.connect(host('h01'));
+    await expectKilledAtTimeout(conn, lab, 'h01', 5000 + (process.pid % 1000));
+    await expectConversation(conn);
+    await conn.close();
+    await t.close();
+    expect(sshChildren()).toEqual([]);
+  });
+
+  const failsAtExec = async (target: HostConnection, opts: ConnectOptions = {}) => {
+    const t = createTransport({ ...direct, ...opts });
+    try {
+      const conn = await t.connect(target);
+      const e = await conn.exec('echo ran', { timeoutMs: 20_000 }).catch((x: unknown) => x);
+      await conn.close();
+      expect(e).toBeInstanceOf(TransportError);
+      expect((e as TransportError).duringSetup).toBe(true);
+      return e as TransportError;
+    } finally {
+      await t.close();
+    }
+  };
+
+  it('unknown host key, auth and refused are classified as for the master', async () => {
+    const kh = join(work, 'direct_empty_known_hosts');
+    writeFileSync(kh, '');
+    expect((await failsAtExec(host('h01'), { knownHostsFiles: [kh] })).kind).toBe(
+      'host_key_unknown',
+    );
+    const wrongKey = join(work, 'direct_wrong_key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', wrongKey]);
+    const auth = await failsAtExec(host('h01'), { keyFiles: [wrongKey] });
+    expect(auth.kind).toBe('auth');
+    expect(auth.message).toMatch(/^h01: .*Permission denied/);
+    await lab.stop('h02');
+    try {
+      expect((await failsAtExec(host('h02'))).kind).toBe('refused');
+    } finally {
+      await lab.start('h02');
+    }
+  });
+
+  it('a host that never speaks SSH: timeout within the connect timeout', async () => {
+    await lab.blackhole('h02');
+    try {
+      const started = Date.now();
+      const e = await failsAtExec(host('h02'), { connectTimeoutMs: 1500 });
+      expect(e.kind).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(8000);
+    } finally {
+      await lab.blackhole('h02', false);
+    }
+  });
+
+  it('check reports a host it could not reach as unreachable, the others as checked', async () => {
+    const { checkHost } = await import('../../src/run/check.js');
+    const { checkDeps } = await import('../../src/run/deps.js');
+    const t = createTransport(direct);
+    await lab.stop('h02');
+    try {
+      const deps = checkDeps(t, undefined);
+      const opts = {
+        forks: 2,
+        commandTimeoutMs: 20_000,
+        signal: new AbortController().signal,
+        emit: () => undefined,
+      };
+      const targets = { 'net.ipv4.tcp_keepalive_time': { kind: 'exact', value: '7200' } } as const;
+      const [down, up] = await Promise.all(
+        ['h02', 'h01'].map((n) =>
+          checkHost({ name: n, connection: host(n), targets: { ...targets } }, deps, opts),
+        ),
+      );
+      expect(down?.error?.kind).toBe('refused');
+      expect(down?.reachable).toBe(false);
+      expect(up?.error).toBeUndefined();
+      expect(up?.facts?.sysctls['net.ipv4.tcp_keepalive_time']?.state).toBe('value');
+    } finally {
+      await lab.start('h02');
+      await t.close();
+    }
+  });
+
+  it('become and accept-new still get a master (their probe and their stderr need one)', async () => {
+    for (const [target, opts] of [
+      [host('h01', 'root', true), {}],
+      [host('h01'), { hostKeyPolicy: 'accept-new' }],
+    ] as const) {
+      const before = new Set(sfsshDirs());
+      const t = createTransport({ ...direct, ...opts });
+      const conn = await t.connect(target);
+      const dirs = sfsshDirs().filter((d) => !before.has(d));
+      expect(dirs).toHaveLength(1);
+      expect(mastersUnder(join(tmpdir(), dirs[0]!))).toHaveLength(1);
+      expect((await conn.exec('id -u')).stdout).toBe('0\n');
+      await conn.close();
+      await t.close();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commonOptions, execArgv, masterArgv, type SshSettings } from './argv.js';
+import { commonOptions, directArgv, execArgv, masterArgv, type SshSettings } from './argv.js';
 
 const s: SshSettings = {
   policy: 'strict',
@@ -67,5 +67,16 @@ describe('ssh argv', () => {
     const e = execArgv(s, t, '/tmp/sfssh-x/0', 'sh -s');
     expect(e.slice(0, 2)).toEqual(['-o', 'ControlMaster=no']);
     expect(e.slice(-3)).toEqual(['--', 'web1', 'sh -s']);
+  });
+
+  it('direct: no master and no socket, whatever ssh_config says, before the inventory args', () => {
+    const d = directArgv(s, t, 'sh -s');
+    expect(d.slice(0, 4)).toEqual(['-o', 'ControlMaster=no', '-o', 'ControlPath=none']);
+    expect(d).toContain('-T');
+    expect(d).not.toContain('-N');
+    expect(d.indexOf('ControlPath=none')).toBeLessThan(d.indexOf('ProxyJump=bastion'));
+    expect(d.slice(-3)).toEqual(['--', 'web1', 'sh -s']);
+    expect(directArgv(s, t, 'sh -s', true)).toContain('-tt');
+    expect(directArgv(s, t, 'sh -s', true)).not.toContain('-T');
   });
 });

@@ -1,6 +1,6 @@
 /** ssh 9.2's messages (as it prints them; transport-openssh.test.ts meets the live ones) → TransportError kinds. */
 import { describe, expect, it } from 'vitest';
-import { classifySshFailure, commandLostConnection } from './classify.js';
+import { classifySshFailure, commandLostConnection, setupFailed } from './classify.js';
 
 const cases: Array<[string, string]> = [
   ['refused', 'ssh: connect to host 127.0.0.1 port 2201: Connection refused\r\n'],
@@ -62,5 +62,17 @@ describe('commandLostConnection', () => {
     ).toBe(true);
     expect(commandLostConnection(255, 'my tool failed\n')).toBe(false);
     expect(commandLostConnection(1, 'Connection to x closed by remote host.\n')).toBe(false);
+  });
+});
+
+describe('setupFailed', () => {
+  it.each(cases)("a direct ssh's %s failure is one", (_kind, stderr) => {
+    expect(setupFailed(255, stderr)).toBe(true);
+  });
+  it('a command that exits 255, or another status with ssh-like words, is not', () => {
+    expect(setupFailed(255, '')).toBe(false);
+    expect(setupFailed(255, 'nope\n')).toBe(false);
+    expect(setupFailed(1, 'root@127.0.0.1: Permission denied (publickey).\r\n')).toBe(false);
+    expect(setupFailed(null, 'Connection refused')).toBe(false);
   });
 });

@@ -93,6 +93,14 @@ export function classifySshFailure(
 }
 
 /**
+ * A direct `ssh host command` (no master) that failed before the session was up: exit 255 and
+ * one of ssh's own connection failures on stderr.
+ */
+export function setupFailed(code: number | null, stderr: string): boolean {
+  return code === 255 && RULES.some((r) => r.test.test(stderr));
+}
+
+/**
  * After a command: exit 255 with ssh's own words on stderr means the connection failed, not the
  * command. Anything else is the command's own status.
  */

@@ -3,14 +3,19 @@
  * host's ControlMaster (master.ts), so it costs a process start, not a handshake. Become, stdin,
  * timeouts and output caps are BaseConnection's, exactly as over ssh2. Exit 255 with ssh's own
  * words on stderr is a lost connection ('network'), not the command's status.
+ *
+ * Direct mode (no master): for a caller that runs one command per connection (check), each
+ * command is one `ssh` that connects, runs it and ends: one process and one handshake per host
+ * instead of a master and a client. Its failures to connect are classified as the master's are
+ * (and marked `duringSetup`); a second command would simply connect again.
  */
 import type { OpenSshTarget } from '../../connection/types.js';
 import { BaseConnection, type BecomeSettings } from '../base-connection.js';
 import { killGroup, type RawProcess } from '../process-io.js';
 import type { SecretSource } from '../secrets.js';
 import { TransportError } from '../types.js';
-import { execArgv, type SshSettings } from './argv.js';
-import { commandLostConnection, sshSaid } from './classify.js';
+import { directArgv, execArgv, type SshSettings } from './argv.js';
+import { classifySshFailure, commandLostConnection, setupFailed, sshSaid } from './classify.js';
 import { stopMaster, type Master } from './master.js';
 import { spawnSsh } from './run-ssh.js';
 
@@ -29,7 +34,8 @@ export class OpenSshConnection extends BaseConnection {
     host: string,
     private readonly settings: SshSettings,
     private readonly target: OpenSshTarget,
-    private readonly master: Master,
+    /** Undefined: direct mode. */
+    private readonly master: Master | undefined,
     become: BecomeSettings,
     secrets: SecretSource,
     private readonly onGone: () => void = () => undefined,
@@ -64,10 +70,16 @@ export class OpenSshConnection extends BaseConnection {
     if (this.closed)
       throw new TransportError('network', this.host, `${this.host}: connection closed`);
     await this.slot();
-    const child = spawnSsh(
-      execArgv(this.settings, this.target, this.master.controlPath, command, pty),
-      this.settings.agentSocket,
-    );
+    const master = this.master;
+    const child = master
+      ? spawnSsh(
+          execArgv(this.settings, this.target, master.controlPath, command, pty),
+          this.settings.agentSocket,
+        )
+      : // direct: it holds the connection itself, so it dies with us as a master does
+        spawnSsh(directArgv(this.settings, this.target, command, pty), this.settings.agentSocket, {
+          pdeathsig: true,
+        });
     let tail = '';
     child.stderr.on('data', (c: Buffer) => {
       tail = (tail + c.toString('utf8')).slice(-STDERR_TAIL);
@@ -87,7 +99,12 @@ export class OpenSshConnection extends BaseConnection {
         exited = true;
         this.release();
         if (killed) resolve({ code: null, ...(signal ? { signal } : {}) });
-        else if (commandLostConnection(code, tail))
+        else if (!master && setupFailed(code, tail)) {
+          const t = this.target;
+          const endpoint = `${t.destination}${t.port !== undefined ? `:${t.port}` : ''}`;
+          const e = classifySshFailure(this.host, endpoint, code, tail);
+          reject(new TransportError(e.kind, e.host, e.message, true));
+        } else if (commandLostConnection(code, tail))
           reject(
             new TransportError(
               'network',
@@ -122,7 +139,7 @@ export class OpenSshConnection extends BaseConnection {
     this.closed ??= (async () => {
       for (const c of this.children) c.kill();
       await Promise.all([...this.children].map((c) => c.exit.catch(() => undefined)));
-      await stopMaster(this.master);
+      if (this.master) await stopMaster(this.master);
       this.onGone();
     })();
     return this.closed;

@@ -41,10 +41,15 @@ export class OpenSshOpener {
     private readonly onEvent?: (e: TransportEvent) => void,
   ) {}
 
+  /**
+   * `direct`: the caller runs one command on this connection (see connection.ts): no master is
+   * started, and the command's own ssh connects.
+   */
   async open(
     target: HostConnection,
     become: BecomeSettings,
     signal?: AbortSignal,
+    direct = false,
   ): Promise<OpenSshConnection> {
     if (target.jump.length > 0 && !target.openssh) {
       throw new TransportError(
@@ -53,11 +58,15 @@ export class OpenSshOpener {
         `${target.name}: a jump chain without the inventory's ssh arguments cannot be handed to ssh`,
       );
     }
+    const t = targetOf(target);
+    if (direct) {
+      this.report(target, '');
+      return new OpenSshConnection(target.name, this.settings, t, undefined, become, this.secrets);
+    }
     if (!this.dir) {
       this.dir = ControlDir.create();
       process.once('exit', this.onExit);
     }
-    const t = targetOf(target);
     const master = await startMaster(target.name, this.settings, t, this.dir.socketPath(), signal);
     this.masters.add(master);
     this.report(target, master.stderr);
