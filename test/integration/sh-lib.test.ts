@@ -8,9 +8,11 @@ import { spawnSync } from 'node:child_process';
 import {
   chownSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
+  statfsSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -244,6 +246,43 @@ describe.skipIf(!root && !inCi)('sh-lib functions (real shells)', () => {
       expect(out.enoent).toMatch(/^1\|\|No such file or directory/);
       expect(out).toMatchObject({ put: '0', put2: '0', check: '0|33' });
       expect(out.mismatch).toBe("1|44|read back '44', wanted '45'");
+    });
+
+    it('sf_fs_pair and sf_space_check: two directories in two stats, the same as sf_fs says', () => {
+      const sub = join(work, 'same-fs');
+      mkdirSync(sub, { recursive: true });
+      const freeK = (d: string) => {
+        const f = statfsSync(d);
+        return Math.floor((f.bavail * f.bsize) / 1024);
+      };
+      const big = Math.floor(freeK(work) * 0.6) * 1024; // fits alone, not twice
+      const out = run(
+        shell,
+        `sf_fs_pair '${work}' /dev/shm; echo "pair=$?|$SF_FREE_K|$SF_BS|$SF_DEV|$SF_FREE_K2|$SF_BS2|$SF_DEV2"
+         sf_fs_pair '${work}' '${work}/none'; echo "pairmissing=$?"
+         sf_space_check '${work}' ${big} 1; echo "alone=$?|$SF_ERR"
+         sf_space_check '${work}' ${big} 1 '${sub}' ${big} 1; echo "samefs=$?|$SF_ERR"
+         sf_space_check '${work}' ${big} 1 /dev/shm 1000 1; echo "twofs=$?|$SF_ERR"
+         sf_space_check '${work}' 1000 1 /dev/shm 999999999999999 1; echo "second=$?|$SF_ERR"
+         sf_space_check '${work}' 1000 1 '${work}/none' 999999999999999 1; echo "unmeasured=$?|$SF_ERR"`,
+      );
+      const [rc, k1, bs1, dev1, k2, bs2, dev2] = out.pair!.split('|');
+      expect(rc).toBe('0');
+      expect(Number(dev1)).toBe(statSync(work).dev);
+      expect(Number(dev2)).toBe(statSync('/dev/shm').dev);
+      expect(Number(bs1)).toBe(statfsSync(work).bsize);
+      expect(Number(bs2)).toBe(statfsSync('/dev/shm').bsize);
+      // free space moves while other tests write: within 256 MiB
+      expect(Math.abs(Number(k1) - freeK(work))).toBeLessThan(256 * 1024);
+      expect(Math.abs(Number(k2) - freeK('/dev/shm'))).toBeLessThan(256 * 1024);
+      expect(out.pairmissing).toBe('1');
+      expect(out.alone).toBe('0|');
+      // one filesystem: the two needs add up, and the message names the first directory
+      expect(out.samefs).toMatch(new RegExp(`^1\\|no space left on ${work}: \\d+ KiB free`));
+      expect(out.twofs).toBe('0|');
+      expect(out.second).toMatch(/^1\|no space left on \/dev\/shm: \d+ KiB free, \d+ KiB needed$/);
+      // a directory stat cannot measure passes (every write is still checked)
+      expect(out.unmeasured).toBe('0|');
     });
   });
 });

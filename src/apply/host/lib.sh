@@ -216,6 +216,19 @@ sf_fs() {
   [ "$2" -gt 0 ] || return 1
   SF_FREE_K=$(($1 * $2 / 1024)); SF_BS=$2; SF_DEV=$3
 }
+# sf_fs_pair DIR DIR2 : sf_fs for both, in two stats instead of four (each a process start on
+# every apply and rollback); SF_FREE_K2, SF_BS2 and SF_DEV2 are DIR2's. Fails when either is
+# unknown (the caller then asks sf_fs for each, to keep the one that can be measured).
+sf_fs_pair() {
+  SF_FREE_K=; SF_BS=; SF_DEV=; SF_FREE_K2=; SF_BS2=; SF_DEV2=
+  # shellcheck disable=SC2046 # stat prints numbers, one argument each: a line per directory
+  set -- $(stat -f -c '%a %S' "$1" "$2" 2>/dev/null) $(stat -c %d "$1" "$2" 2>/dev/null)
+  [ $# -eq 6 ] || return 1
+  case $1$2$3$4$5$6 in *[!0-9]*) return 1 ;; esac
+  [ "$2" -gt 0 ] && [ "$4" -gt 0 ] || return 1
+  SF_FREE_K=$(($1 * $2 / 1024)); SF_BS=$2; SF_DEV=$5
+  SF_FREE_K2=$(($3 * $4 / 1024)); SF_BS2=$4; SF_DEV2=$6
+}
 # sf_need_kib BYTES FILES : SF_NEED_K, the KiB that FILES files holding BYTES in all take on a
 # filesystem of block size SF_BS, with a margin (a quarter more, plus two blocks)
 sf_need_kib() {
@@ -228,11 +241,14 @@ sf_need_kib() {
 # "no space left on DIR: N KiB free, M KiB needed". A filesystem stat -f cannot measure passes
 # (every write is still checked).
 sf_space_check() {
-  SF_ERR=; _sc_d2=; _sc_b2=0; _sc_n2=0
-  if [ $# -ge 6 ] && sf_fs "$4"; then
+  SF_ERR=; _sc_d2=; _sc_b2=0; _sc_n2=0; _sc_one=
+  if [ $# -ge 6 ] && sf_fs_pair "$1" "$4"; then
+    _sc_d2=$4; _sc_v2=$SF_DEV2; _sc_f2=$SF_FREE_K2; _sc_bs2=$SF_BS2; _sc_b2=$5; _sc_n2=$6
+    _sc_one=1
+  elif [ $# -ge 6 ] && sf_fs "$4"; then
     _sc_d2=$4; _sc_v2=$SF_DEV; _sc_f2=$SF_FREE_K; _sc_bs2=$SF_BS; _sc_b2=$5; _sc_n2=$6
   fi
-  if sf_fs "$1"; then
+  if [ -n "$_sc_one" ] || sf_fs "$1"; then
     _sc_b=$2; _sc_n=$3
     if [ -n "$_sc_d2" ] && [ "$_sc_v2" = "$SF_DEV" ]; then
       _sc_b=$((_sc_b + _sc_b2)); _sc_n=$((_sc_n + _sc_n2)); _sc_d2=
