@@ -99,6 +99,21 @@ function mastersUnder(dir: string): number[] {
 
 const sfsshDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('sfssh-'));
 
+/** h02 accepts TCP but never speaks SSH: FAIL (at connect, or at the command) is a timeout, soon. */
+async function expectBlackholeTimeout(
+  fail: (target: HostConnection, opts: ConnectOptions) => Promise<TransportError>,
+): Promise<void> {
+  await lab.blackhole('h02');
+  try {
+    const started = Date.now();
+    const e = await fail(host('h02'), { connectTimeoutMs: 1500 });
+    expect(e.kind).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(8000);
+  } finally {
+    await lab.blackhole('h02', false);
+  }
+}
+
 describe.skipIf(!labAvailable)('openssh: exec', () => {
   it('round-trips large binary stdin, reports exit codes, and ends its master at close', async () => {
     const before = new Set(sfsshDirs());
@@ -271,15 +286,7 @@ describe.skipIf(!labAvailable)('openssh: failures are classified as for ssh2', (
   });
 
   it('a host that never speaks SSH: timeout within the connect timeout', async () => {
-    await lab.blackhole('h02');
-    try {
-      const started = Date.now();
-      const e = await fails(host('h02'), { connectTimeoutMs: 1500 });
-      expect(e.kind).toBe('timeout');
-      expect(Date.now() - started).toBeLessThan(8000);
-    } finally {
-      await lab.blackhole('h02', false);
-    }
+    await expectBlackholeTimeout(fails);
   });
 
   it('auth: a key the host does not know (never a prompt: BatchMode)', async () => {
@@ -447,15 +454,7 @@ describe.skipIf(!labAvailable)('openssh direct: one ssh per command, no master',
   });
 
   it('a host that never speaks SSH: timeout within the connect timeout', async () => {
-    await lab.blackhole('h02');
-    try {
-      const started = Date.now();
-      const e = await failsAtExec(host('h02'), { connectTimeoutMs: 1500 });
-      expect(e.kind).toBe('timeout');
-      expect(Date.now() - started).toBeLessThan(8000);
-    } finally {
-      await lab.blackhole('h02', false);
-    }
+    await expectBlackholeTimeout(failsAtExec);
   });
 
   it('check reports a host it could not reach as unreachable, the others as checked', async () => {

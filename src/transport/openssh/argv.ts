@@ -83,32 +83,6 @@ export function masterArgv(s: SshSettings, t: OpenSshTarget, controlPath: string
 }
 
 /**
- * Direct mode: one `ssh` that connects, runs one command and ends (no master, no socket: a
- * user's ControlMaster/ControlPath in ssh_config are overridden, as our options come first).
- */
-export function directArgv(
-  s: SshSettings,
-  t: OpenSshTarget,
-  command: string,
-  /** `-tt`, as execArgv's. */
-  pty = false,
-): string[] {
-  return [
-    '-o',
-    'ControlMaster=no',
-    '-o',
-    'ControlPath=none',
-    '-o',
-    'LogLevel=ERROR',
-    pty ? '-tt' : '-T',
-    ...commonOptions(s, t),
-    '--',
-    t.destination,
-    command,
-  ];
-}
-
-/**
  * One command over the master's socket. ControlMaster=no: if the master is gone, ssh connects
  * on its own with exactly the same options (never differently).
  */
@@ -133,4 +107,19 @@ export function execArgv(
     t.destination,
     command,
   ];
+}
+
+/**
+ * Direct mode: one `ssh` that connects, runs one command and ends — execArgv with no socket
+ * (ControlPath=none: a user's ControlMaster/ControlPath in ssh_config are overridden, as our
+ * options come first).
+ */
+export function directArgv(
+  s: SshSettings,
+  t: OpenSshTarget,
+  command: string,
+  /** `-tt`, as execArgv's. */
+  pty = false,
+): string[] {
+  return execArgv(s, t, 'none', command, pty);
 }
