@@ -21,10 +21,10 @@ export class InvalidKeyError extends Error {
 }
 
 /** Everything: what a gather without a playbook's say (a fact dump, a test) reads. */
-export const GATHER_ALL: GatherWants = { net: true, tcpStates: true };
+const GATHER_ALL: GatherWants = { net: true, tcpStates: true };
 
 /** gather.sh's SYSFLEET_WANT: the optional sections, each between spaces. */
-export function wantList(wants: GatherWants): string {
+function wantList(wants: GatherWants): string {
   return ` ${wants.net ? 'net ' : ''}${wants.tcpStates ? 'tcpstates ' : ''}`;
 }
 

@@ -23,6 +23,11 @@ export interface SshSettings {
   agentSocket?: string;
 }
 
+/** `destination[:port]`, as messages name what ssh was asked to reach. */
+export function endpointOf(t: OpenSshTarget): string {
+  return `${t.destination}${t.port !== undefined ? `:${t.port}` : ''}`;
+}
+
 /** StrictHostKeyChecking for each policy; `off` also records nothing. */
 export function hostKeyOptions(policy: HostKeyPolicy): string[] {
   if (policy === 'strict') return ['-o', 'StrictHostKeyChecking=yes'];

@@ -75,4 +75,13 @@ describe('setupFailed', () => {
     expect(setupFailed(1, 'root@127.0.0.1: Permission denied (publickey).\r\n')).toBe(false);
     expect(setupFailed(null, 'Connection refused')).toBe(false);
   });
+  it('a session lost after it was up is not one (the host had been reached)', () => {
+    expect(setupFailed(255, 'Connection to 127.0.0.1 closed by remote host.\r\n')).toBe(false);
+    expect(setupFailed(255, 'client_loop: send disconnect: Broken pipe\r\n')).toBe(false);
+    expect(setupFailed(255, 'Timeout, server 127.0.0.1 not responding.\r\n')).toBe(false);
+    // ...while the same words during the key exchange are a failure to connect
+    expect(
+      setupFailed(255, 'kex_exchange_identification: Connection closed by remote host\r\n'),
+    ).toBe(true);
+  });
 });

@@ -76,28 +76,38 @@ export function sshSaid(stderr: string): string {
   return lines.slice(-3).join(' / ');
 }
 
-/** A failed master (connect): always a TransportError, the message naming host and endpoint. */
+/**
+ * A failed master (connect), or a direct command's ssh that could not connect (`duringSetup`):
+ * always a TransportError, the message naming host and endpoint.
+ */
 export function classifySshFailure(
   host: string,
   endpoint: string,
   code: number | null,
   stderr: string,
+  duringSetup = false,
 ): TransportError {
   const said = sshSaid(stderr) || `ssh exited ${code ?? 'by a signal'} without a message`;
   for (const r of RULES) {
     if (r.test.test(stderr)) {
-      return new TransportError(r.kind, host, `${host}: ${r.say} (${endpoint}; ssh: ${said})`);
+      const message = `${host}: ${r.say} (${endpoint}; ssh: ${said})`;
+      return new TransportError(r.kind, host, message, duringSetup);
     }
   }
-  return new TransportError('protocol', host, `${host}: ssh to ${endpoint} failed: ${said}`);
+  const message = `${host}: ssh to ${endpoint} failed: ${said}`;
+  return new TransportError('protocol', host, message, duringSetup);
 }
+
+/** What ssh prints when a session that was up is lost (the host had been reached). */
+const SESSION_LOST =
+  /^(Connection to .* closed|client_loop: |Timeout, server .* not responding|Read from remote host)/m;
 
 /**
  * A direct `ssh host command` (no master) that failed before the session was up: exit 255 and
- * one of ssh's own connection failures on stderr.
+ * one of ssh's own connection failures on stderr, and not the words of a session lost later.
  */
 export function setupFailed(code: number | null, stderr: string): boolean {
-  return code === 255 && RULES.some((r) => r.test.test(stderr));
+  return code === 255 && !SESSION_LOST.test(stderr) && RULES.some((r) => r.test.test(stderr));
 }
 
 /**

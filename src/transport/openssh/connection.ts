@@ -14,7 +14,7 @@ import { BaseConnection, type BecomeSettings } from '../base-connection.js';
 import { killGroup, type RawProcess } from '../process-io.js';
 import type { SecretSource } from '../secrets.js';
 import { TransportError } from '../types.js';
-import { directArgv, execArgv, type SshSettings } from './argv.js';
+import { directArgv, endpointOf, execArgv, type SshSettings } from './argv.js';
 import { classifySshFailure, commandLostConnection, setupFailed, sshSaid } from './classify.js';
 import { stopMaster, type Master } from './master.js';
 import { spawnSsh } from './run-ssh.js';
@@ -99,12 +99,9 @@ export class OpenSshConnection extends BaseConnection {
         exited = true;
         this.release();
         if (killed) resolve({ code: null, ...(signal ? { signal } : {}) });
-        else if (!master && setupFailed(code, tail)) {
-          const t = this.target;
-          const endpoint = `${t.destination}${t.port !== undefined ? `:${t.port}` : ''}`;
-          const e = classifySshFailure(this.host, endpoint, code, tail);
-          reject(new TransportError(e.kind, e.host, e.message, true));
-        } else if (commandLostConnection(code, tail))
+        else if (!master && setupFailed(code, tail))
+          reject(classifySshFailure(this.host, endpointOf(this.target), code, tail, true));
+        else if (commandLostConnection(code, tail))
           reject(
             new TransportError(
               'network',

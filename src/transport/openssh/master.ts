@@ -14,7 +14,7 @@ import { basename, dirname } from 'node:path';
 import type { OpenSshTarget } from '../../connection/types.js';
 import { killGroup } from '../process-io.js';
 import { TransportError } from '../types.js';
-import { masterArgv, type SshSettings } from './argv.js';
+import { endpointOf, masterArgv, type SshSettings } from './argv.js';
 import { classifySshFailure } from './classify.js';
 import { spawnSsh } from './run-ssh.js';
 
@@ -42,7 +42,7 @@ export async function startMaster(
   controlPath: string,
   signal?: AbortSignal,
 ): Promise<Master> {
-  const endpoint = `${t.destination}${t.port !== undefined ? `:${t.port}` : ''}`;
+  const endpoint = endpointOf(t);
   const child = spawnSsh(masterArgv(s, t, controlPath), s.agentSocket, { pdeathsig: true });
   child.stdin.on('error', () => undefined);
   child.stdin.end();
